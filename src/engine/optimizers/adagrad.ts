@@ -1,0 +1,23 @@
+/**
+ * Adagrad — torch.optim.Adagrad.
+ *
+ *   g ← ∇f(θ) + λθ
+ *   η̃ ← η / (1 + (t − 1)·δ)          (lrDecay δ)
+ *   s ← s + g²                       (s starts at initialAccumulatorValue)
+ *   θ ← θ − η̃ · g / (√s + ε)
+ *
+ * Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization", JMLR 2011.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { BatchedOptimizer, gradWithWeightDecay, type UpdateContext } from './base';
+
+export class Adagrad extends BatchedOptimizer {
+  protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
+    const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
+    const decayed = tf.div(ctx.lr, ctx.perRow((i) => 1 + (ctx.t - 1) * this.values.lrDecay[i]));
+    const sum = tf.add(ctx.slot('sum', 'initialAccumulatorValue'), tf.square(g));
+    ctx.setSlot('sum', sum);
+    const std = tf.add(tf.sqrt(sum), ctx.hyper('eps'));
+    return tf.sub(param, tf.mul(decayed, tf.div(g, std)));
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Batched optimizers: every parameter tensor has a leading runs axis [N, ...], and every numeric
+ * hyperparameter may differ per run (one value per row), so N independent runs (a sweep over lr,
+ * momentum or betas, or a cloud of start points) step together in the same kernels.
+ *
+ * Semantics follow torch.optim (PyTorch ≥ 1.13, single-tensor path). Per-step scalars such as bias
+ * corrections are computed in float64 in JavaScript, as PyTorch computes them in Python floats.
+ * Slot variables are named after their parameter (`${param}/${slot}`), as in tfjs-core.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Named parameter tensors, each [N, ...]. */
+export type ParamMap = Record<string, tf.Tensor>;
+
+/** One run's hyperparameters: numbers, and booleans for options such as nesterov or amsgrad. */
+export type HyperValues = Record<string, number | boolean>;
+
+/** What an optimizer's update rule sees while updating one parameter. */
+export interface UpdateContext {
+  /** the current step, starting at 1 (torch's state['step'] after its increment) */
+  readonly t: number;
+  /** the per-row value of a numeric hyperparameter, shaped to broadcast against the parameter */
+  hyper(key: string): tf.Tensor;
+  /** per-row values computed in JavaScript (float64), shaped to broadcast against the parameter */
+  perRow(fn: (row: number) => number): tf.Tensor;
+  /** the learning rate of each row for this step */
+  readonly lr: tf.Tensor;
+  /** the current value of a slot of this parameter; `init` gives its value before the first step */
+  slot(name: string, init?: 'zeros' | number | string): tf.Tensor;
+  /** sets the new value of a slot */
+  setSlot(name: string, value: tf.Tensor): void;
+}
+
+export abstract class BatchedOptimizer {
+  /** number of runs (rows) stepped together */
+  readonly rows: number;
+  /** per-row numeric hyperparameters */
+  protected readonly values: Record<string, Float64Array> = {};
+  /** options that must be the same for every row (nesterov, amsgrad, centered) */
+  protected readonly options: Record<string, boolean> = {};
+  /** steps taken so far */
+  protected t = 0;
+  private slots = new Map<string, tf.Tensor>();
+
+  /** @param rows one complete set of hyperparameters per run (defaults already applied) */
+  constructor(rows: HyperValues[]) {
+    if (rows.length === 0) throw new Error('an optimizer needs at least one run');
+    this.rows = rows.length;
+    for (const key of Object.keys(rows[0])) {
+      const first = rows[0][key];
+      if (typeof first === 'boolean') {
+        if (rows.some((r) => r[key] !== first)) {
+          throw new Error(`option "${key}" must be the same for every run stepped together`);
+        }
+        this.options[key] = first;
+      } else {
+        this.values[key] = Float64Array.from(rows, (r) => Number(r[key]));
+      }
+    }
+  }
+
+  /** How many steps this optimizer has taken. */
+  get stepCount(): number {
+    return this.t;
+  }
+
+  /**
+   * The update rule for one parameter, called inside tf.tidy. Returns the new parameter value;
+   * new slot values are stored with ctx.setSlot.
+   */
+  protected abstract update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor;
+
+  /**
+   * One step for every row. `lr` gives each row's learning rate for this step (from its schedule).
+   * Returns new parameter tensors; the caller owns them and the ones it passed in.
+   */
+  step(params: ParamMap, grads: ParamMap, lr: ArrayLike<number>): ParamMap {
+    if (lr.length !== this.rows) throw new Error(`expected ${this.rows} learning rates, got ${lr.length}`);
+    this.t += 1;
+    const t = this.t;
+    const pending = new Map<string, tf.Tensor>();
+    const result = tf.tidy(() => {
+      const out: ParamMap = {};
+      for (const [name, param] of Object.entries(params)) {
+        const grad = grads[name];
+        if (!grad) throw new Error(`no gradient for parameter "${name}"`);
+        const shape = [this.rows, ...new Array<number>(param.rank - 1).fill(1)];
+        const column = (data: ArrayLike<number>): tf.Tensor => {
+          const first = data[0];
+          for (let i = 1; i < data.length; i++) if (data[i] !== first) return tf.tensor(Float32Array.from(data), shape);
+          return tf.scalar(first);
+        };
+        const lrTensor = column(lr);
+        const ctx: UpdateContext = {
+          t,
+          lr: lrTensor,
+          hyper: (key) => {
+            const v = this.values[key];
+            if (!v) throw new Error(`unknown hyperparameter "${key}"`);
+            return column(v);
+          },
+          perRow: (fn) => column(Float64Array.from({ length: this.rows }, (_, i) => fn(i))),
+          slot: (slotName, init = 'zeros') => {
+            const key = `${name}/${slotName}`;
+            const existing = pending.get(key) ?? this.slots.get(key);
+            if (existing) return existing;
+            if (init === 'zeros') return tf.zerosLike(param);
+            const fill = typeof init === 'number' ? column(new Float64Array(this.rows).fill(init)) : column(this.values[init]);
+            return tf.mul(tf.onesLike(param), fill);
+          },
+          setSlot: (slotName, value) => {
+            pending.set(`${name}/${slotName}`, value);
+          },
+        };
+        out[name] = this.update(ctx, param, grad);
+      }
+      return { out, slots: Object.fromEntries(pending) };
+    });
+    for (const [key, value] of Object.entries(result.slots)) {
+      this.slots.get(key)?.dispose();
+      this.slots.set(key, value);
+    }
+    return result.out;
+  }
+
+  /** The slot tensors, for inspection (e.g. drawing the velocity on the surface). */
+  slot(name: string): tf.Tensor | undefined {
+    return this.slots.get(name);
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) s.dispose();
+    this.slots.clear();
+  }
+}
+
+/** L2 penalty added to the gradient, as torch does when weight_decay != 0 (coupled decay). */
+export function gradWithWeightDecay(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor, values: Float64Array): tf.Tensor {
+  if (values.every((v) => v === 0)) return grad;
+  return tf.add(grad, tf.mul(ctx.hyper('weightDecay'), param));
+}

@@ -1,0 +1,124 @@
+/**
+ * Our optimizers against torch.optim trajectories (src/engine/__fixtures__/torch_optimizers.json,
+ * made by scripts/make_torch_fixtures.py with Debian's python3-torch). Each case is 150 steps on a
+ * 2-D function; every point of our float32 path must be within 1e-4 (relative above 1) of PyTorch's.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import fixtures from '../__fixtures__/torch_optimizers.json';
+import { objectiveParams, objectiveValueAndGrad, type ObjectiveName } from '../objectives/registry';
+import { testingMaxRelError, testingTensorCount, testingUseCpu } from '../testing';
+import { OPTIMIZERS, OPTIMIZER_NAMES, optimizerCreate, type OptimizerName } from './registry';
+
+interface Case {
+  optimizer: OptimizerName;
+  hyper: Record<string, number | boolean>;
+  objective: ObjectiveName;
+  start: [number, number];
+  steps: number;
+  path: [number, number][];
+  loss: number[];
+}
+const cases = fixtures.cases as Case[];
+
+/** Runs rows of one optimizer together from their start points; returns each row's flat path. */
+function trajectories(name: OptimizerName, objective: ObjectiveName, rows: Case[]): number[][] {
+  const opt = optimizerCreate(name, rows.map((c) => c.hyper));
+  const params = objectiveParams(objective);
+  let xy = tf.tensor2d(rows.map((c) => c.start));
+  const paths = rows.map((c) => [...c.start]);
+  for (let s = 0; s < rows[0].steps; s++) {
+    const { value, grad } = objectiveValueAndGrad(objective, params, xy as tf.Tensor2D);
+    const next = opt.step({ xy }, { xy: grad }, rows.map((c) => Number(c.hyper.lr)));
+    value.dispose();
+    grad.dispose();
+    xy.dispose();
+    xy = next.xy;
+    const flat = xy.dataSync();
+    rows.forEach((_, r) => paths[r].push(flat[2 * r], flat[2 * r + 1]));
+  }
+  xy.dispose();
+  opt.dispose();
+  return paths;
+}
+
+beforeAll(testingUseCpu);
+
+describe('optimizers match torch.optim', () => {
+  it('fixtures cover every optimizer and every hyperparameter, over at least 100 steps', () => {
+    const seen = new Set(cases.flatMap((c) => [c.optimizer, ...Object.keys(c.hyper).map((k) => `${c.optimizer}.${k}`)]));
+    for (const name of OPTIMIZER_NAMES) {
+      for (const h of OPTIMIZERS[name].hyper) expect(seen).toContain(`${name}.${h.key}`);
+    }
+    expect(cases.every((c) => c.steps >= 100)).toBe(true);
+  });
+
+  for (const c of cases) {
+    it(`${c.optimizer} ${JSON.stringify(c.hyper)} on ${c.objective}`, () => {
+      const [ours] = trajectories(c.optimizer, c.objective, [c]);
+      expect(testingMaxRelError(ours, c.path.flat())).toBeLessThan(1e-4);
+    });
+  }
+
+  it('steps rows with different hyperparameters together, each matching its own torch run', () => {
+    // every optimizer whose fixtures share an objective and options: batch them into one program
+    const groups = new Map<string, Case[]>();
+    for (const c of cases) {
+      const flags = Object.entries(c.hyper).filter(([, v]) => typeof v === 'boolean').map(([k]) => k).join(',');
+      const key = `${c.optimizer}|${c.objective}|${flags}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    let batched = 0;
+    for (const rows of groups.values()) {
+      if (rows.length < 2) continue;
+      const paths = trajectories(rows[0].optimizer, rows[0].objective, rows);
+      rows.forEach((c, r) => expect(testingMaxRelError(paths[r], c.path.flat())).toBeLessThan(1e-4));
+      batched++;
+    }
+    // at least sgd on rosenbrock: plain (momentum 0) and momentum 0.9 rows in one batch
+    expect(batched).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a per-row sweep equals separate runs (adam, 4 learning rates and betas)', () => {
+    const base = cases.find((c) => c.optimizer === 'adam' && c.objective === 'rosenbrock')!;
+    const sweep = [0.01, 0.03, 0.05, 0.1].map((lr, i) => ({ ...base, hyper: { lr, beta1: 0.8 + 0.05 * i } }));
+    const together = trajectories('adam', 'rosenbrock', sweep);
+    sweep.forEach((c, r) => {
+      const [alone] = trajectories('adam', 'rosenbrock', [c]);
+      expect(testingMaxRelError(together[r], alone)).toBeLessThan(1e-6);
+    });
+    // the fixture's own setting is reproduced when it sits in a batch
+    const [withFixture] = trajectories('adam', 'rosenbrock', [base, ...sweep]);
+    expect(testingMaxRelError(withFixture, base.path.flat())).toBeLessThan(1e-4);
+  });
+
+  it('leaks no tensors over 1,000 steps of every optimizer', () => {
+    const before = testingTensorCount();
+    for (const name of OPTIMIZER_NAMES) {
+      const opt = optimizerCreate(name, [{ lr: 1e-3 }, { lr: 2e-3 }]);
+      let xy = tf.tensor2d([[-1.2, 1], [0.5, 0.5]]);
+      for (let s = 0; s < 1000; s++) {
+        const { value, grad } = objectiveValueAndGrad('rosenbrock', {}, xy as tf.Tensor2D);
+        const next = opt.step({ xy }, { xy: grad }, [1e-3, 2e-3]);
+        value.dispose();
+        grad.dispose();
+        xy.dispose();
+        xy = next.xy;
+      }
+      xy.dispose();
+      opt.dispose();
+    }
+    expect(testingTensorCount()).toBe(before);
+  });
+
+  it('rejects options that differ between rows stepped together', () => {
+    expect(() => optimizerCreate('adam', [{ amsgrad: true }, { amsgrad: false }])).toThrow(/same for every run/);
+  });
+
+  it('sgd checks nesterov like torch', () => {
+    const check = OPTIMIZERS.sgd.check!;
+    expect(check({ lr: 0.1, momentum: 0, dampening: 0, nesterov: true, weightDecay: 0 })?.key).toBe('nesterov');
+    expect(check({ lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true, weightDecay: 0 })?.key).toBe('nesterov');
+    expect(check({ lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0 })).toBeNull();
+  });
+});
