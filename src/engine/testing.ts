@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from './backend';
 
 export async function testingUseCpu(): Promise<void> {
+  tf.env().set('PROD', true); // quiet: no "install tfjs-node" notice
   await backendSelect('cpu');
 }
 

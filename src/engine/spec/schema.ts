@@ -1,0 +1,190 @@
+/**
+ * ExperimentSpec v1: a versioned, validated JSON document that says what to run. The UI edits it,
+ * the share link encodes it, the CLI reads it, the engine runs it. The optimizer, schedule and
+ * objective parts are generated from the registries, so ranges live in one place.
+ */
+import { z } from 'zod';
+import { OBJECTIVES, OBJECTIVE_NAMES, type ObjectiveName } from '../objectives/registry';
+import { OPTIMIZERS, OPTIMIZER_NAMES, optimizerWithDefaults, type HyperMeta } from '../optimizers/registry';
+import { SCHEDULES, SCHEDULE_NAMES, WARMUP_META, scheduleWithDefaults, type ScheduleParamMeta } from '../schedules/registry';
+
+export const SPEC_VERSION = 1;
+export const SPEC_KINDS = ['surface'] as const;
+export const SURFACE_LIMITS = { maxRuns: 8, maxSteps: 10000, maxNoise: 100 } as const;
+
+const fmt = (v: number) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential() : String(v));
+
+function numberInRange(meta: { min: number; max: number; integer?: boolean }) {
+  let s = z.number({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a number') });
+  if (meta.integer) s = s.int('must be a whole number');
+  return s.min(meta.min, `must be at least ${fmt(meta.min)}`).max(meta.max, `must be at most ${fmt(meta.max)}`);
+}
+
+function hyperField(h: HyperMeta) {
+  return h.kind === 'boolean' ? z.boolean('must be true or false').optional() : numberInRange(h).optional();
+}
+
+function scheduleField(p: ScheduleParamMeta) {
+  return p.list ? z.array(numberInRange(p), 'must be a list of numbers').max(100, 'at most 100 entries').optional() : numberInRange(p).optional();
+}
+
+function unionError(what: string, names: readonly string[]) {
+  return (iss: { input?: unknown }) => {
+    const got = (iss.input as { name?: unknown } | undefined)?.name;
+    return got === undefined
+      ? `${what} needs a "name": one of ${names.join(', ')}`
+      : `unknown ${what} "${String(got)}": expected one of ${names.join(', ')}`;
+  };
+}
+
+const optimizerSchema = z.discriminatedUnion(
+  'name',
+  OPTIMIZER_NAMES.map((name) => {
+    const meta = OPTIMIZERS[name];
+    const shape = Object.fromEntries(meta.hyper.map((h) => [h.key, hyperField(h)]));
+    return z.strictObject({ name: z.literal(name), ...shape }).superRefine((value, ctx) => {
+      const problem = meta.check?.(optimizerWithDefaults(name, value as Record<string, number | boolean>));
+      if (problem) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
+    });
+  }) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  { error: unionError('optimizer', OPTIMIZER_NAMES) },
+);
+
+const scheduleSchema = z.discriminatedUnion(
+  'name',
+  SCHEDULE_NAMES.map((name) => {
+    const shape = Object.fromEntries(SCHEDULES[name].params.map((p) => [p.key, scheduleField(p)]));
+    return z.strictObject({ name: z.literal(name), warmupSteps: scheduleField(WARMUP_META), ...shape });
+  }) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  { error: unionError('schedule', SCHEDULE_NAMES) },
+);
+
+const objectiveSchema = z.discriminatedUnion(
+  'name',
+  OBJECTIVE_NAMES.map((name) => {
+    const shape = Object.fromEntries(OBJECTIVES[name].params.map((p) => [p.key, numberInRange(p).optional()]));
+    return z.strictObject({ name: z.literal(name), ...shape });
+  }) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  { error: unionError('objective', OBJECTIVE_NAMES) },
+);
+
+const finite = z.number('must be a number');
+
+const runSchema = z.strictObject({
+  optimizer: optimizerSchema,
+  schedule: scheduleSchema.optional(),
+  /** σ of seeded Gaussian noise added to each gradient component (stochastic gradients) */
+  noise: z.number('must be a number').min(0, 'must be at least 0').max(SURFACE_LIMITS.maxNoise, `must be at most ${SURFACE_LIMITS.maxNoise}`).optional(),
+  label: z.string('must be text').max(60, 'at most 60 characters').optional(),
+  color: z.string('must be text').regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4').optional(),
+});
+
+export const surfaceSpecSchema = z
+  .strictObject({
+    version: z.literal(SPEC_VERSION, `must be ${SPEC_VERSION}`),
+    kind: z.literal('surface'),
+    seed: z.number('must be a number').int('must be a whole number').min(0, 'must be at least 0').max(2 ** 32 - 1, 'must be below 2^32').optional(),
+    objective: objectiveSchema,
+    start: z.tuple([finite, finite], 'must be a point [x, y]').optional(),
+    steps: numberInRange({ min: 1, max: SURFACE_LIMITS.maxSteps, integer: true }).optional(),
+    runs: z.array(runSchema, 'must be a list of runs').min(1, 'needs at least one run').max(SURFACE_LIMITS.maxRuns, `at most ${SURFACE_LIMITS.maxRuns} runs`),
+  })
+  .superRefine((spec, ctx) => {
+    if (!spec.start) return;
+    const { domain, label } = OBJECTIVES[spec.objective.name as ObjectiveName];
+    const [x, y] = spec.start;
+    if (x < domain.x[0] || x > domain.x[1] || y < domain.y[0] || y > domain.y[1]) {
+      ctx.addIssue({
+        code: 'custom', path: ['start'],
+        message: `(${x}, ${y}) is outside ${label}'s domain x ∈ [${domain.x.join(', ')}], y ∈ [${domain.y.join(', ')}]`,
+      });
+    }
+  });
+
+export type SurfaceSpecInput = z.input<typeof surfaceSpecSchema>;
+
+/** A validated surface spec with every default filled in: what the engine runs. */
+export interface SurfaceSpec {
+  version: 1;
+  kind: 'surface';
+  seed: number;
+  objective: { name: ObjectiveName } & Record<string, number>;
+  start: [number, number];
+  steps: number;
+  runs: SurfaceRunSpec[];
+}
+
+export interface SurfaceRunSpec {
+  optimizer: { name: (typeof OPTIMIZER_NAMES)[number] } & Record<string, number | boolean>;
+  schedule: { name: (typeof SCHEDULE_NAMES)[number]; warmupSteps: number } & Record<string, number | number[]>;
+  noise: number;
+  label?: string;
+  color?: string;
+}
+
+export type ExperimentSpec = SurfaceSpec;
+
+export interface SpecError {
+  /** where in the document, e.g. "runs.0.optimizer.lr" ("" for the whole document) */
+  path: string;
+  message: string;
+}
+
+export type SpecResult = { ok: true; spec: ExperimentSpec } | { ok: false; errors: SpecError[] };
+
+function withDefaults(parsed: z.output<typeof surfaceSpecSchema>): SurfaceSpec {
+  const objective = parsed.objective as { name: ObjectiveName } & Record<string, number>;
+  const objParams = Object.fromEntries(OBJECTIVES[objective.name].params.map((p) => [p.key, objective[p.key] ?? p.default]));
+  return {
+    version: 1,
+    kind: 'surface',
+    seed: parsed.seed ?? 0,
+    objective: { ...objParams, name: objective.name } as SurfaceSpec['objective'],
+    start: parsed.start ?? OBJECTIVES[objective.name].start,
+    steps: parsed.steps ?? 100,
+    runs: parsed.runs.map((r) => {
+      const opt = r.optimizer as { name: SurfaceRunSpec['optimizer']['name'] } & Record<string, number | boolean>;
+      return {
+        optimizer: { ...optimizerWithDefaults(opt.name, opt), name: opt.name } as SurfaceRunSpec['optimizer'],
+        schedule: scheduleWithDefaults((r.schedule ?? { name: 'constant' }) as { name: SurfaceRunSpec['schedule']['name'] }) as SurfaceRunSpec['schedule'],
+        noise: r.noise ?? 0,
+        ...(r.label !== undefined ? { label: r.label } : {}),
+        ...(r.color !== undefined ? { color: r.color } : {}),
+      };
+    }),
+  };
+}
+
+/** Validates any JSON value as an ExperimentSpec; errors name the field path and the reason. */
+export function specParse(input: unknown): SpecResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ path: '', message: 'an experiment must be a JSON object' }] };
+  }
+  const doc = input as Record<string, unknown>;
+  if (doc.version === undefined) return { ok: false, errors: [{ path: 'version', message: `is required (this app reads version ${SPEC_VERSION})` }] };
+  if (typeof doc.version === 'number' && doc.version > SPEC_VERSION) {
+    return {
+      ok: false,
+      errors: [{ path: 'version', message: `this experiment was made by a newer Optimizer Playground (spec version ${doc.version}); this app reads version ${SPEC_VERSION}` }],
+    };
+  }
+  if (!(SPEC_KINDS as readonly unknown[]).includes(doc.kind)) {
+    return { ok: false, errors: [{ path: 'kind', message: `unknown kind ${JSON.stringify(doc.kind)}: expected one of ${SPEC_KINDS.join(', ')}` }] };
+  }
+  const parsed = surfaceSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((iss) => ({
+        path: iss.path.map(String).join('.'),
+        message: iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}` : iss.message,
+      })),
+    };
+  }
+  return { ok: true, spec: withDefaults(parsed.data) };
+}
+
+/** "runs.0.optimizer.lr: must be at most 10" — one line per error. */
+export function specErrorsFormat(errors: SpecError[]): string[] {
+  return errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+}

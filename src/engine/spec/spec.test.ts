@@ -1,0 +1,88 @@
+import LZString from 'lz-string';
+import { describe, expect, it } from 'vitest';
+import { LINK_MAX_ENCODED, linkDecode, linkEncode, linkUrl } from './link';
+import { specErrorsFormat, specParse } from './schema';
+
+const example = {
+  version: 1, kind: 'surface', seed: 7, objective: { name: 'rosenbrock' }, start: [-1.2, 1.0], steps: 120,
+  runs: [{ optimizer: { name: 'adam', lr: 0.05, beta1: 0.9 }, schedule: { name: 'cosine', tMax: 120 } }],
+};
+
+const errorsOf = (doc: unknown) => {
+  const r = specParse(doc);
+  if (r.ok) throw new Error('expected errors');
+  return specErrorsFormat(r.errors);
+};
+
+describe('ExperimentSpec v1', () => {
+  it('accepts the issue example and fills PyTorch defaults', () => {
+    const r = specParse(example);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.spec.runs[0].optimizer).toEqual({ name: 'adam', lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false });
+    expect(r.spec.runs[0].schedule).toEqual({ name: 'cosine', tMax: 120, etaMin: 0, warmupSteps: 0 });
+    expect(r.spec.runs[0].noise).toBe(0);
+  });
+
+  it('fills the start point, steps, seed and objective parameters', () => {
+    const r = specParse({ version: 1, kind: 'surface', objective: { name: 'quadratic' }, runs: [{ optimizer: { name: 'sgd' } }] });
+    expect(r.ok && r.spec).toMatchObject({ seed: 0, steps: 100, start: [-2.5, 1.5], objective: { name: 'quadratic', condition: 10, angle: 30 } });
+    expect(r.ok && r.spec.runs[0].optimizer).toEqual({ name: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
+    expect(r.ok && r.spec.runs[0].schedule).toEqual({ name: 'constant', warmupSteps: 0 });
+  });
+
+  it('names the field and the reason for out-of-range values', () => {
+    const doc = structuredClone(example);
+    doc.runs[0].optimizer.lr = 50;
+    expect(errorsOf(doc)).toEqual(['runs.0.optimizer.lr: must be at most 10']);
+    expect(errorsOf({ ...example, steps: 0 })).toEqual(['steps: must be at least 1']);
+    expect(errorsOf({ ...example, steps: 2.5 })).toEqual(['steps: must be a whole number']);
+    expect(errorsOf({ ...example, start: [9, 9] })[0]).toMatch(/^start: \(9, 9\) is outside Rosenbrock's domain/);
+  });
+
+  it('rejects unknown optimizers, fields, kinds and options torch rejects', () => {
+    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'lion' } }] })[0]).toMatch(/unknown optimizer "lion": expected one of sgd, adagrad/);
+    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'adam', momentum: 0.9 } }] })).toEqual(['runs.0.optimizer: unknown field "momentum"']);
+    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface']);
+    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'sgd', lr: 0.1, nesterov: true } }] })[0]).toMatch(
+      /^runs\.0\.optimizer\.nesterov: Nesterov momentum requires a momentum > 0/,
+    );
+    expect(errorsOf({ ...example, runs: [] })).toEqual(['runs: needs at least one run']);
+    expect(errorsOf({ ...example, runs: new Array(9).fill(example.runs[0]) })).toEqual(['runs: at most 8 runs']);
+    expect(errorsOf([1, 2])).toEqual(['an experiment must be a JSON object']);
+  });
+
+  it('tells a future version apart from a broken one', () => {
+    expect(errorsOf({ ...example, version: 2 })[0]).toMatch(/newer Optimizer Playground \(spec version 2\)/);
+    expect(errorsOf({ ...example, version: undefined })[0]).toMatch(/^version: is required/);
+  });
+});
+
+describe('share links', () => {
+  it('round-trips a spec through a URL', () => {
+    const url = linkUrl('https://example.test/app/?x=1#old', example);
+    expect(url.startsWith('https://example.test/app/?x=1#s=')).toBe(true);
+    const back = linkDecode(url);
+    const direct = specParse(example);
+    expect(back).toEqual(direct);
+    expect(linkDecode(`#${linkEncode(example)}`)).toEqual(direct);
+    expect(linkDecode(linkEncode(example))).toEqual(direct);
+  });
+
+  it('is shorter than the JSON would be in a URL', () => {
+    expect(linkEncode(example).length).toBeLessThan(encodeURIComponent(JSON.stringify(example)).length * 0.7);
+  });
+
+  it('explains malformed, truncated, oversized, future-version and out-of-range links', () => {
+    const good = linkEncode(example).slice(2);
+    const msg = (link: string) => specErrorsFormat((linkDecode(link) as { errors: never[] }).errors)[0];
+    expect(msg('https://example.test/app/')).toMatch(/no experiment in this link/);
+    expect(msg('#s=')).toMatch(/cut off/);
+    expect(msg('#s=%%%<script>')).toMatch(/characters that a share link never has/);
+    expect(msg(`#s=${good.slice(0, Math.floor(good.length / 2))}`)).toMatch(/corrupted or truncated/);
+    expect(msg(`#s=${'A'.repeat(LINK_MAX_ENCODED + 1)}`)).toMatch(/too long/);
+    expect(msg(`#s=${LZString.compressToEncodedURIComponent('{"version":1, "kind":')}`)).toMatch(/not valid JSON/);
+    expect(msg(linkEncode({ ...example, version: 3 }))).toMatch(/version: .*newer/);
+    expect(msg(linkEncode({ ...example, steps: 1e9 }))).toBe('steps: must be at most 10000');
+  });
+});

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import optimizerFixtures from '../__fixtures__/torch_optimizers.json';
+import { specParse, type SurfaceSpec } from '../spec/schema';
+import { testingMaxRelError, testingUseCpu } from '../testing';
+import { surfaceRun } from './runSurface';
+
+beforeAll(testingUseCpu);
+
+function spec(doc: Record<string, unknown>): SurfaceSpec {
+  const r = specParse({ version: 1, kind: 'surface', ...doc });
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.spec;
+}
+
+describe('surfaceRun', () => {
+  it('returns steps+1 points and losses, steps rates, and reproduces torch (adam on rosenbrock)', async () => {
+    const fx = optimizerFixtures.cases.find((c) => c.optimizer === 'adam' && c.objective === 'rosenbrock')!;
+    const s = spec({ objective: { name: 'rosenbrock' }, start: fx.start, steps: fx.steps, runs: [{ optimizer: { name: 'adam', lr: 0.05 } }] });
+    const { backend, runs } = await surfaceRun(s, { chunkSize: 7 });
+    expect(backend).toBe('cpu');
+    const [run] = runs;
+    expect(run.status).toBe('ok');
+    expect(run.path).toHaveLength(151);
+    expect(run.loss).toHaveLength(151);
+    expect(run.lr).toHaveLength(150);
+    expect(testingMaxRelError(run.path.flat(), fx.path.flat())).toBeLessThan(1e-4);
+    expect(testingMaxRelError(run.loss, fx.loss)).toBeLessThan(1e-4);
+  });
+
+  it('runs different optimizers and schedules side by side, each as if alone', async () => {
+    const runsSpec = [
+      { optimizer: { name: 'sgd', lr: 5e-4, momentum: 0.9 } },
+      { optimizer: { name: 'adam', lr: 0.05 }, schedule: { name: 'cosine' } },
+      { optimizer: { name: 'sgd', lr: 1e-3 }, schedule: { name: 'step', stepSize: 10, gamma: 0.5 } },
+      { optimizer: { name: 'sgd', lr: 5e-4, momentum: 0.9, nesterov: true } },
+    ];
+    const together = await surfaceRun(spec({ objective: { name: 'rosenbrock' }, steps: 60, runs: runsSpec }));
+    for (let i = 0; i < runsSpec.length; i++) {
+      const alone = await surfaceRun(spec({ objective: { name: 'rosenbrock' }, steps: 60, runs: [runsSpec[i]] }));
+      expect(testingMaxRelError(together.runs[i].path.flat(), alone.runs[0].path.flat())).toBeLessThan(1e-6);
+      expect(together.runs[i].lr).toEqual(alone.runs[0].lr);
+    }
+    expect(together.runs[2].lr.slice(8, 12)).toEqual([1e-3, 1e-3, 5e-4, 5e-4]);
+  });
+
+  it('marks a run that blows up as diverged, with the step, and keeps the others going', async () => {
+    const s = spec({
+      objective: { name: 'rosenbrock' }, steps: 200,
+      runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 1e-3 } }],
+    });
+    const { runs } = await surfaceRun(s, { chunkSize: 16 });
+    const [bad, good] = runs;
+    expect(bad.status).toBe('diverged');
+    expect(bad.divergedAt).toBeGreaterThan(0);
+    expect(bad.reason).toMatch(/step \d+/);
+    expect(bad.path).toHaveLength(bad.divergedAt!);
+    expect(bad.loss).toHaveLength(bad.divergedAt!);
+    expect(bad.lr).toHaveLength(bad.divergedAt!);
+    expect(bad.path.flat().every(Number.isFinite)).toBe(true);
+    expect(good.status).toBe('ok');
+    expect(good.path).toHaveLength(201);
+  });
+
+  it('stops early once every run has diverged, without throwing', async () => {
+    const s = spec({ objective: { name: 'saddle' }, steps: 5000, runs: [{ optimizer: { name: 'sgd', lr: 0.5 } }] });
+    const { runs } = await surfaceRun(s);
+    expect(runs[0].status).toBe('diverged');
+    expect(runs[0].reason).toMatch(/bound/);
+    expect(runs[0].path.length).toBeLessThan(100);
+  });
+
+  it('adds seeded gradient noise: same seed, same numbers; other seed, other numbers', async () => {
+    const doc = { objective: { name: 'quadratic' }, steps: 50, runs: [{ optimizer: { name: 'sgd', lr: 0.05 }, noise: 1 }, { optimizer: { name: 'sgd', lr: 0.05 } }] };
+    const a = await surfaceRun(spec({ ...doc, seed: 1 }));
+    const b = await surfaceRun(spec({ ...doc, seed: 1 }));
+    const c = await surfaceRun(spec({ ...doc, seed: 2 }));
+    expect(a.runs[0].path).toEqual(b.runs[0].path);
+    expect(a.runs[0].path).not.toEqual(c.runs[0].path);
+    expect(a.runs[0].path).not.toEqual(a.runs[1].path); // the noiseless run is untouched by the noise
+    expect(a.runs[1].path).toEqual(c.runs[1].path);
+  });
+
+  it('reduceOnPlateau reacts to the loss of each step', async () => {
+    const s = spec({
+      objective: { name: 'rastrigin' }, start: [2.6, -3.4], steps: 120,
+      runs: [{ optimizer: { name: 'sgd', lr: 0.001 }, schedule: { name: 'reduceOnPlateau', patience: 5, factor: 0.5 } }],
+    });
+    const { runs } = await surfaceRun(s, { chunkSize: 32 });
+    const lr = runs[0].lr;
+    expect(lr[0]).toBe(0.001);
+    expect(Math.min(...lr)).toBeLessThan(0.001); // stuck in a local minimum: the rate was cut
+  });
+
+  it('leaks no tensors over 1,000 steps, nor when aborted', async () => {
+    const before = tf.memory().numTensors;
+    const s = spec({
+      objective: { name: 'himmelblau' }, steps: 1000,
+      runs: [
+        { optimizer: { name: 'adam', lr: 0.01 }, noise: 0.1 },
+        { optimizer: { name: 'rmsprop', lr: 0.01, centered: true, momentum: 0.5 } },
+        { optimizer: { name: 'nadam', lr: 0.01 }, schedule: { name: 'reduceOnPlateau' } },
+        { optimizer: { name: 'sgd', lr: 0.5 } },
+      ],
+    });
+    const { runs } = await surfaceRun(s);
+    expect(runs[3].status).toBe('diverged');
+    expect(tf.memory().numTensors).toBe(before);
+    const controller = new AbortController();
+    const partial = await surfaceRun(s, {
+      chunkSize: 10,
+      onProgress: (done) => done >= 30 && controller.abort(),
+      signal: controller.signal,
+    });
+    expect(partial.runs[0].path).toHaveLength(31);
+    expect(partial.runs[0].loss).toHaveLength(31);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Runs a `surface` experiment: each run is an optimizer with its schedule, started at the same point
+ * of a 2-D objective. Runs that share an optimizer (and its on/off options) step together as rows of
+ * one batched program. Values stay on the device and are read back in chunks with `await data()`,
+ * never once per step — except for reduceOnPlateau, whose next rate depends on this step's loss.
+ *
+ * Divergence: a run whose point or loss becomes NaN/Inf, or whose point leaves a sane bound (100×
+ * the largest coordinate of the objective's domain), stops there with status "diverged". Its path,
+ * loss and lr then hold the d steps before the bad point d; nothing throws.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { OBJECTIVES, objectiveValueAndGrad, type Point } from '../objectives/registry';
+import { optimizerCreate } from '../optimizers/registry';
+import { randomCreate, randomMixSeed, type Rng } from '../random';
+import { scheduleCreate, type LrSchedule } from '../schedules/schedules';
+import type { SurfaceSpec } from '../spec/schema';
+
+export type RunStatus = 'ok' | 'diverged';
+
+export interface SurfaceRunResult {
+  /** steps+1 points, the start included (fewer when the run diverged) */
+  path: Point[];
+  /** loss[i] = f(path[i]) */
+  loss: number[];
+  /** lr[i] is the rate used for step i (the step from path[i] to path[i+1]) */
+  lr: number[];
+  status: RunStatus;
+  /** the step at which the bad value appeared (path[divergedAt] would be the first bad point) */
+  divergedAt?: number;
+  /** why it was stopped */
+  reason?: string;
+}
+
+export interface SurfaceResult {
+  backend: string;
+  runs: SurfaceRunResult[];
+}
+
+export interface SurfaceRunOptions {
+  /** steps between readbacks (default 64) */
+  chunkSize?: number;
+  /** called after each chunk with the number of steps done so far and the results so far */
+  onProgress?: (stepsDone: number, runs: readonly SurfaceRunResult[]) => void;
+  /** stops the run early; what has been computed is returned */
+  signal?: AbortSignal;
+}
+
+interface Group {
+  rows: number[];
+  optimizer: ReturnType<typeof optimizerCreate>;
+  xy: tf.Tensor2D;
+  schedules: LrSchedule[];
+  rngs: (Rng | null)[];
+  sigmas: number[];
+  needsMetric: boolean;
+  /** per step of the current chunk: the loss at the point the step started from, and the new point */
+  pendingLoss: tf.Tensor1D[];
+  pendingXy: tf.Tensor2D[];
+}
+
+/** Sane bound on coordinates: 100× the largest coordinate of the domain. */
+export function surfaceBound(spec: SurfaceSpec): number {
+  const { x, y } = OBJECTIVES[spec.objective.name].domain;
+  return 100 * Math.max(...x.map(Math.abs), ...y.map(Math.abs));
+}
+
+function groupKey(opt: Record<string, number | boolean | string>): string {
+  const flags = Object.entries(opt).filter(([, v]) => typeof v === 'boolean').sort(([a], [b]) => a.localeCompare(b));
+  return `${opt.name}|${JSON.stringify(flags)}`;
+}
+
+export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions = {}): Promise<SurfaceResult> {
+  const chunkSize = Math.max(1, options.chunkSize ?? 64);
+  const { name: objectiveName, ...objectiveParams } = spec.objective;
+  const bound = surfaceBound(spec);
+  const results: SurfaceRunResult[] = spec.runs.map(() => ({ path: [[...spec.start] as Point], loss: [], lr: [], status: 'ok' }));
+  const alive = spec.runs.map(() => true);
+
+  const byKey = new Map<string, number[]>();
+  spec.runs.forEach((run, i) => {
+    const key = groupKey(run.optimizer);
+    byKey.set(key, [...(byKey.get(key) ?? []), i]);
+  });
+  const groups: Group[] = [...byKey.values()].map((rows) => {
+    const schedules = rows.map((r) => scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps));
+    return {
+      rows,
+      optimizer: optimizerCreate(spec.runs[rows[0]].optimizer.name, rows.map((r) => spec.runs[r].optimizer)),
+      xy: tf.tensor2d(rows.map(() => spec.start)),
+      schedules,
+      // each run has its own noise stream, so grouping never changes the numbers
+      rngs: rows.map((r) => (spec.runs[r].noise > 0 ? randomCreate(randomMixSeed(spec.seed, r)) : null)),
+      sigmas: rows.map((r) => spec.runs[r].noise),
+      needsMetric: schedules.some((s) => s.needsMetric),
+      pendingLoss: [],
+      pendingXy: [],
+    };
+  });
+
+  /** Stops a run at step d: it keeps the d points before the bad one, their losses and the d rates that led there. */
+  const markDiverged = (run: number, at: number, reason: string) => {
+    alive[run] = false;
+    const r = results[run];
+    Object.assign(r, { status: 'diverged', divergedAt: at, reason });
+    r.path.length = at;
+    r.loss.length = at;
+    r.lr.length = at;
+  };
+
+  /** Records the loss at point `step` of a run (its point is already in the path). */
+  const acceptLoss = (run: number, step: number, loss: number) => {
+    if (!alive[run]) return;
+    if (Number.isFinite(loss)) results[run].loss.push(loss);
+    else markDiverged(run, step, `the loss became ${loss} at step ${step}`);
+  };
+
+  /** Records point `step` of a run, unless it is not finite or out of bounds. */
+  const acceptPoint = (run: number, step: number, x: number, y: number) => {
+    if (!alive[run]) return;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) markDiverged(run, step, `the point became (${x}, ${y}) at step ${step}`);
+    else if (Math.abs(x) > bound || Math.abs(y) > bound) markDiverged(run, step, `the point left the bound |x|, |y| ≤ ${bound} at step ${step}`);
+    else results[run].path.push([x, y]);
+  };
+
+  /** Reads a group's pending steps back in one go. Pending step k is step chunkStart + k. */
+  const flush = async (g: Group, chunkStart: number) => {
+    if (g.pendingXy.length === 0) return;
+    const lossT = tf.stack(g.pendingLoss);
+    const xyT = tf.stack(g.pendingXy);
+    const [losses, points] = await Promise.all([lossT.data(), xyT.data()]);
+    // the newest point is the group's current state: keep it
+    tf.dispose([lossT, xyT, ...g.pendingLoss, ...g.pendingXy.slice(0, -1)]);
+    const n = g.rows.length;
+    for (let k = 0; k < g.pendingXy.length; k++) {
+      g.rows.forEach((run, i) => {
+        acceptLoss(run, chunkStart + k, losses[k * n + i]);
+        acceptPoint(run, chunkStart + k + 1, points[(k * n + i) * 2], points[(k * n + i) * 2 + 1]);
+      });
+    }
+    g.pendingLoss = [];
+    g.pendingXy = [];
+  };
+
+  let stepsDone = 0;
+  let chunkStart = 0;
+  try {
+    for (let step = 0; step < spec.steps && alive.some(Boolean); step++) {
+      if (options.signal?.aborted) break;
+      for (const g of groups) {
+        if (!g.rows.some((r) => alive[r])) continue;
+        const lrs = g.schedules.map((s) => s.lrAt(step));
+        g.rows.forEach((run, i) => alive[run] && results[run].lr.push(lrs[i]));
+        const { value, grad } = objectiveValueAndGrad(objectiveName, objectiveParams, g.xy);
+        let gradIn: tf.Tensor2D = grad;
+        if (g.rngs.some((r) => r !== null)) {
+          const noise = new Float32Array(g.rows.length * 2);
+          g.rngs.forEach((rng, i) => {
+            if (!rng) return;
+            noise[2 * i] = g.sigmas[i] * rng.normal();
+            noise[2 * i + 1] = g.sigmas[i] * rng.normal();
+          });
+          gradIn = tf.tidy(() => tf.add(grad, tf.tensor2d(noise, [g.rows.length, 2])));
+          grad.dispose();
+        }
+        const next = g.optimizer.step({ xy: g.xy }, { xy: gradIn }, lrs).xy as tf.Tensor2D;
+        gradIn.dispose();
+        if (g.pendingXy.length === 0) g.xy.dispose(); // otherwise it is held in pendingXy until the flush
+        g.pendingLoss.push(value);
+        g.pendingXy.push(next);
+        g.xy = next;
+        if (g.needsMetric) {
+          // reduceOnPlateau: the next rate depends on this step's loss, so read it now
+          const losses = await value.data();
+          g.schedules.forEach((s, i) => s.observe(losses[i]));
+        }
+      }
+      stepsDone = step + 1;
+      if (stepsDone - chunkStart === chunkSize) {
+        for (const g of groups) await flush(g, chunkStart);
+        chunkStart = stepsDone;
+        options.onProgress?.(stepsDone, results);
+      }
+    }
+    for (const g of groups) await flush(g, chunkStart);
+    // the loss at each run's final point
+    for (const g of groups) {
+      const value = tf.tidy(() => OBJECTIVES[objectiveName].fn(g.xy, objectiveParams));
+      const losses = await value.data();
+      value.dispose();
+      g.rows.forEach((run, i) => acceptLoss(run, stepsDone, losses[i]));
+    }
+    options.onProgress?.(stepsDone, results);
+  } finally {
+    for (const g of groups) {
+      tf.dispose([...g.pendingLoss, ...g.pendingXy.filter((t) => t !== g.xy)]);
+      g.xy.dispose();
+      g.optimizer.dispose();
+    }
+  }
+  return { backend: tf.getBackend(), runs: results };
+}
