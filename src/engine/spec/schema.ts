@@ -155,6 +155,20 @@ function withDefaults(parsed: z.output<typeof surfaceSpecSchema>): SurfaceSpec {
   };
 }
 
+/** PyTorch spellings people will type, and what this spec calls them. */
+const PYTORCH_NAMES: Record<string, string> = {
+  betas: 'use "beta1" and "beta2"', weight_decay: 'use "weightDecay"', lr_decay: 'use "lrDecay"',
+  initial_accumulator_value: 'use "initialAccumulatorValue"', momentum_decay: 'use "momentumDecay"',
+  step_size: 'use "stepSize"', T_max: 'use "tMax"', eta_min: 'use "etaMin"', T_0: 'use "t0"', T_mult: 'use "tMult"',
+  max_lr: 'use "maxLr"', pct_start: 'use "pctStart"', div_factor: 'use "divFactor"', final_div_factor: 'use "finalDivFactor"', min_lr: 'use "minLr"',
+};
+
+function unknownKeysMessage(keys: string[]): string {
+  const hints = keys.filter((k) => PYTORCH_NAMES[k]).map((k) => `for "${k}", ${PYTORCH_NAMES[k]}`);
+  const base = `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  return hints.length ? `${base} (${hints.join('; ')})` : base;
+}
+
 /** Validates any JSON value as an ExperimentSpec; errors name the field path and the reason. */
 export function specParse(input: unknown): SpecResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -177,7 +191,7 @@ export function specParse(input: unknown): SpecResult {
       ok: false,
       errors: parsed.error.issues.map((iss) => ({
         path: iss.path.map(String).join('.'),
-        message: iss.code === 'unrecognized_keys' ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}` : iss.message,
+        message: iss.code === 'unrecognized_keys' ? unknownKeysMessage(iss.keys) : iss.message,
       })),
     };
   }

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { linkUrl } from '../engine/spec/link';
+import { main, type CliIo } from './main';
+
+const spec = {
+  version: 1, kind: 'surface', seed: 7, objective: { name: 'rosenbrock' }, start: [-1.2, 1.0], steps: 40,
+  runs: [{ optimizer: { name: 'adam', lr: 0.05 } }, { label: 'too hot', optimizer: { name: 'sgd', lr: 0.05 } }],
+};
+
+function fakeIo(files: Record<string, string> = {}, stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    readStdin: async () => stdin,
+    readFile: async (p) => {
+      if (!(p in files)) throw new Error(`ENOENT: no such file, open '${p}'`);
+      return files[p];
+    },
+    writeFile: async (p, t) => {
+      files[p] = t;
+    },
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+  };
+  return { io, out: () => out.join(''), err: () => err.join(''), files };
+}
+
+describe('optiplay run', () => {
+  it('runs a spec file and prints the result JSON', async () => {
+    const f = fakeIo({ 'x.json': JSON.stringify(spec) });
+    expect(await main(['run', 'x.json'], f.io)).toBe(0);
+    const result = JSON.parse(f.out());
+    expect(result.backend).toBe('cpu');
+    expect(result.runs[0].path).toHaveLength(41);
+    expect(result.runs[0].loss[40]).toBeLessThan(result.runs[0].loss[0]);
+    expect(result.runs[1].status).toBe('diverged');
+    expect(f.err()).toMatch(/run too hot diverged: .*step \d+/);
+  });
+
+  it('runs a share link, and from stdin, with the same numbers', async () => {
+    const a = fakeIo({ 'x.json': JSON.stringify(spec) });
+    await main(['run', 'x.json'], a.io);
+    const b = fakeIo();
+    expect(await main(['run', linkUrl('http://localhost:5173/', spec)], b.io)).toBe(0);
+    const c = fakeIo({}, JSON.stringify(spec));
+    expect(await main(['run', '-'], c.io)).toBe(0);
+    expect(b.out()).toBe(a.out());
+    expect(c.out()).toBe(a.out());
+  });
+
+  it('writes CSV to a file with --out and --csv', async () => {
+    const f = fakeIo({ 'x.json': JSON.stringify(spec) });
+    expect(await main(['run', 'x.json', '--csv', '--out', 'r.csv'], f.io)).toBe(0);
+    expect(f.out()).toBe('');
+    const lines = f.files['r.csv'].trim().split('\n');
+    expect(lines[0]).toBe('run,label,step,x,y,loss,lr,status');
+    expect(lines[1]).toBe('0,"1: adam",0,-1.2,1,24.20000457763672,0.05,ok');
+    expect(lines.filter((l) => l.startsWith('0,'))).toHaveLength(41);
+  });
+
+  it('exits 2 with one error per line for an invalid spec', async () => {
+    const bad = { ...spec, steps: -1, runs: [{ optimizer: { name: 'adam', lr: 99, betas: [0.9, 0.99] } }] };
+    const f = fakeIo({ 'bad.json': JSON.stringify(bad) });
+    expect(await main(['run', 'bad.json'], f.io)).toBe(2);
+    expect(f.err().trim().split('\n')).toEqual([
+      'steps: must be at least 1',
+      'runs.0.optimizer.lr: must be at most 10',
+      'runs.0.optimizer: unknown field "betas" (for "betas", use "beta1" and "beta2")',
+    ]);
+    expect(f.out()).toBe('');
+  });
+
+  it('exits 2 for unreadable files, broken JSON, broken links and bad usage', async () => {
+    const f = fakeIo({ 'broken.json': '{"version": 1,' });
+    expect(await main(['run', 'missing.json'], f.io)).toBe(2);
+    expect(await main(['run', 'broken.json'], f.io)).toBe(2);
+    expect(await main(['run', 'http://localhost:5173/#s=NoWayThisIsValid'], f.io)).toBe(2);
+    expect(await main(['fly'], f.io)).toBe(2);
+    expect(await main(['run'], f.io)).toBe(2);
+    const lines = f.err();
+    expect(lines).toMatch(/cannot read missing.json: ENOENT/);
+    expect(lines).toMatch(/broken.json is not valid JSON/);
+    expect(lines).toMatch(/link: the link is corrupted or truncated/);
+    expect(lines).toMatch(/unknown command "fly"/);
+    expect(lines).toMatch(/missing input/);
+  });
+
+  it('works as the installed command (bin/optiplay.mjs) in a child process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'optiplay-'));
+    const file = join(dir, 'spec.json');
+    await writeFile(file, JSON.stringify(spec));
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, ['bin/optiplay.mjs', 'run', file, '--out', join(dir, 'out.json')]);
+    expect(stdout).toBe('');
+    const result = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8'));
+    expect(result.runs[0].path).toHaveLength(41);
+    await expect(run(process.execPath, ['bin/optiplay.mjs', 'run', join(dir, 'nope.json')])).rejects.toMatchObject({ code: 2 });
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * `optiplay`: runs an experiment headless in Node on the tfjs CPU backend (pure JavaScript: no
+ * native addons, no downloads).
+ *
+ *   optiplay run <spec.json | share-link URL | -> [--out FILE] [--csv]
+ *
+ * Exit codes: 0 done, 1 the run failed, 2 bad usage or an invalid experiment (errors on stderr,
+ * one per line).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { backendSelect } from '../engine/backend';
+import { linkDecode, linkPayload } from '../engine/spec/link';
+import { specErrorsFormat, specParse, type SpecResult } from '../engine/spec/schema';
+import { surfaceRun, type SurfaceResult } from '../engine/surface/runSurface';
+
+export interface CliIo {
+  readStdin(): Promise<string>;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, text: string): Promise<void>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const CLI_USAGE = `Usage: optiplay run <spec.json | share-link URL | -> [--out FILE] [--csv]
+
+Runs an Optimizer Playground experiment headless (tfjs CPU backend) and prints the result as JSON.
+  <spec.json>   an ExperimentSpec file
+  <URL>         a share link copied from the app (…#s=…)
+  -             read the spec (or a link) from standard input
+  --out FILE    write the result to FILE instead of standard output
+  --csv         write CSV (run,label,step,x,y,loss,lr,status) instead of JSON`;
+
+interface Args {
+  input: string;
+  out?: string;
+  csv: boolean;
+}
+
+function argsParse(argv: string[]): Args | string {
+  const [command, ...rest] = argv;
+  if (command !== 'run') return command === undefined ? 'missing command' : `unknown command "${command}"`;
+  let input: string | undefined;
+  let out: string | undefined;
+  let csv = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--csv') csv = true;
+    else if (a === '--out') {
+      out = rest[++i];
+      if (!out) return '--out needs a file name';
+    } else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a.startsWith('--') ) return `unknown option "${a}"`;
+    else if (input === undefined) input = a;
+    else return `unexpected argument "${a}"`;
+  }
+  if (input === undefined) return 'missing input: a spec file, a share link, or - for standard input';
+  return { input, out, csv };
+}
+
+/** A spec from a link or from JSON text, with errors that say which it was read as. */
+function specFromText(text: string, source: string): SpecResult {
+  const trimmed = text.trim();
+  if (/^https?:\/\//.test(trimmed) || linkPayload(trimmed) !== null && !trimmed.startsWith('{')) return linkDecode(trimmed);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(trimmed);
+  } catch (err) {
+    return { ok: false, errors: [{ path: '', message: `${source} is not valid JSON (${(err as Error).message})` }] };
+  }
+  return specParse(doc);
+}
+
+export function cliCsv(result: SurfaceResult, labels: string[]): string {
+  const rows = ['run,label,step,x,y,loss,lr,status'];
+  result.runs.forEach((run, i) => {
+    run.path.forEach(([x, y], step) => {
+      const lr = run.lr[step] ?? '';
+      const label = `"${labels[i].replace(/"/g, '""')}"`;
+      rows.push([i, label, step, x, y, run.loss[step] ?? '', lr, run.status].join(','));
+    });
+  });
+  return `${rows.join('\n')}\n`;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(`${CLI_USAGE}\n`);
+    return 0;
+  }
+  const args = argsParse(argv);
+  if (typeof args === 'string') {
+    io.stderr(`optiplay: ${args}\n${CLI_USAGE}\n`);
+    return 2;
+  }
+  let text: string;
+  const source = args.input === '-' ? 'standard input' : /^https?:\/\//.test(args.input) || args.input.includes('#s=') ? 'the link' : args.input;
+  try {
+    text = args.input === '-' ? await io.readStdin() : source === 'the link' ? args.input : await io.readFile(args.input);
+  } catch (err) {
+    io.stderr(`optiplay: cannot read ${source}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const parsed = specFromText(text, source);
+  if (!parsed.ok) {
+    io.stderr(specErrorsFormat(parsed.errors).map((line) => `${line}\n`).join(''));
+    return 2;
+  }
+  try {
+    tf.env().set('PROD', true); // no "install tfjs-node" notice on stderr
+    await backendSelect('cpu');
+    const result = await surfaceRun(parsed.spec);
+    const labels = parsed.spec.runs.map((r, i) => r.label ?? `${i + 1}: ${r.optimizer.name}`);
+    const output = args.csv ? cliCsv(result, labels) : `${JSON.stringify(result)}\n`;
+    if (args.out) await io.writeFile(args.out, output);
+    else io.stdout(output);
+    for (const [i, run] of result.runs.entries()) {
+      if (run.status === 'diverged') io.stderr(`run ${labels[i]} diverged: ${run.reason}\n`);
+    }
+    return 0;
+  } catch (err) {
+    io.stderr(`optiplay: the run failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,25 @@
+/** Node's standard streams and files for the CLI. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { main, type CliIo } from './main';
+
+const nodeIo: CliIo = {
+  async readStdin() {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  readFile: (path) => readFile(path, 'utf8'),
+  writeFile: (path, text) => writeFile(path, text, 'utf8'),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+// `optiplay run x.json | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+export async function cliRun(argv: string[]): Promise<number> {
+  return main(argv, nodeIo);
+}
