@@ -165,7 +165,7 @@ export function objectiveValueAndGrad(
   const f = OBJECTIVES[name].fn;
   // Rows are independent, so seeding the backward pass with ones gives each row's own gradient.
   const seed = tf.ones([xy.shape[0]]);
-  const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => f(p as tf.Tensor2D, params))(xy, seed);
+  const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => f(p as tf.Tensor2D, params) as tf.Tensor)(xy, seed as tf.Tensor);
   seed.dispose();
   return { value: value as tf.Tensor1D, grad: grad as tf.Tensor2D };
 }

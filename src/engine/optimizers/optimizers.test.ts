@@ -19,21 +19,21 @@ interface Case {
   path: [number, number][];
   loss: number[];
 }
-const cases = fixtures.cases as Case[];
+const cases = fixtures.cases as unknown as Case[];
 
 /** Runs rows of one optimizer together from their start points; returns each row's flat path. */
 function trajectories(name: OptimizerName, objective: ObjectiveName, rows: Case[]): number[][] {
   const opt = optimizerCreate(name, rows.map((c) => c.hyper));
   const params = objectiveParams(objective);
-  let xy = tf.tensor2d(rows.map((c) => c.start));
+  let xy: tf.Tensor2D = tf.tensor2d(rows.map((c) => c.start));
   const paths = rows.map((c) => [...c.start]);
   for (let s = 0; s < rows[0].steps; s++) {
-    const { value, grad } = objectiveValueAndGrad(objective, params, xy as tf.Tensor2D);
+    const { value, grad } = objectiveValueAndGrad(objective, params, xy);
     const next = opt.step({ xy }, { xy: grad }, rows.map((c) => Number(c.hyper.lr)));
     value.dispose();
     grad.dispose();
     xy.dispose();
-    xy = next.xy;
+    xy = next.xy as tf.Tensor2D;
     const flat = xy.dataSync();
     rows.forEach((_, r) => paths[r].push(flat[2 * r], flat[2 * r + 1]));
   }
@@ -96,14 +96,14 @@ describe('optimizers match torch.optim', () => {
     const before = testingTensorCount();
     for (const name of OPTIMIZER_NAMES) {
       const opt = optimizerCreate(name, [{ lr: 1e-3 }, { lr: 2e-3 }]);
-      let xy = tf.tensor2d([[-1.2, 1], [0.5, 0.5]]);
+      let xy: tf.Tensor2D = tf.tensor2d([[-1.2, 1], [0.5, 0.5]]);
       for (let s = 0; s < 1000; s++) {
-        const { value, grad } = objectiveValueAndGrad('rosenbrock', {}, xy as tf.Tensor2D);
+        const { value, grad } = objectiveValueAndGrad('rosenbrock', {}, xy);
         const next = opt.step({ xy }, { xy: grad }, [1e-3, 2e-3]);
         value.dispose();
         grad.dispose();
         xy.dispose();
-        xy = next.xy;
+        xy = next.xy as tf.Tensor2D;
       }
       xy.dispose();
       opt.dispose();

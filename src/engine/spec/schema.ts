@@ -43,7 +43,7 @@ const optimizerSchema = z.discriminatedUnion(
     const meta = OPTIMIZERS[name];
     const shape = Object.fromEntries(meta.hyper.map((h) => [h.key, hyperField(h)]));
     return z.strictObject({ name: z.literal(name), ...shape }).superRefine((value, ctx) => {
-      const problem = meta.check?.(optimizerWithDefaults(name, value as Record<string, number | boolean>));
+      const problem = meta.check?.(optimizerWithDefaults(name, value as unknown as Record<string, number | boolean>));
       if (problem) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
     });
   }) as unknown as [z.ZodObject, ...z.ZodObject[]],

@@ -75,7 +75,7 @@ describe('share links', () => {
 
   it('explains malformed, truncated, oversized, future-version and out-of-range links', () => {
     const good = linkEncode(example).slice(2);
-    const msg = (link: string) => specErrorsFormat((linkDecode(link) as { errors: never[] }).errors)[0];
+    const msg = (link: string) => specErrorsFormat((linkDecode(link) as Extract<ReturnType<typeof linkDecode>, { ok: false }>).errors)[0];
     expect(msg('https://example.test/app/')).toMatch(/no experiment in this link/);
     expect(msg('#s=')).toMatch(/cut off/);
     expect(msg('#s=%%%<script>')).toMatch(/characters that a share link never has/);
