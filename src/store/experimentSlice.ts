@@ -31,7 +31,10 @@ export interface ExperimentSlice {
   runOptimizerSet(run: number, name: OptimizerName): void;
   runHyperSet(run: number, key: string, value: number | boolean): void;
   runScheduleSet(run: number, name: ScheduleName): void;
+  runScheduleParamSet(run: number, key: string, value: number | number[]): void;
   runNoiseSet(run: number, sigma: number): void;
+  objectiveParamSet(key: string, value: number): void;
+  seedSet(seed: number): void;
   runAdd(): void;
   runRemove(run: number): void;
   linkErrorsDismiss(): void;
@@ -68,7 +71,10 @@ export const createExperimentSlice: StateCreator<AppState, [], [], ExperimentSli
         ...r,
         schedule: { ...Object.fromEntries(SCHEDULES[name].params.map((p) => [p.key, p.default])), name, warmupSteps: r.schedule.warmupSteps } as SurfaceSpec['runs'][number]['schedule'],
       })),
+    runScheduleParamSet: (run, key, value) => editRun(run, (r) => ({ ...r, schedule: { ...r.schedule, [key]: value } })),
     runNoiseSet: (run, sigma) => editRun(run, (r) => ({ ...r, noise: sigma })),
+    objectiveParamSet: (key, value) => set((s) => ({ spec: revalidate({ ...s.spec, objective: { ...s.spec.objective, [key]: value } }) })),
+    seedSet: (seed) => set((s) => ({ spec: revalidate({ ...s.spec, seed }) })),
     runAdd: () =>
       set((s) => {
         if (s.spec.runs.length >= 8) return {};

@@ -74,3 +74,26 @@ export function BooleanControl(props: { label: string; description: string; valu
     </div>
   );
 }
+
+/** A comma-separated list of whole numbers (multiStep milestones). */
+export function ListControl(props: { label: string; description: string; value: number[]; onChange(value: number[]): void }) {
+  const id = useId();
+  return (
+    <div className="control" title={props.description}>
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="text"
+        className="wide"
+        defaultValue={props.value.join(', ')}
+        key={props.value.join(',')}
+        onBlur={(e) => {
+          const parts = e.target.value.split(',').map((t) => t.trim()).filter(Boolean).map(Number);
+          if (parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 0)) props.onChange(parts);
+          else e.target.value = props.value.join(', ');
+        }}
+        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+      />
+    </div>
+  );
+}

@@ -1,9 +1,9 @@
 /** One run of the race: optimizer, its hyperparameters (from the registry), schedule and noise. */
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
-import { SCHEDULES, SCHEDULE_NAMES, type ScheduleName } from '../../engine/schedules/registry';
+import { SCHEDULES, SCHEDULE_NAMES, WARMUP_META, type ScheduleName } from '../../engine/schedules/registry';
 import type { SurfaceRunSpec } from '../../engine/spec/schema';
 import { useAppStore } from '../../store/store';
-import { BooleanControl, NumberControl } from '../controls/HyperControl';
+import { BooleanControl, ListControl, NumberControl } from '../controls/HyperControl';
 
 const NOISE_META = { key: 'noise', label: 'gradient noise σ', description: 'seeded Gaussian noise added to each gradient component', min: 0, max: 10, scale: 'linear' as const };
 
@@ -45,6 +45,14 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
             ))}
           </select>
         </div>
+        {SCHEDULES[run.schedule.name].params.map((p) =>
+          p.list ? (
+            <ListControl key={p.key} label={p.label} description={p.description} value={run.schedule[p.key] as number[]} onChange={(v) => a.runScheduleParamSet(index, p.key, v)} />
+          ) : (
+            <NumberControl key={p.key} meta={p} value={Number(run.schedule[p.key])} onChange={(v) => a.runScheduleParamSet(index, p.key, v)} />
+          ),
+        )}
+        <NumberControl meta={WARMUP_META} value={run.schedule.warmupSteps} onChange={(v) => a.runScheduleParamSet(index, 'warmupSteps', v)} />
         <NumberControl meta={NOISE_META} value={run.noise} onChange={(v) => a.runNoiseSet(index, v)} />
       </div>
     </section>

@@ -9,6 +9,7 @@ import { RunCard } from './RunCard';
 import { SurfaceCharts } from './SurfaceCharts';
 import { runLabel } from './runLabel';
 
+const SEED_META = { key: 'seed', label: 'seed', description: 'seeds the gradient noise: same seed, same numbers', min: 0, max: 2 ** 32 - 1, scale: 'linear' as const, integer: true };
 const STEPS_META = { key: 'steps', label: 'steps', description: 'optimizer steps per run', min: 1, max: 10000, scale: 'log' as const, integer: true };
 
 export async function surfaceRunCurrent(): Promise<void> {
@@ -57,7 +58,11 @@ export function SurfacePage() {
           </select>
         </div>
         <p className="muted small">{objective.description} Start ({spec.start.join(', ')}).</p>
+        {objective.params.map((p) => (
+          <NumberControl key={p.key} meta={p} value={spec.objective[p.key]} onChange={(v) => a.objectiveParamSet(p.key, v)} />
+        ))}
         <NumberControl meta={STEPS_META} value={spec.steps} onChange={(v) => a.stepsSet(v)} testId="steps" />
+        <NumberControl meta={SEED_META} value={spec.seed} onChange={(v) => a.seedSet(v)} testId="seed" />
         {spec.runs.map((run, i) => (
           <RunCard key={i} index={i} run={run} canRemove={spec.runs.length > 1} />
         ))}
