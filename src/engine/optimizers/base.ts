@@ -41,6 +41,8 @@ export abstract class BatchedOptimizer {
   /** steps taken so far */
   protected t = 0;
   private slots = new Map<string, tf.Tensor>();
+  /** hyperparameter columns, uploaded once per shape rather than every step */
+  private columns = new Map<string, tf.Tensor>();
 
   /** @param rows one complete set of hyperparameters per run (defaults already applied) */
   constructor(rows: HyperValues[]) {
@@ -95,9 +97,14 @@ export abstract class BatchedOptimizer {
           t,
           lr: lrTensor,
           hyper: (key) => {
+            const cacheKey = `${key}|${param.rank}`;
+            const cached = this.columns.get(cacheKey);
+            if (cached) return cached;
             const v = this.values[key];
             if (!v) throw new Error(`unknown hyperparameter "${key}"`);
-            return column(v);
+            const made = tf.keep(column(v));
+            this.columns.set(cacheKey, made);
+            return made;
           },
           perRow: (fn) => column(Float64Array.from({ length: this.rows }, (_, i) => fn(i))),
           slot: (slotName, init = 'zeros') => {
@@ -131,6 +138,8 @@ export abstract class BatchedOptimizer {
   dispose(): void {
     for (const s of this.slots.values()) s.dispose();
     this.slots.clear();
+    for (const c of this.columns.values()) c.dispose();
+    this.columns.clear();
   }
 }
 

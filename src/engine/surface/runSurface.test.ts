@@ -116,4 +116,31 @@ describe('surfaceRun', () => {
     expect(partial.runs[0].loss).toHaveLength(31);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('records each step\'s gradient and the distance to the nearest minimum', async () => {
+    // Booth: f = (x + 2y − 7)² + (2x + y − 5)²; at (−8, −6): ∇f = (2a + 4b, 4a + 2b) with a = −27, b = −27
+    const s = spec({ objective: { name: 'booth' }, start: [-8, -6], steps: 20, runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }] });
+    const [run] = (await surfaceRun(s)).runs;
+    expect(run.grad).toHaveLength(20);
+    expect(run.grad[0][0]).toBeCloseTo(-162, 3);
+    expect(run.grad[0][1]).toBeCloseTo(-162, 3);
+    // plain GD: each step is exactly −lr·grad
+    expect(run.path[1][0]).toBeCloseTo(-8 + 0.01 * 162, 4);
+    expect(run.distance).toHaveLength(21);
+    expect(run.distance[0]).toBeCloseTo(Math.hypot(-9, -9), 5); // minimum at (1, 3)
+    run.path.forEach(([x, y], i) => expect(run.distance[i]).toBeCloseTo(Math.hypot(x - 1, y - 3), 5));
+  });
+
+  it('recomputes a single run with the same numbers it had in the race (noise included)', async () => {
+    const s = spec({
+      objective: { name: 'himmelblau' }, steps: 80, seed: 3,
+      runs: [{ optimizer: { name: 'sgd', lr: 0.01 }, noise: 2 }, { optimizer: { name: 'adam', lr: 0.05 }, noise: 1 }, { optimizer: { name: 'sgd', lr: 0.005 }, noise: 1 }],
+    });
+    const all = await surfaceRun(s);
+    const one = await surfaceRun(s, { only: [2] });
+    expect(one.runs).toHaveLength(1);
+    expect(one.runs[0].path).toEqual(all.runs[2].path);
+    expect(one.runs[0].grad).toEqual(all.runs[2].grad);
+  });
 });
+

@@ -24,6 +24,10 @@ export interface SurfaceRunResult {
   loss: number[];
   /** lr[i] is the rate used for step i (the step from path[i] to path[i+1]) */
   lr: number[];
+  /** grad[i] is the gradient the optimizer was given at step i (noise included) */
+  grad: Point[];
+  /** distance[i] from path[i] to the nearest global minimum (empty when there is none) */
+  distance: number[];
   status: RunStatus;
   /** the step at which the bad value appeared (path[divergedAt] would be the first bad point) */
   divergedAt?: number;
@@ -43,6 +47,8 @@ export interface SurfaceRunOptions {
   onProgress?: (stepsDone: number, runs: readonly SurfaceRunResult[]) => void;
   /** stops the run early; what has been computed is returned */
   signal?: AbortSignal;
+  /** compute only these runs (indices into spec.runs), e.g. to restart one; results come in this order */
+  only?: number[];
 }
 
 interface Group {
@@ -56,6 +62,7 @@ interface Group {
   /** per step of the current chunk: the loss at the point the step started from, and the new point */
   pendingLoss: tf.Tensor1D[];
   pendingXy: tf.Tensor2D[];
+  pendingGrad: tf.Tensor2D[];
 }
 
 /** Sane bound on coordinates: 100× the largest coordinate of the domain. */
@@ -73,12 +80,18 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
   const chunkSize = Math.max(1, options.chunkSize ?? 64);
   const { name: objectiveName, ...objectiveParams } = spec.objective;
   const bound = surfaceBound(spec);
-  const results: SurfaceRunResult[] = spec.runs.map(() => ({ path: [[...spec.start] as Point], loss: [], lr: [], status: 'ok' }));
-  const alive = spec.runs.map(() => true);
+  const minima = OBJECTIVES[spec.objective.name].minima(objectiveParams);
+  const nearest = (x: number, y: number) => (minima.length ? Math.min(...minima.map(([mx, my]) => Math.hypot(x - mx, y - my))) : NaN);
+  const results: SurfaceRunResult[] = spec.runs.map(() => ({
+    path: [[...spec.start] as Point], loss: [], lr: [], grad: [], distance: minima.length ? [nearest(...spec.start)] : [], status: 'ok',
+  }));
+  const selected = options.only ?? spec.runs.map((_, i) => i);
 
+  const alive = spec.runs.map((_, i) => selected.includes(i));
   const byKey = new Map<string, number[]>();
-  spec.runs.forEach((run, i) => {
-    const key = groupKey(run.optimizer);
+  selected.forEach((i) => {
+    if (!spec.runs[i]) throw new Error(`there is no run ${i}`);
+    const key = groupKey(spec.runs[i].optimizer);
     byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
   const groups: Group[] = [...byKey.values()].map((rows) => {
@@ -94,6 +107,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
       needsMetric: schedules.some((s) => s.needsMetric),
       pendingLoss: [],
       pendingXy: [],
+      pendingGrad: [],
     };
   });
 
@@ -105,6 +119,8 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     r.path.length = at;
     r.loss.length = at;
     r.lr.length = at;
+    r.grad.length = Math.min(r.grad.length, at);
+    if (r.distance.length) r.distance.length = at;
   };
 
   /** Records the loss at point `step` of a run (its point is already in the path). */
@@ -119,7 +135,10 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     if (!alive[run]) return;
     if (!Number.isFinite(x) || !Number.isFinite(y)) markDiverged(run, step, `the point became (${x}, ${y}) at step ${step}`);
     else if (Math.abs(x) > bound || Math.abs(y) > bound) markDiverged(run, step, `the point left the bound |x|, |y| ≤ ${bound} at step ${step}`);
-    else results[run].path.push([x, y]);
+    else {
+      results[run].path.push([x, y]);
+      if (minima.length) results[run].distance.push(nearest(x, y));
+    }
   };
 
   /** Reads a group's pending steps back in one go. Pending step k is step chunkStart + k. */
@@ -127,18 +146,21 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     if (g.pendingXy.length === 0) return;
     const lossT = tf.stack(g.pendingLoss);
     const xyT = tf.stack(g.pendingXy);
-    const [losses, points] = await Promise.all([lossT.data(), xyT.data()]);
+    const gradT = tf.stack(g.pendingGrad);
+    const [losses, points, grads] = await Promise.all([lossT.data(), xyT.data(), gradT.data()]);
     // the newest point is the group's current state: keep it
-    tf.dispose([lossT, xyT, ...g.pendingLoss, ...g.pendingXy.slice(0, -1)]);
+    tf.dispose([lossT, xyT, gradT, ...g.pendingLoss, ...g.pendingGrad, ...g.pendingXy.slice(0, -1)]);
     const n = g.rows.length;
     for (let k = 0; k < g.pendingXy.length; k++) {
       g.rows.forEach((run, i) => {
         acceptLoss(run, chunkStart + k, losses[k * n + i]);
+        if (alive[run]) results[run].grad.push([grads[(k * n + i) * 2], grads[(k * n + i) * 2 + 1]]);
         acceptPoint(run, chunkStart + k + 1, points[(k * n + i) * 2], points[(k * n + i) * 2 + 1]);
       });
     }
     g.pendingLoss = [];
     g.pendingXy = [];
+    g.pendingGrad = [];
   };
 
   let stepsDone = 0;
@@ -163,7 +185,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
           grad.dispose();
         }
         const next = g.optimizer.step({ xy: g.xy }, { xy: gradIn }, lrs).xy as tf.Tensor2D;
-        gradIn.dispose();
+        g.pendingGrad.push(gradIn);
         if (g.pendingXy.length === 0) g.xy.dispose(); // otherwise it is held in pendingXy until the flush
         g.pendingLoss.push(value);
         g.pendingXy.push(next);
@@ -192,10 +214,10 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     options.onProgress?.(stepsDone, results);
   } finally {
     for (const g of groups) {
-      tf.dispose([...g.pendingLoss, ...g.pendingXy.filter((t) => t !== g.xy)]);
+      tf.dispose([...g.pendingLoss, ...g.pendingGrad, ...g.pendingXy.filter((t) => t !== g.xy)]);
       g.xy.dispose();
       g.optimizer.dispose();
     }
   }
-  return { backend: tf.getBackend(), runs: results };
+  return { backend: tf.getBackend(), runs: selected.map((i) => results[i]) };
 }
