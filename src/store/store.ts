@@ -2,16 +2,18 @@
 import { create } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createExperimentSlice, type ExperimentSlice } from './experimentSlice';
-import { createRunSlice, type RunSlice } from './runSlice';
+import { createRaceSlice, type RaceSlice } from './raceSlice';
 
-export type AppState = BackendSlice & ExperimentSlice & RunSlice;
+export type AppState = BackendSlice & ExperimentSlice & RaceSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
   ...createExperimentSlice(...a),
-  ...createRunSlice(...a),
+  ...createRaceSlice(...a),
 }));
 
 export const selectSpec = (s: AppState) => s.spec;
+export const selectView = (s: AppState) => s.spec.view;
 export const selectBackend = (s: AppState) => s.backend;
-export const selectResult = (s: AppState) => s.result;
+export const selectRace = (s: AppState) => s.race;
+export const selectPlaying = (s: AppState) => s.playing;

@@ -5,10 +5,15 @@ import { SurfacePage } from './surface/SurfacePage';
 
 function BackendBadge() {
   const report = useAppStore(selectBackend);
-  if (!report) return <span className="badge" data-testid="backend-active">starting…</span>;
+  const thread = useAppStore((s) => s.engineThread);
+  const threadReason = useAppStore((s) => s.engineThreadReason);
+  if (!report) return <span className="backend"><span className="badge" data-testid="backend-active">starting…</span></span>;
   return (
     <span className="backend" title={backendDescribe(report)}>
       <span className={`badge backend-${report.active}`} data-testid="backend-active">{report.active}</span>
+      <span className="muted small" data-testid="engine-thread" title={threadReason ?? 'the engine runs in a Web Worker'}>
+        {thread === 'worker' ? 'in a worker' : 'on the page'}
+      </span>
       {report.skipped.length > 0 && (
         <span className="muted small" data-testid="backend-fallback">
           {report.skipped.map((s) => `${s.backend} unavailable: ${s.reason}`).join('; ')}
@@ -21,6 +26,7 @@ function BackendBadge() {
 function Banners() {
   const linkErrors = useAppStore((s) => s.linkErrors);
   const notice = useAppStore((s) => s.backendNotice);
+  const threadReason = useAppStore((s) => s.engineThreadReason);
   return (
     <>
       {linkErrors && (
@@ -35,16 +41,27 @@ function Banners() {
         </div>
       )}
       {notice && <div role="alert" className="banner warn" data-testid="backend-notice">{notice}</div>}
+      {threadReason && <div role="status" className="banner warn" data-testid="thread-notice">{threadReason}</div>}
     </>
   );
 }
 
 export function App() {
+  const presenting = useAppStore((s) => s.spec.view.presentation);
   return (
-    <div className="app">
+    <div className={`app${presenting ? ' presentation' : ''}`}>
       <header className="app-header">
         <h1>Optimizer Playground</h1>
-        <nav aria-label="labs"><span className="tab active">Surface</span></nav>
+        <nav aria-label="labs"><span className="tab active">Surface lab</span></nav>
+        <button
+          type="button"
+          className="header-button"
+          aria-pressed={presenting}
+          data-testid="presentation-toggle"
+          onClick={() => useAppStore.getState().viewSet({ presentation: !presenting })}
+        >
+          {presenting ? 'Exit presentation' : 'Present'}
+        </button>
         <BackendBadge />
       </header>
       <Banners />

@@ -1,34 +1,100 @@
 /**
- * The UI's door to the engine. For now the engine runs on the main thread, asynchronously, reading
- * values back in chunks; the surface lab moves it into a module Web Worker behind this same API.
+ * The UI's door to the engine: a module Web Worker through comlink. If the worker cannot start (no
+ * module workers, a blocked script, a backend that fails there), the same engine runs on the main
+ * thread and the header says so.
  */
-import { backendIsName, backendSelect, type BackendReport } from '../engine/backend';
-import { surfaceRun, type SurfaceResult } from '../engine/surface/runSurface';
+import * as Comlink from 'comlink';
 import type { SurfaceSpec } from '../engine/spec/schema';
+import type { CloudOptions, CloudResult } from '../engine/surface/runCloud';
+import type { SurfaceGrid } from '../engine/surface/grid';
+import type { SurfaceResult } from '../engine/surface/runSurface';
+import type { BackendStart, EngineApi, ProgressListener } from './engineApi';
 
-export interface BackendStart {
-  report: BackendReport;
-  /** a problem with what was asked for, e.g. an unknown ?backend= value */
-  notice: string | null;
+export type { BackendStart, RunDelta } from './engineApi';
+
+export interface EngineStart extends BackendStart {
+  /** where the engine runs */
+  thread: 'worker' | 'main';
+  /** why it is not in a worker, when it is not */
+  threadReason: string | null;
 }
 
-let started: Promise<BackendStart> | null = null;
+let api: EngineApi | Comlink.Remote<EngineApi> | null = null;
+let starting: Promise<EngineStart> | null = null;
+let nextJob = 1;
 
-/** Starts the fastest working backend, or the one named by `?backend=` when it works. */
-export function engineStart(requested: string | null): Promise<BackendStart> {
-  started ??= backendStart(requested);
-  return started;
-}
-
-async function backendStart(requested: string | null): Promise<BackendStart> {
-  if (requested !== null && !backendIsName(requested)) {
-    const report = await backendSelect();
-    return { report, notice: `Unknown backend "${requested}" in the address (use webgpu, webgl or cpu); picked ${report.active} automatically.` };
+async function workerStart(requested: string | null): Promise<{ remote: Comlink.Remote<EngineApi>; start: BackendStart }> {
+  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new Error(e.message || 'the worker script failed to load')));
+    setTimeout(() => reject(new Error('the worker did not answer within 30 s')), 30_000);
+  });
+  const remote = Comlink.wrap<EngineApi>(worker);
+  try {
+    const start = await Promise.race([remote.start(requested), failed]);
+    return { remote, start };
+  } catch (err) {
+    worker.terminate();
+    throw err;
   }
-  return { report: await backendSelect(requested ?? undefined), notice: null };
 }
 
-export async function engineRunSurface(spec: SurfaceSpec, onProgress: (steps: number) => void, signal?: AbortSignal): Promise<SurfaceResult> {
-  await (started ?? engineStart(null)); // never run on a backend that is still starting
-  return surfaceRun(spec, { onProgress: (steps) => onProgress(steps), signal });
+/** Starts the engine (worker first) on the fastest working backend, or the one named by ?backend=. */
+export function engineStart(requested: string | null, options: { worker?: boolean } = {}): Promise<EngineStart> {
+  starting ??= (async () => {
+    if (options.worker !== false && typeof Worker !== 'undefined') {
+      try {
+        const { remote, start } = await workerStart(requested);
+        api = remote;
+        return { ...start, thread: 'worker' as const, threadReason: null };
+      } catch (err) {
+        const { engineApiCreate } = await import('./engineApi');
+        api = engineApiCreate();
+        const start = await api.start(requested);
+        return { ...start, thread: 'main' as const, threadReason: `the engine worker could not start (${(err as Error).message}); computing on the page instead` };
+      }
+    }
+    const { engineApiCreate } = await import('./engineApi');
+    api = engineApiCreate();
+    const start = await api.start(requested);
+    return { ...start, thread: 'main' as const, threadReason: options.worker === false ? 'the worker was turned off (?worker=0)' : 'this browser has no Web Workers' };
+  })();
+  return starting;
+}
+
+async function engine(): Promise<EngineApi | Comlink.Remote<EngineApi>> {
+  await (starting ?? engineStart(null));
+  return api!;
+}
+
+export interface Job<T> {
+  id: number;
+  result: Promise<T>;
+  cancel(): void;
+}
+
+function job<T>(run: (api: EngineApi | Comlink.Remote<EngineApi>, id: number) => Promise<T>): Job<T> {
+  const id = nextJob++;
+  return {
+    id,
+    result: engine().then((e) => run(e, id)),
+    cancel: () => void engine().then((e) => e.cancel(id)),
+  };
+}
+
+/** Runs a race (or some of its runs), reporting each chunk's new values. */
+export function engineRunSurface(spec: SurfaceSpec, only: number[] | null, onProgress: ProgressListener): Job<SurfaceResult> {
+  return job((e, id) => e.runSurface(id, spec, only, Comlink.proxy(onProgress)));
+}
+
+export function engineRunCloud(spec: SurfaceSpec, options: Omit<CloudOptions, 'signal'>): Job<CloudResult> {
+  return job((e, id) => e.runCloud(id, spec, options));
+}
+
+export async function engineGrid(spec: SurfaceSpec, nx: number, ny: number): Promise<SurfaceGrid> {
+  return (await engine()).grid(spec, nx, ny);
+}
+
+export async function engineMemory(): Promise<{ numTensors: number; numBytes: number }> {
+  return (await engine()).memory();
 }

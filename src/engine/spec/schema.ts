@@ -10,7 +10,10 @@ import { SCHEDULES, SCHEDULE_NAMES, WARMUP_META, scheduleWithDefaults, type Sche
 
 export const SPEC_VERSION = 1;
 export const SPEC_KINDS = ['surface'] as const;
-export const SURFACE_LIMITS = { maxRuns: 8, maxSteps: 10000, maxNoise: 100 } as const;
+export const SURFACE_LIMITS = { maxRuns: 8, maxSteps: 10000, maxNoise: 100, maxParticles: 20000, maxSpeed: 1000 } as const;
+export const VIEW_MODES = ['race', 'cloud', 'basin'] as const;
+/** parts of the page a teacher can hide in a shared link */
+export const VIEW_HIDEABLE = ['names', 'settings', 'rule', 'charts'] as const;
 
 const fmt = (v: number) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential() : String(v));
 
@@ -79,6 +82,20 @@ const runSchema = z.strictObject({
   color: z.string('must be text').regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4').optional(),
 });
 
+const cloudSchema = z.strictObject({
+  count: numberInRange({ min: 1, max: SURFACE_LIMITS.maxParticles, integer: true }).optional(),
+  epsilon: numberInRange({ min: 1e-4, max: 10 }).optional(),
+});
+
+const viewSchema = z.strictObject({
+  mode: z.enum(VIEW_MODES, `must be one of ${VIEW_MODES.join(', ')}`).optional(),
+  speed: numberInRange({ min: 1, max: SURFACE_LIMITS.maxSpeed }).optional(),
+  lesson: z.string('must be text').max(40, 'at most 40 characters').optional(),
+  presentation: z.boolean('must be true or false').optional(),
+  hide: z.array(z.enum(VIEW_HIDEABLE, `must be one of ${VIEW_HIDEABLE.join(', ')}`)).max(VIEW_HIDEABLE.length).optional(),
+  lock: z.boolean('must be true or false').optional(),
+});
+
 export const surfaceSpecSchema = z
   .strictObject({
     version: z.literal(SPEC_VERSION, `must be ${SPEC_VERSION}`),
@@ -87,6 +104,8 @@ export const surfaceSpecSchema = z
     objective: objectiveSchema,
     start: z.tuple([finite, finite], 'must be a point [x, y]').optional(),
     steps: numberInRange({ min: 1, max: SURFACE_LIMITS.maxSteps, integer: true }).optional(),
+    cloud: cloudSchema.optional(),
+    view: viewSchema.optional(),
     runs: z.array(runSchema, 'must be a list of runs').min(1, 'needs at least one run').max(SURFACE_LIMITS.maxRuns, `at most ${SURFACE_LIMITS.maxRuns} runs`),
   })
   .superRefine((spec, ctx) => {
@@ -112,6 +131,21 @@ export interface SurfaceSpec {
   start: [number, number];
   steps: number;
   runs: SurfaceRunSpec[];
+  /** the particle cloud: starts per run and the ε that counts as reaching a minimum */
+  cloud: { count: number; epsilon: number };
+  /** how the page shows it: what the share link restores beyond the numbers */
+  view: SurfaceView;
+}
+
+export interface SurfaceView {
+  mode: (typeof VIEW_MODES)[number];
+  /** animation speed, steps per second */
+  speed: number;
+  lesson?: string;
+  presentation: boolean;
+  hide: (typeof VIEW_HIDEABLE)[number][];
+  /** settings can be seen but not changed */
+  lock: boolean;
 }
 
 export interface SurfaceRunSpec {
@@ -142,6 +176,15 @@ function withDefaults(parsed: z.output<typeof surfaceSpecSchema>): SurfaceSpec {
     objective: { ...objParams, name: objective.name } as SurfaceSpec['objective'],
     start: parsed.start ?? OBJECTIVES[objective.name].start,
     steps: parsed.steps ?? 100,
+    cloud: { count: parsed.cloud?.count ?? 1000, epsilon: parsed.cloud?.epsilon ?? 0.05 },
+    view: {
+      mode: parsed.view?.mode ?? 'race',
+      speed: parsed.view?.speed ?? 30,
+      ...(parsed.view?.lesson !== undefined ? { lesson: parsed.view.lesson } : {}),
+      presentation: parsed.view?.presentation ?? false,
+      hide: parsed.view?.hide ?? [],
+      lock: parsed.view?.lock ?? false,
+    },
     runs: parsed.runs.map((r) => {
       const opt = r.optimizer as { name: SurfaceRunSpec['optimizer']['name'] } & Record<string, number | boolean>;
       return {

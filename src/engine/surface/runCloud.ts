@@ -101,20 +101,31 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
     const startRows = new Float32Array(rows * 2);
     runs.forEach((_, k) => startRows.set(starts, k * count * 2));
     let xy: tf.Tensor2D = tf.tensor2d(startRows, [rows, 2]);
-    let reached: tf.Tensor1D = tf.fill([rows], -1, 'int32') as tf.Tensor1D;
-    const minimaT = minima.length ? tf.tensor2d(minima) : null;
+    // the first step within ε, as float32 (exact up to 2^24 steps), updated with element-wise kernels only
+    let reached: tf.Tensor1D = tf.fill([rows], -1) as tf.Tensor1D;
+    const hasMinima = minima.length > 0;
     const frames: tf.Tensor2D[] = [tf.clone(xy)];
     const lr = new Float64Array(rows);
+    /** 1 where a particle is within ε of a minimum, else 0 */
     const withinEps = (p: tf.Tensor2D): tf.Tensor1D =>
       tf.tidy(() => {
-        // squared distance to each minimum: [rows, minima] → nearest
-        const d2 = tf.sum(tf.square(tf.sub(tf.expandDims(p, 1), tf.expandDims(minimaT!, 0))), 2);
-        return tf.less(tf.min(d2, 1), epsilon * epsilon) as tf.Tensor1D;
+        // element-wise per minimum rather than a reduction over a tiny axis: WebGPU reduction kernels
+        // launch a workgroup per output element, which made this 50× slower than the step itself
+        const [x, y] = tf.unstack(p, 1);
+        const d2 = minima.map(([mx, my]) => tf.add(tf.square(tf.sub(x, mx)), tf.square(tf.sub(y, my))));
+        const nearest = d2.reduce((a, b) => tf.minimum(a, b));
+        return tf.cast(tf.less(nearest, epsilon * epsilon), 'float32') as tf.Tensor1D;
+      });
+    /** reached ← step where a particle is within ε for the first time; arithmetic, not a select */
+    const markReached = (hit: tf.Tensor1D, step: number): tf.Tensor1D =>
+      tf.tidy(() => {
+        const first = tf.mul(hit, tf.cast(tf.less(reached, 0), 'float32'));
+        return tf.add(reached, tf.mul(first, tf.sub(step, reached))) as tf.Tensor1D;
       });
     try {
-      if (minimaT) {
+      if (hasMinima) {
         const hit = withinEps(xy);
-        const next = tf.tidy(() => tf.where(hit, tf.zerosLike(reached), reached)) as tf.Tensor1D;
+        const next = markReached(hit, 0);
         hit.dispose();
         reached.dispose();
         reached = next;
@@ -145,16 +156,16 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
           schedules.forEach((s, k) => s.observe(m[k]));
         }
         value.dispose();
-        if (minimaT) {
+        if (hasMinima) {
           const hit = withinEps(xy);
-          const nextReached = tf.tidy(() => tf.where(tf.logicalAnd(hit, tf.less(reached, 0)), tf.fill([rows], step + 1, 'int32'), reached)) as tf.Tensor1D;
+          const nextReached = markReached(hit, step + 1);
           hit.dispose();
           reached.dispose();
           reached = nextReached;
         }
         if (frameSteps.includes(step + 1)) frames.push(tf.clone(xy));
       }
-      const reachedData = (await reached.data()) as Int32Array;
+      const reachedData = Int32Array.from(await reached.data());
       const finalData = (await xy.data()) as Float32Array;
       for (let f = 0; f < frames.length; f++) {
         const data = (await frames[f].data()) as Float32Array;
@@ -166,7 +177,6 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
       });
     } finally {
       tf.dispose([xy, reached, ...frames]);
-      minimaT?.dispose();
       optimizer.dispose();
     }
   }

@@ -1,115 +1,97 @@
-/** The surface experiment: pick a function and optimizers, run them, compare the curves, share it. */
-import { useState } from 'react';
+/**
+ * The surface lab: race optimizers on a loss surface, live. Settings on the left (built from the
+ * registries), the map and the playback controls in the middle, the update rule, the lesson and
+ * the charts beside and below. Presentation mode keeps only the map, the charts and the controls.
+ */
 import { OBJECTIVES, OBJECTIVE_NAMES, type ObjectiveName } from '../../engine/objectives/registry';
-import { linkUrl } from '../../engine/spec/link';
-import { useAppStore, selectResult, selectSpec } from '../../store/store';
-import { engineRunSurface } from '../../worker/client';
+import { SURFACE_LIMITS } from '../../engine/spec/schema';
+import { useAppStore } from '../../store/store';
 import { NumberControl } from '../controls/HyperControl';
+import { CloudStats } from './CloudStats';
+import { LessonGallery, LessonText } from './LessonGallery';
+import { PlaybackBar } from './PlaybackBar';
+import { RaceCharts } from './RaceCharts';
 import { RunCard } from './RunCard';
-import { SurfaceCharts } from './SurfaceCharts';
-import { runLabel } from './runLabel';
+import { SharePanel } from './SharePanel';
+import { SurfaceMap } from './SurfaceMap';
+import { UpdateRule } from './UpdateRule';
+import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 
-const SEED_META = { key: 'seed', label: 'seed', description: 'seeds the gradient noise: same seed, same numbers', min: 0, max: 2 ** 32 - 1, scale: 'linear' as const, integer: true };
-const STEPS_META = { key: 'steps', label: 'steps', description: 'optimizer steps per run', min: 1, max: 10000, scale: 'log' as const, integer: true };
+const SEED_META = { key: 'seed', label: 'seed', description: 'seeds the gradient noise and the cloud: same seed, same numbers', min: 0, max: 2 ** 32 - 1, scale: 'linear' as const, integer: true };
+const STEPS_META = { key: 'steps', label: 'steps', description: 'optimizer steps per run', min: 1, max: SURFACE_LIMITS.maxSteps, scale: 'log' as const, integer: true };
+const COUNT_META = { key: 'count', label: 'cloud starts', description: 'random start points per run in the particle cloud', min: 1, max: SURFACE_LIMITS.maxParticles, scale: 'log' as const, integer: true };
+const EPS_META = { key: 'epsilon', label: 'ε (reached)', description: 'a particle has reached a minimum once it is this close', min: 1e-4, max: 10, scale: 'log' as const };
 
-export async function surfaceRunCurrent(): Promise<void> {
-  const s = useAppStore.getState();
-  if (s.runState === 'running') return;
-  s.runStarted();
-  window.history.replaceState(null, '', linkUrl(window.location.href, s.spec));
-  try {
-    const result = await engineRunSurface(s.spec, (steps) => useAppStore.getState().runProgress(steps));
-    useAppStore.getState().runFinished(result);
-  } catch (err) {
-    useAppStore.getState().runFailed(`The run failed on the ${s.backend?.active ?? 'current'} backend: ${(err as Error).message}`);
-  }
-}
-
-export function SurfacePage() {
-  const spec = useAppStore(selectSpec);
-  const result = useAppStore(selectResult);
-  const runState = useAppStore((s) => s.runState);
-  const progress = useAppStore((s) => s.progress);
-  const runError = useAppStore((s) => s.runError);
-  const [copied, setCopied] = useState<string | null>(null);
-  const objective = OBJECTIVES[spec.objective.name];
+function Settings() {
+  const spec = useAppStore((s) => s.spec);
   const a = useAppStore.getState();
-
-  const share = async () => {
-    const url = linkUrl(window.location.href, spec);
-    window.history.replaceState(null, '', url);
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied('Link copied to the clipboard.');
-    } catch {
-      setCopied('Copy the link from the address bar (the clipboard is not available here).');
-    }
-  };
-
+  const objective = OBJECTIVES[spec.objective.name];
+  const locked = spec.view.lock;
   return (
-    <main className="surface-page">
-      <aside className="panel" aria-label="experiment settings">
+    <aside className="panel" aria-label="experiment settings">
+      <fieldset className="controls" disabled={locked}>
+        <legend className="sr-only">experiment</legend>
         <div className="control">
           <label htmlFor="objective">function</label>
-          <select id="objective" value={spec.objective.name} onChange={(e) => a.objectiveSet(e.target.value as ObjectiveName)}>
+          <select id="objective" className="wide" value={spec.objective.name} onChange={(e) => a.objectiveSet(e.target.value as ObjectiveName)}>
             {OBJECTIVE_NAMES.map((n) => (
               <option key={n} value={n}>{OBJECTIVES[n].label}</option>
             ))}
           </select>
         </div>
-        <p className="muted small">{objective.description} Start ({spec.start.join(', ')}).</p>
+        <p className="muted small formula" title={objective.formula}>{objective.description}</p>
         {objective.params.map((p) => (
           <NumberControl key={p.key} meta={p} value={spec.objective[p.key]} onChange={(v) => a.objectiveParamSet(p.key, v)} />
         ))}
+        <p className="small" data-testid="start-point">start ({spec.start.map((v) => Number(v.toPrecision(4))).join(', ')}) — click or drag on the map to move it</p>
         <NumberControl meta={STEPS_META} value={spec.steps} onChange={(v) => a.stepsSet(v)} testId="steps" />
         <NumberControl meta={SEED_META} value={spec.seed} onChange={(v) => a.seedSet(v)} testId="seed" />
-        {spec.runs.map((run, i) => (
-          <RunCard key={i} index={i} run={run} canRemove={spec.runs.length > 1} />
-        ))}
-        {spec.runs.length < 8 && (
-          <button type="button" onClick={() => a.runAdd()}>+ add a run</button>
-        )}
-      </aside>
-      <section className="results" aria-label="results">
-        <div className="toolbar">
-          <button type="button" className="primary" data-testid="run-button" onClick={() => void surfaceRunCurrent()} disabled={runState === 'running'}>
-            {runState === 'running' ? `Running… step ${progress} of ${spec.steps}` : 'Run'}
-          </button>
-          <button type="button" onClick={() => void share()} data-testid="share-button">Share link</button>
-          {copied && <span className="muted small" role="status">{copied}</span>}
-        </div>
-        {runError && <p role="alert" className="banner error">{runError}</p>}
-        {result && runState !== 'running' && (
+        {spec.view.mode !== 'race' && (
           <>
-            <p className="muted small">
-              Computed on <strong data-testid="result-backend">{result.backend}</strong>: {spec.steps} steps of {objective.label} from ({spec.start.join(', ')}).
-            </p>
-            <table className="summary" data-testid="summary">
-              <thead>
-                <tr><th>run</th><th>start loss</th><th>final loss</th><th>final point</th><th>status</th></tr>
-              </thead>
-              <tbody>
-                {result.runs.map((r, i) => (
-                  <tr key={i} data-testid={`summary-row-${i}`}>
-                    <td><span className="swatch" style={{ background: spec.runs[i]?.color ?? '#64748b' }} />{runLabel(spec.runs[i], i)}</td>
-                    <td data-testid={`loss-first-${i}`}>{r.loss[0]?.toPrecision(5)}</td>
-                    <td data-testid={`loss-last-${i}`}>{r.loss[r.loss.length - 1]?.toPrecision(5)}</td>
-                    <td>({r.path[r.path.length - 1]?.map((v) => v.toFixed(4)).join(', ')})</td>
-                    <td>
-                      {r.status === 'ok' ? (
-                        <span className="badge ok">ok</span>
-                      ) : (
-                        <span className="badge diverged" title={r.reason}>diverged at step {r.divergedAt}</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <SurfaceCharts spec={spec} result={result} />
+            <NumberControl meta={COUNT_META} value={spec.cloud.count} onChange={(v) => a.cloudParamSet('count', v)} testId="cloud-count" />
+            <NumberControl meta={EPS_META} value={spec.cloud.epsilon} onChange={(v) => a.cloudParamSet('epsilon', v)} />
           </>
         )}
-        {!result && runState !== 'running' && <p className="muted">Press Run to race the optimizers on {objective.label}.</p>}
+      </fieldset>
+      {spec.runs.map((run, i) => (
+        <RunCard key={i} index={i} run={run} canRemove={spec.runs.length > 1} />
+      ))}
+      {spec.runs.length < SURFACE_LIMITS.maxRuns && !locked && (
+        <button type="button" onClick={() => a.runAdd()} data-testid="add-run">+ add a run</button>
+      )}
+    </aside>
+  );
+}
+
+export function SurfacePage() {
+  useKeyboardShortcuts();
+  const view = useAppStore((s) => s.spec.view);
+  const raceError = useAppStore((s) => s.raceError);
+  const computedOn = useAppStore((s) => s.computedOn);
+  const hide = new Set(view.hide);
+  const presenting = view.presentation;
+  return (
+    <main className={`surface-page${presenting ? ' presenting' : ''}${hide.has('settings') || presenting ? ' no-settings' : ''}`}>
+      {!presenting && <LessonGallery />}
+      {!hide.has('settings') && !presenting && <Settings />}
+      <section className="stage" aria-label="surface">
+        <PlaybackBar />
+        {raceError && <p role="alert" className="banner error">{raceError}</p>}
+        <div className="stage-row">
+          <SurfaceMap />
+          <div className="side">
+            <LessonText />
+            {!presenting && <UpdateRule />}
+            <CloudStats />
+            {!presenting && <SharePanel />}
+            {computedOn && (
+              <p className="muted small">
+                Computed on <strong data-testid="result-backend">{computedOn}</strong>
+              </p>
+            )}
+          </div>
+        </div>
+        {!hide.has('charts') && view.mode === 'race' && <RaceCharts />}
       </section>
     </main>
   );

@@ -1,0 +1,105 @@
+/** The race: each run's computed values (growing chunk by chunk), its ghost, and the playheads. */
+import type { StateCreator } from 'zustand';
+import type { Point } from '../engine/objectives/registry';
+import type { RunStatus } from '../engine/surface/runSurface';
+import type { CloudResult } from '../engine/surface/runCloud';
+import type { SurfaceGrid } from '../engine/surface/grid';
+import type { RunDelta } from '../worker/client';
+import type { AppState } from './store';
+
+export interface RaceRun {
+  path: Point[];
+  loss: number[];
+  lr: number[];
+  grad: Point[];
+  distance: number[];
+  status: RunStatus;
+  divergedAt?: number;
+  reason?: string;
+  /** all steps computed */
+  done: boolean;
+}
+
+export const raceRunEmpty = (): RaceRun => ({ path: [], loss: [], lr: [], grad: [], distance: [], status: 'ok', done: false });
+
+export interface RaceSlice {
+  race: RaceRun[];
+  /** the previous trajectory of a restarted run, drawn faintly until the new one passes it */
+  ghosts: (RaceRun | null)[];
+  /** per run, the step shown (the animation's playhead) */
+  heads: number[];
+  playing: boolean;
+  /** backend the last result was computed on */
+  computedOn: string | null;
+  raceError: string | null;
+  cloud: CloudResult | null;
+  cloudComputing: boolean;
+  /** the cloud's playhead, in steps */
+  cloudHead: number;
+  /** the objective sampled over its domain, for the contour map */
+  grid: SurfaceGrid | null;
+  /** the run whose update rule and arrows are shown */
+  selectedRun: number;
+  raceReset(runs: number[], keepGhost: boolean): void;
+  raceApply(deltas: RunDelta[]): void;
+  raceFinish(runs: number[], backend: string): void;
+  raceFail(message: string): void;
+  headsSet(heads: number[]): void;
+  playingSet(playing: boolean): void;
+  cloudSet(cloud: CloudResult | null, computing: boolean): void;
+  selectedRunSet(run: number): void;
+}
+
+export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) => ({
+  race: [],
+  ghosts: [],
+  heads: [],
+  playing: false,
+  computedOn: null,
+  raceError: null,
+  cloud: null,
+  cloudComputing: false,
+  cloudHead: 0,
+  grid: null,
+  selectedRun: 0,
+  raceReset: (runs, keepGhost) =>
+    set((s) => {
+      const n = s.spec.runs.length;
+      const race = Array.from({ length: n }, (_, i) => s.race[i] ?? raceRunEmpty());
+      const ghosts = Array.from({ length: n }, (_, i) => s.ghosts[i] ?? null);
+      const heads = Array.from({ length: n }, (_, i) => s.heads[i] ?? 0);
+      for (const r of runs) {
+        ghosts[r] = keepGhost && race[r].path.length > 1 ? race[r] : null;
+        race[r] = raceRunEmpty();
+        heads[r] = 0;
+      }
+      return { race, ghosts, heads, raceError: null, selectedRun: Math.min(s.selectedRun, n - 1) };
+    }),
+  raceApply: (deltas) =>
+    set((s) => {
+      const race = [...s.race];
+      for (const d of deltas) {
+        const r = race[d.run];
+        if (!r) continue;
+        race[d.run] = {
+          path: r.path.concat(d.path), loss: r.loss.concat(d.loss), lr: r.lr.concat(d.lr), grad: r.grad.concat(d.grad),
+          distance: r.distance.concat(d.distance), status: d.status, done: false,
+          ...(d.divergedAt !== undefined ? { divergedAt: d.divergedAt, reason: d.reason } : {}),
+        };
+        if (d.status === 'diverged') {
+          // the runner trims a diverged run back to its last sane point
+          const at = d.divergedAt!;
+          const cur = race[d.run];
+          race[d.run] = { ...cur, path: cur.path.slice(0, at), loss: cur.loss.slice(0, at), lr: cur.lr.slice(0, at), grad: cur.grad.slice(0, at), distance: cur.distance.slice(0, at) };
+        }
+      }
+      return { race };
+    }),
+  raceFinish: (runs, backend) =>
+    set((s) => ({ race: s.race.map((r, i) => (runs.includes(i) ? { ...r, done: true } : r)), computedOn: backend })),
+  raceFail: (message) => set({ raceError: message, playing: false }),
+  headsSet: (heads) => set({ heads }),
+  playingSet: (playing) => set({ playing }),
+  cloudSet: (cloud, computing) => set({ cloud, cloudComputing: computing }),
+  selectedRunSet: (run) => set({ selectedRun: run }),
+});

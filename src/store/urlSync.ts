@@ -1,0 +1,54 @@
+/**
+ * Keeps the address current: every edit (debounced while a slider moves) pushes a history entry
+ * with the spec in the hash, so the back button steps back through edits; going back restores them.
+ */
+import { linkDecode, linkEncode, linkPayload } from '../engine/spec/link';
+import { useAppStore } from './store';
+
+const DEBOUNCE_MS = 400;
+
+/** Reads the link in the address into the store; a broken link keeps the current spec and says why. */
+export function urlRead(): void {
+  if (linkPayload(window.location.hash) === null) return;
+  const decoded = linkDecode(window.location.hash);
+  if (decoded.ok) useAppStore.getState().specReplace(decoded.spec);
+  else useAppStore.setState({ linkErrors: decoded.errors });
+}
+
+export function urlSyncStart(): () => void {
+  let timer = 0;
+  let restoring = false;
+  const write = () => {
+    const hash = `#${linkEncode(useAppStore.getState().spec)}`;
+    if (hash !== window.location.hash) window.history.pushState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+  };
+  const unsubscribe = useAppStore.subscribe((state, prev) => {
+    if (state.spec === prev.spec || restoring) return;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(write, DEBOUNCE_MS);
+  });
+  const onPop = () => {
+    if (linkPayload(window.location.hash) === null) return;
+    const decoded = linkDecode(window.location.hash);
+    if (!decoded.ok) {
+      useAppStore.setState({ linkErrors: decoded.errors });
+      return;
+    }
+    restoring = true;
+    useAppStore.getState().specReplace(decoded.spec);
+    restoring = false;
+  };
+  window.addEventListener('popstate', onPop);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('popstate', onPop);
+    window.clearTimeout(timer);
+  };
+}
+
+/** Writes the current spec into the address now (before sharing). */
+export function urlWriteNow(): string {
+  const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${linkEncode(useAppStore.getState().spec)}`;
+  if (url !== window.location.href) window.history.pushState(null, '', url);
+  return url;
+}

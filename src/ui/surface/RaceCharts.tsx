@@ -1,0 +1,106 @@
+/**
+ * Live charts (recharts): f − f* (log), learning rate (log) and distance to the nearest minimum,
+ * each up to the runs' playheads. They follow the animation at ~6 Hz rather than every frame, and
+ * series are thinned to what the pixels can show.
+ */
+import { useEffect, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { OBJECTIVES } from '../../engine/objectives/registry';
+import { useAppStore } from '../../store/store';
+import type { RaceRun } from '../../store/raceSlice';
+import { runLabel } from './runLabel';
+
+const MAX_POINTS = 400;
+const CHART_INTERVAL_MS = 160;
+
+/** The playheads, updated at most every CHART_INTERVAL_MS (with a trailing update). */
+function useThrottledHeads(): number[] {
+  const [heads, setHeads] = useState(() => useAppStore.getState().heads);
+  useEffect(() => {
+    let last = 0;
+    let timer = 0;
+    const push = () => {
+      last = performance.now();
+      timer = 0;
+      setHeads(useAppStore.getState().heads);
+    };
+    const unsubscribe = useAppStore.subscribe((s, prev) => {
+      if (s.heads === prev.heads && s.race === prev.race) return;
+      const wait = CHART_INTERVAL_MS - (performance.now() - last);
+      if (wait <= 0) push();
+      else if (!timer) timer = window.setTimeout(push, wait);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, []);
+  return heads;
+}
+
+type Series = 'loss' | 'lr' | 'distance';
+
+function rows(race: RaceRun[], heads: number[], series: Series, steps: number, transform: (v: number) => number) {
+  const stride = Math.max(1, Math.ceil(steps / MAX_POINTS));
+  const out: Record<string, number>[] = [];
+  for (let t = 0; t <= steps; t += stride) {
+    const row: Record<string, number> = { step: t };
+    let any = false;
+    race.forEach((r, i) => {
+      const values = r[series];
+      const limit = Math.min(values.length - 1, series === 'lr' ? (heads[i] ?? 0) - 1 : (heads[i] ?? 0));
+      if (t <= limit) {
+        row[`r${i}`] = transform(values[t]);
+        any = true;
+      }
+    });
+    if (any) out.push(row);
+  }
+  return out;
+}
+
+function Chart(props: { title: string; testId: string; data: Record<string, number>[]; steps: number; log: boolean; lines: React.ReactNode }) {
+  return (
+    <figure data-testid={props.testId}>
+      <figcaption>{props.title}</figcaption>
+      <ResponsiveContainer width="100%" height={170}>
+        <LineChart data={props.data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+          <XAxis dataKey="step" type="number" domain={[0, props.steps]} tick={{ fontSize: 11 }} />
+          <YAxis scale={props.log ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => Number(v).toPrecision(2)} width={52} />
+          <Tooltip formatter={(v) => Number(v).toPrecision(4)} labelFormatter={(l) => `step ${l}`} />
+          {props.lines}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+export function RaceCharts() {
+  const heads = useThrottledHeads();
+  const race = useAppStore((s) => s.race);
+  const spec = useAppStore((s) => s.spec);
+  const meta = OBJECTIVES[spec.objective.name];
+  const logLoss = meta.minValue !== null;
+  const hide = spec.view.hide.includes('names');
+  const lines = spec.runs.map((run, i) => (
+    <Line key={i} type="linear" dataKey={`r${i}`} name={runLabel(run, i, hide)} stroke={run.color ?? '#64748b'} dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
+  ));
+  const hasMinima = meta.minima(spec.objective).length > 0;
+  return (
+    <div className="charts">
+      <Chart
+        title={logLoss ? 'loss f − f* (log)' : 'loss f'}
+        testId="loss-chart"
+        data={rows(race, heads, 'loss', spec.steps, (v) => (logLoss ? Math.max(v - meta.minValue!, 1e-12) : v))}
+        steps={spec.steps}
+        log={logLoss}
+        lines={lines}
+      />
+      <Chart title="learning rate (log)" testId="lr-chart" data={rows(race, heads, 'lr', spec.steps, (v) => Math.max(v, 1e-12))} steps={spec.steps} log lines={lines} />
+      {hasMinima && (
+        <Chart title="distance to the nearest minimum (log)" testId="distance-chart" data={rows(race, heads, 'distance', spec.steps, (v) => Math.max(v, 1e-9))} steps={spec.steps} log lines={lines} />
+      )}
+    </div>
+  );
+}
