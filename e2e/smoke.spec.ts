@@ -1,27 +1,27 @@
-import { appOpen, expect, test } from './fixtures';
+import { appOpen, expect, playToEnd, raceDone, runLosses, shot, test } from './fixtures';
 
-test('opens on the requested backend and says so', async ({ page, backend }) => {
+test('opens on the requested backend, in a worker, and says so', async ({ page, backend }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await appOpen(page, backend);
+  await expect(page.getByTestId('engine-thread')).toHaveText('in a worker');
   await expect(page.getByTestId('backend-fallback')).toHaveCount(0);
+  await raceDone(page);
+  // the backend the engine computed on (tf.getBackend() in the worker), not only the one asked for
+  await expect(page.getByTestId('result-backend')).toHaveText(backend);
   expect(errors).toEqual([]);
 });
 
 test('a surface experiment computes a path whose loss falls', async ({ page, backend }) => {
   await appOpen(page, backend);
-  await page.getByTestId('run-button').click();
-  await expect(page.getByTestId('summary')).toBeVisible();
-  // the backend the engine computed on (tf.getBackend() at run time), not only the one asked for
-  await expect(page.getByTestId('result-backend')).toHaveText(backend);
-  for (const i of [0, 1, 2]) {
-    const first = Number(await page.getByTestId(`loss-first-${i}`).textContent());
-    const last = Number(await page.getByTestId(`loss-last-${i}`).textContent());
-    expect(first).toBeCloseTo(24.2, 3); // Rosenbrock at (-1.2, 1)
-    expect(last).toBeLessThan(first);
-  }
+  await raceDone(page);
+  const start = await runLosses(page, 3);
+  start.forEach((l) => expect(l).toBeCloseTo(24.2, 3)); // Rosenbrock at (-1.2, 1)
+  await playToEnd(page);
+  const end = await runLosses(page, 3);
+  end.forEach((l, i) => expect(l).toBeLessThan(start[i]));
   await expect(page.getByTestId('loss-chart').locator('.recharts-line')).toHaveCount(3);
-  await page.screenshot({ path: `test-results/screens/surface-${backend}.png`, fullPage: true });
+  await shot(page, 'default-race', backend);
 });
 
 test('a broken link shows what was wrong and falls back to the defaults', async ({ page, backend }) => {
@@ -30,7 +30,7 @@ test('a broken link shows what was wrong and falls back to the defaults', async 
   await expect(alert).toContainText('This link could not be opened');
   await expect(alert).toContainText('corrupted or truncated');
   await expect(page.getByLabel('run 1 optimizer')).toHaveValue('sgd');
-  await page.screenshot({ path: `test-results/screens/bad-link-${backend}.png` });
+  await shot(page, 'bad-link', backend);
 });
 
 test('an unknown ?backend= value is reported and a working backend is used', async ({ page }) => {
@@ -44,27 +44,14 @@ test('when WebGPU cannot start, the app falls back and says why', async ({ page,
   await page.goto('./?backend=webgpu');
   await expect(page.getByTestId('backend-active')).toHaveText('webgl');
   await expect(page.getByTestId('backend-fallback')).toContainText('webgpu unavailable');
-  await page.getByTestId('run-button').click();
+  await raceDone(page);
   await expect(page.getByTestId('result-backend')).toHaveText('webgl');
 });
 
-test('a share link reproduces the same numbers in a fresh page', async ({ page, context, backend }) => {
-  await appOpen(page, backend);
-  await page.getByLabel('function').selectOption('himmelblau');
-  await page.getByTestId('run-2-lr').fill('0.02');
-  await page.getByTestId('run-2-lr').press('Enter');
-  await page.getByTestId('run-button').click();
-  await expect(page.getByTestId('summary')).toBeVisible();
-  const losses = async (p: typeof page) => Promise.all([0, 1, 2].map((i) => p.getByTestId(`loss-last-${i}`).textContent()));
-  const before = await losses(page);
-  const url = page.url();
-  expect(url).toContain('#s=');
-  const fresh = await context.newPage();
-  await fresh.goto(url);
-  await expect(fresh.getByTestId('backend-active')).toHaveText(backend);
-  await expect(fresh.getByLabel('function')).toHaveValue('himmelblau');
-  await expect(fresh.getByTestId('run-2-lr')).toHaveValue('0.02');
-  await fresh.getByTestId('run-button').click();
-  await expect(fresh.getByTestId('summary')).toBeVisible();
-  expect(await losses(fresh)).toEqual(before);
+test('without a worker the engine runs on the page and says so', async ({ page, backend }) => {
+  await page.goto(`./?backend=${backend}&worker=0`);
+  await expect(page.getByTestId('engine-thread')).toHaveText('on the page');
+  await expect(page.getByTestId('thread-notice')).toContainText('worker was turned off');
+  await raceDone(page);
+  await expect(page.getByTestId('result-backend')).toHaveText(backend);
 });

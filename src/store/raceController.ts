@@ -4,6 +4,7 @@
  * Values arrive chunk by chunk while the animation plays.
  */
 import type { SurfaceSpec } from '../engine/spec/schema';
+import type { SurfaceResult } from '../engine/surface/runSurface';
 import { engineGrid, engineRunCloud, engineRunSurface, type Job } from '../worker/client';
 import { useAppStore } from './store';
 
@@ -42,8 +43,11 @@ export function raceCompute(runs: number[], keepGhost: boolean): void {
   for (const old of replaced) if (![...runJobs.values()].includes(old)) old.cancel();
   job.result
     .then((result) => {
-      const mine = runs.filter((r) => runJobs.get(r) === job);
-      if (mine.length) useAppStore.getState().raceFinish(mine, (result as { backend: string }).backend);
+      // progress messages travel on their own channel and may still be in flight: the result is
+      // the whole truth for the runs this job still serves
+      const { runs: results, backend } = result as SurfaceResult;
+      const mine = runs.map((r, k) => [r, k] as const).filter(([r]) => runJobs.get(r) === job);
+      if (mine.length) useAppStore.getState().raceFinish(mine.map(([r]) => r), mine.map(([, k]) => results[k]), backend);
     })
     .catch(fail)
     .finally(() => runs.forEach((r) => runJobs.get(r) === job && runJobs.delete(r)));

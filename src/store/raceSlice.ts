@@ -1,7 +1,7 @@
 /** The race: each run's computed values (growing chunk by chunk), its ghost, and the playheads. */
 import type { StateCreator } from 'zustand';
 import type { Point } from '../engine/objectives/registry';
-import type { RunStatus } from '../engine/surface/runSurface';
+import type { RunStatus, SurfaceRunResult } from '../engine/surface/runSurface';
 import type { CloudResult } from '../engine/surface/runCloud';
 import type { SurfaceGrid } from '../engine/surface/grid';
 import type { RunDelta } from '../worker/client';
@@ -42,7 +42,8 @@ export interface RaceSlice {
   selectedRun: number;
   raceReset(runs: number[], keepGhost: boolean): void;
   raceApply(deltas: RunDelta[]): void;
-  raceFinish(runs: number[], backend: string): void;
+  /** installs a job's final result: authoritative, whatever progress messages were still in flight */
+  raceFinish(runs: number[], results: SurfaceRunResult[], backend: string): void;
   raceFail(message: string): void;
   headsSet(heads: number[]): void;
   playingSet(playing: boolean): void;
@@ -95,8 +96,14 @@ export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) 
       }
       return { race };
     }),
-  raceFinish: (runs, backend) =>
-    set((s) => ({ race: s.race.map((r, i) => (runs.includes(i) ? { ...r, done: true } : r)), computedOn: backend })),
+  raceFinish: (runs, results, backend) =>
+    set((s) => {
+      const race = [...s.race];
+      runs.forEach((run, k) => {
+        if (race[run] && results[k]) race[run] = { ...results[k], done: true };
+      });
+      return { race, computedOn: backend };
+    }),
   raceFail: (message) => set({ raceError: message, playing: false }),
   headsSet: (heads) => set({ heads }),
   playingSet: (playing) => set({ playing }),

@@ -3,6 +3,7 @@
  * with the spec in the hash, so the back button steps back through edits; going back restores them.
  */
 import { linkDecode, linkEncode, linkPayload } from '../engine/spec/link';
+import { DEFAULT_SPEC } from './experimentSlice';
 import { useAppStore } from './store';
 
 const DEBOUNCE_MS = 400;
@@ -28,7 +29,15 @@ export function urlSyncStart(): () => void {
     timer = window.setTimeout(write, DEBOUNCE_MS);
   });
   const onPop = () => {
-    if (linkPayload(window.location.hash) === null) return;
+    window.clearTimeout(timer); // the user navigated: an edit not yet written is not pushed on top
+    restoring = true;
+    if (linkPayload(window.location.hash) === null) {
+      // back to the address the app was opened with, before any edit: the default experiment
+      useAppStore.getState().specReplace(DEFAULT_SPEC);
+      restoring = false;
+      return;
+    }
+    restoring = false;
     const decoded = linkDecode(window.location.hash);
     if (!decoded.ok) {
       useAppStore.setState({ linkErrors: decoded.errors });

@@ -21,6 +21,17 @@ function RunStatus({ index }: { index: number }) {
   return <span className="badge ok" data-testid={`run-status-${index}`}>ok</span>;
 }
 
+/** The run's playhead and the loss there; re-renders only when they change. */
+function RunReadout({ index }: { index: number }) {
+  const step = useAppStore((s) => Math.min(s.heads[index] ?? 0, Math.max(0, (s.race[index]?.path.length ?? 1) - 1)));
+  const loss = useAppStore((s) => s.race[index]?.loss[Math.min(s.heads[index] ?? 0, (s.race[index]?.loss.length ?? 1) - 1)]);
+  return (
+    <span className="readout small">
+      step <span data-testid={`run-step-${index}`}>{step}</span> · f = <span data-testid={`run-loss-${index}`}>{loss === undefined ? '…' : loss.toPrecision(5)}</span>
+    </span>
+  );
+}
+
 export function RunCard({ index, run, canRemove }: { index: number; run: SurfaceRunSpec; canRemove: boolean }) {
   const a = useAppStore.getState();
   const selected = useAppStore((s) => s.selectedRun === index);
@@ -47,6 +58,7 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
           </select>
         )}
         <RunStatus index={index} />
+        <RunReadout index={index} />
         {canRemove && !locked && (
           <button type="button" className="icon" aria-label={`remove run ${index + 1}`} onClick={() => a.runRemove(index)}>×</button>
         )}

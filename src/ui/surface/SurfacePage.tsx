@@ -81,8 +81,8 @@ export function SurfacePage() {
           <SurfaceMap />
           <div className="side">
             <LessonText />
-            {!presenting && <UpdateRule />}
             <CloudStats />
+            {!presenting && view.mode === 'race' && <UpdateRule />}
             {!presenting && <SharePanel />}
             {computedOn && (
               <p className="muted small">
