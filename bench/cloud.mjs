@@ -15,12 +15,14 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 const server = createServer(async (req, res) => {
   try {
     const path = join(outDir, decodeURIComponent(new URL(req.url, 'http://x').pathname.replace(/^\/$/, '/index.html')));
+    const body = await readFile(path);
     res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-    res.end(await readFile(path));
+    res.end(body);
   } catch {
     res.writeHead(404).end();
   }
-}).listen(0, '127.0.0.1');
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = server.address().port;
 const executablePath = chromiumPath();
 if (!executablePath) throw new Error('no Chromium: see scripts/chromium.mjs');

@@ -43,7 +43,9 @@ function Settings() {
         {objective.params.map((p) => (
           <NumberControl key={p.key} meta={p} value={spec.objective[p.key]} onChange={(v) => a.objectiveParamSet(p.key, v)} />
         ))}
-        <p className="small" data-testid="start-point">start ({spec.start.map((v) => Number(v.toPrecision(4))).join(', ')}) — click or drag on the map to move it</p>
+        <p className="small" data-testid="start-point">
+          start ({spec.start.map((v) => Number(v.toPrecision(4))).join(', ')}){locked ? '' : ' — click or drag on the map to move it'}
+        </p>
         <NumberControl meta={STEPS_META} value={spec.steps} onChange={(v) => a.stepsSet(v)} testId="steps" />
         <NumberControl meta={SEED_META} value={spec.seed} onChange={(v) => a.seedSet(v)} testId="seed" />
         {spec.view.mode !== 'race' && (
