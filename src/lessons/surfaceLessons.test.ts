@@ -1,6 +1,6 @@
 /** Each lesson shows what its paragraph says: checked on the engine's numbers (CPU backend). */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specParse, type SurfaceSpec } from '../engine/spec/schema';
+import { specParse, specParseValid, type SurfaceSpec } from '../engine/spec/schema';
 import { cloudRun } from '../engine/surface/runCloud';
 import { surfaceRun } from '../engine/surface/runSurface';
 import { testingUseCpu } from '../engine/testing';
@@ -8,11 +8,7 @@ import { SURFACE_LESSONS, lessonFind } from './surfaceLessons';
 
 beforeAll(testingUseCpu);
 
-function lessonSpec(id: string): SurfaceSpec {
-  const r = specParse({ version: 1, kind: 'surface', ...lessonFind(id)!.spec });
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.spec;
-}
+const lessonSpec = (id: string): SurfaceSpec => specParseValid(lessonFind(id)!.spec);
 const last = (xs: number[]) => xs[xs.length - 1];
 /** mean distance to the minimum over the last k points */
 const settled = (d: number[], k = 30) => d.slice(-k).reduce((a, b) => a + b, 0) / k;

@@ -2,20 +2,13 @@ import type { StateCreator } from 'zustand';
 import { OBJECTIVES, type ObjectiveName, type Point } from '../engine/objectives/registry';
 import { OPTIMIZERS, type OptimizerName } from '../engine/optimizers/registry';
 import { SCHEDULES, type ScheduleName } from '../engine/schedules/registry';
-import { specParse, type SpecError, type SurfaceSpec, type SurfaceView } from '../engine/spec/schema';
+import { specParse, specParseValid, type SpecError, type SurfaceSpec, type SurfaceView } from '../engine/spec/schema';
 import type { AppState } from './store';
 
 export const RUN_COLORS = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
 
-/** Parses a spec document that is known to be valid (presets, defaults). */
-export function specFrom(doc: Record<string, unknown>): SurfaceSpec {
-  const r = specParse({ version: 1, kind: 'surface', ...doc });
-  if (!r.ok) throw new Error(`invalid built-in spec: ${JSON.stringify(r.errors)}`);
-  return r.spec;
-}
-
 /** The default race: GD, momentum and Adam on Rosenbrock. */
-export const DEFAULT_SPEC: SurfaceSpec = specFrom({
+export const DEFAULT_SPEC: SurfaceSpec = specParseValid({
   seed: 0, objective: { name: 'rosenbrock' }, steps: 300,
   runs: [
     { optimizer: { name: 'sgd', lr: 0.001 }, color: RUN_COLORS[0] },

@@ -1,22 +1,13 @@
 /** The race: each run's computed values (growing chunk by chunk), its ghost, and the playheads. */
 import type { StateCreator } from 'zustand';
-import type { Point } from '../engine/objectives/registry';
-import type { RunStatus, SurfaceRunResult } from '../engine/surface/runSurface';
+import type { SurfaceRunResult } from '../engine/surface/runSurface';
 import type { CloudResult } from '../engine/surface/runCloud';
 import type { SurfaceGrid } from '../engine/surface/grid';
 import type { RunDelta } from '../worker/client';
 import type { AppState } from './store';
 
-export interface RaceRun {
-  path: Point[];
-  loss: number[];
-  lr: number[];
-  grad: Point[];
-  distance: number[];
-  status: RunStatus;
-  divergedAt?: number;
-  reason?: string;
-  /** all steps computed */
+/** A run as the engine returns it, growing chunk by chunk, and whether all its steps are in. */
+export interface RaceRun extends SurfaceRunResult {
   done: boolean;
 }
 

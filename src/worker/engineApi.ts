@@ -4,11 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendIsName, backendSelect, type BackendReport } from '../engine/backend';
-import type { Point } from '../engine/objectives/registry';
 import type { SurfaceSpec } from '../engine/spec/schema';
 import { surfaceGrid, type SurfaceGrid } from '../engine/surface/grid';
 import { cloudRun, type CloudOptions, type CloudResult } from '../engine/surface/runCloud';
-import { surfaceRun, type RunStatus, type SurfaceResult } from '../engine/surface/runSurface';
+import { surfaceRun, type SurfaceResult, type SurfaceRunResult } from '../engine/surface/runSurface';
 
 export interface BackendStart {
   report: BackendReport;
@@ -17,16 +16,9 @@ export interface BackendStart {
 }
 
 /** What one chunk added to one run: the new points and values, and its status so far. */
-export interface RunDelta {
+export interface RunDelta extends SurfaceRunResult {
+  /** index of the run in the spec */
   run: number;
-  path: Point[];
-  loss: number[];
-  lr: number[];
-  grad: Point[];
-  distance: number[];
-  status: RunStatus;
-  divergedAt?: number;
-  reason?: string;
 }
 
 export type ProgressListener = (stepsDone: number, deltas: RunDelta[]) => void;

@@ -241,6 +241,13 @@ export function specParse(input: unknown): SpecResult {
   return { ok: true, spec: withDefaults(parsed.data) };
 }
 
+/** A spec from a document known to be valid (presets, tests); version and kind are added. Throws otherwise. */
+export function specParseValid(doc: Record<string, unknown>): ExperimentSpec {
+  const r = specParse({ version: SPEC_VERSION, kind: 'surface', ...doc });
+  if (!r.ok) throw new Error(`invalid built-in spec: ${specErrorsFormat(r.errors).join('; ')}`);
+  return r.spec;
+}
+
 /** "runs.0.optimizer.lr: must be at most 10" — one line per error. */
 export function specErrorsFormat(errors: SpecError[]): string[] {
   return errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specParse, type SurfaceSpec } from '../spec/schema';
+import { specParseValid } from '../spec/schema';
 import { testingUseCpu } from '../testing';
 import { surfaceGrid } from './grid';
 import { cloudRun, cloudStarts } from './runCloud';
@@ -8,11 +8,7 @@ import { surfaceRun } from './runSurface';
 
 beforeAll(testingUseCpu);
 
-function spec(doc: Record<string, unknown>): SurfaceSpec {
-  const r = specParse({ version: 1, kind: 'surface', ...doc });
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.spec;
-}
+const spec = specParseValid;
 
 describe('cloudRun', () => {
   it('steps every particle as its own run would, and finds Himmelblau\'s four basins', async () => {

@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import optimizerFixtures from '../__fixtures__/torch_optimizers.json';
-import { specParse, type SurfaceSpec } from '../spec/schema';
+import { specParseValid } from '../spec/schema';
 import { testingMaxRelError, testingUseCpu } from '../testing';
 import { surfaceRun } from './runSurface';
 
 beforeAll(testingUseCpu);
 
-function spec(doc: Record<string, unknown>): SurfaceSpec {
-  const r = specParse({ version: 1, kind: 'surface', ...doc });
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.spec;
-}
+const spec = specParseValid;
 
 describe('surfaceRun', () => {
   it('returns steps+1 points and losses, steps rates, and reproduces torch (adam on rosenbrock)', async () => {

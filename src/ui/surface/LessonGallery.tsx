@@ -1,6 +1,6 @@
 /** The classroom presets: pick one to load its experiment; its explanation shows beside the map. */
 import { SURFACE_LESSONS, lessonFind } from '../../lessons/surfaceLessons';
-import { specFrom } from '../../store/experimentSlice';
+import { specParseValid } from '../../engine/spec/schema';
 import { playbackReset } from '../../store/playback';
 import { useAppStore } from '../../store/store';
 
@@ -8,7 +8,7 @@ export function lessonLoad(id: string): void {
   const lesson = lessonFind(id);
   if (!lesson) return;
   playbackReset();
-  useAppStore.getState().specReplace(specFrom(lesson.spec));
+  useAppStore.getState().specReplace(specParseValid(lesson.spec));
   useAppStore.getState().selectedRunSet(0);
 }
 
