@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { datasetSplit } from '../data/dataset';
+import { syntheticMake, type SyntheticName } from '../data/synthetic';
+import type { ModelSpec } from '../models/models';
+import { optimizerWithDefaults, type OptimizerName } from '../optimizers/registry';
+import { scheduleWithDefaults } from '../schedules/registry';
+import { testingUseCpu } from '../testing';
+import { trainConfigProblem, trainGradClip, trainRun, trainStepsPerEpoch, type TrainConfig } from './train';
+
+beforeAll(testingUseCpu);
+
+const data = (name: SyntheticName, size = 400, noise = 0.2) => datasetSplit(syntheticMake(name, { size, noise, seed: 1 }), 0.25, 7);
+const mlp = (hidden: number[], activation: ModelSpec['activation'] = 'tanh'): ModelSpec => ({ kind: 'mlp', hidden, activation, init: 'xavier' });
+
+function config(model: ModelSpec, runs: { name: OptimizerName; lr: number }[], rest: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    model,
+    optimizers: runs.map((r) => ({ ...optimizerWithDefaults(r.name, { lr: r.lr }), name: r.name }) as TrainConfig['optimizers'][number]),
+    schedules: runs.map(() => scheduleWithDefaults({ name: 'constant' })),
+    initSeeds: runs.map(() => 3),
+    seed: 5, batchSize: 32, epochs: 20, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null,
+    ...rest,
+  };
+}
+const last = <T,>(xs: T[]) => xs[xs.length - 1];
+
+describe('trainRun', () => {
+  it('an MLP on the circle data reaches at least 95% test accuracy', async () => {
+    const { train, test } = data('circle');
+    const r = await trainRun(train, test, config(mlp([8, 8]), [{ name: 'adam', lr: 0.03 }], { epochs: 30 }));
+    expect(last(r.models[0].epochs).testAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(last(r.models[0].epochs).testLoss).toBeLessThan(r.models[0].epochs[0].testLoss);
+  });
+
+  it('batch size sets the steps per epoch: 1 is SGD, the full set is GD, mini-batches between', async () => {
+    const { train, test } = data('gaussians', 120);
+    expect(train.n).toBe(90);
+    for (const [batch, steps] of [[1, 90], [32, 3], [90, 1]] as const) {
+      expect(trainStepsPerEpoch(train.n, batch)).toBe(steps);
+      const r = await trainRun(train, test, config({ kind: 'logistic', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.05 }], { batchSize: batch, epochs: 2 }));
+      expect(r.stepsPerEpoch).toBe(steps);
+      expect(r.models[0].stepLoss).toHaveLength(2 * steps);
+      expect(r.models[0].epochs.map((e) => e.step)).toEqual([steps, 2 * steps]);
+    }
+  });
+
+  it('K models with K learning rates train in one program exactly as K separate runs', async () => {
+    const { train, test } = data('moons');
+    const runs = [{ name: 'adam' as const, lr: 0.003 }, { name: 'adam' as const, lr: 0.01 }, { name: 'adam' as const, lr: 0.05 }];
+    const together = await trainRun(train, test, config(mlp([6]), runs, { epochs: 5 }));
+    for (let k = 0; k < runs.length; k++) {
+      const alone = await trainRun(train, test, config(mlp([6]), [runs[k]], { epochs: 5 }));
+      together.models[k].epochs.forEach((e, i) => {
+        expect(e.testLoss).toBeCloseTo(alone.models[0].epochs[i].testLoss, 5);
+        expect(e.trainAccuracy).toBeCloseTo(alone.models[0].epochs[i].trainAccuracy!, 5);
+      });
+    }
+  });
+
+  it('fits the classic y = 2x line down to the noise (σ = 0.5, so MSE ≈ 0.25)', async () => {
+    const { train, test } = data('linear', 300, 0.5);
+    const r = await trainRun(train, test, config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.01 }], { batchSize: train.n, epochs: 200 }));
+    const e = last(r.models[0].epochs);
+    expect(e.testLoss).toBeGreaterThan(0.15);
+    expect(e.testLoss).toBeLessThan(0.4);
+    expect(e.testAccuracy).toBeNull();
+  });
+
+  it('logistic regression cannot separate xor; an MLP can', async () => {
+    const { train, test } = data('xor');
+    const logistic = await trainRun(train, test, config({ kind: 'logistic', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'adam', lr: 0.05 }]));
+    const deep = await trainRun(train, test, config(mlp([8], 'relu'), [{ name: 'adam', lr: 0.03 }], { epochs: 30 }));
+    expect(last(logistic.models[0].epochs).testAccuracy).toBeLessThan(0.7);
+    expect(last(deep.models[0].epochs).testAccuracy).toBeGreaterThan(0.9);
+  });
+
+  it('marks a model that blows up as diverged at its step, and keeps training the others', async () => {
+    const { train, test } = data('linear', 200, 0.5);
+    const r = await trainRun(train, test, config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.5 }, { name: 'sgd', lr: 0.01 }], { batchSize: train.n, epochs: 100 }));
+    expect(r.models[0].status).toBe('diverged');
+    expect(r.models[0].divergedAt).toBeGreaterThan(0);
+    expect(r.models[0].stepLoss.every(Number.isFinite)).toBe(true);
+    expect(r.models[1].status).toBe('ok');
+    expect(r.models[1].epochs).toHaveLength(100);
+  });
+
+  it('early stopping freezes a model whose test loss stops improving', async () => {
+    const { train, test } = data('circle');
+    const r = await trainRun(train, test, config(mlp([4]), [{ name: 'sgd', lr: 0 }, { name: 'adam', lr: 0.03 }], { epochs: 8, patience: 2 }));
+    expect(r.models[0]).toMatchObject({ status: 'stopped', stoppedAfter: 3 });
+    expect(r.models[0].epochs).toHaveLength(3);
+    expect(r.models[1].epochs.length).toBeGreaterThan(3);
+  });
+
+  it('clips gradients like torch: by value per component, by norm per model', () => {
+    const g = { w: tf.tensor3d([[[3, 4]], [[0.3, 0.4]]]) }; // model 0: ‖g‖ = 5, model 1: ‖g‖ = 0.5
+    const byNorm = trainGradClip(g, null, 1);
+    expect(Array.from(byNorm.w.dataSync())).toEqual([3 / (5 + 1e-6), 4 / (5 + 1e-6), 0.3, 0.4].map(Math.fround));
+    const byValue = trainGradClip(g, 0.35, null);
+    expect(Array.from(byValue.w.dataSync())).toEqual([0.35, 0.35, 0.3, 0.35].map(Math.fround));
+    tf.dispose([g.w, byNorm.w, byValue.w]);
+  });
+
+  it('explains settings that cannot train', () => {
+    const { train } = data('circle', 100);
+    expect(trainConfigProblem(config(mlp([8]), [{ name: 'sgd', lr: 0.1 }], { batchSize: 500 }), train)).toMatch(/batch size \(500\) is larger than the training set \(75 rows\)/);
+    expect(trainConfigProblem(config(mlp([8, 0]), [{ name: 'sgd', lr: 0.1 }]), train)).toMatch(/hidden layer 2 has width 0/);
+    expect(trainConfigProblem(config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.1 }]), train)).toMatch(/needs a regression dataset/);
+  });
+
+  it('leaks no tensors, and an abort keeps what was trained', async () => {
+    const { train, test } = data('spiral', 200);
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const r = await trainRun(train, test, config(mlp([8, 8]), [{ name: 'rmsprop', lr: 0.01 }, { name: 'rmsprop', lr: 0.003 }], { epochs: 50, l2: 1e-3, l1: 1e-4, clipNorm: 1, clipValue: 5 }), {
+      signal: controller.signal,
+      onEpoch: (models) => models[0].epochs.length === 3 && controller.abort(),
+    });
+    expect(r.models[0].epochs).toHaveLength(3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
