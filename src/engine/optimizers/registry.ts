@@ -230,6 +230,13 @@ export function optimizerWithDefaults(name: OptimizerName, given: Partial<HyperV
   return out;
 }
 
+/** One run's optimizer as specs write it: its name and every hyperparameter, defaults filled in. */
+export type OptimizerSetting = { name: OptimizerName } & HyperValues;
+
+export function optimizerSetting(name: OptimizerName, given: Partial<HyperValues> = {}): OptimizerSetting {
+  return { ...optimizerWithDefaults(name, given), name } as OptimizerSetting;
+}
+
 /** Creates a batched optimizer for rows of one optimizer; omitted hyperparameters take defaults. */
 export function optimizerCreate(name: OptimizerName, rows: Partial<HyperValues>[]): BatchedOptimizer {
   return OPTIMIZERS[name].create(rows.map((r) => optimizerWithDefaults(name, r)));

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { datasetSplit } from '../data/dataset';
 import { syntheticMake, type SyntheticName } from '../data/synthetic';
 import type { ModelSpec } from '../models/models';
-import { optimizerWithDefaults, type OptimizerName } from '../optimizers/registry';
+import { optimizerSetting, type OptimizerName } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
 import { testingUseCpu } from '../testing';
 import { trainConfigProblem, trainGradClip, trainRun, trainStepsPerEpoch, type TrainConfig } from './train';
@@ -16,7 +16,7 @@ const mlp = (hidden: number[], activation: ModelSpec['activation'] = 'tanh'): Mo
 function config(model: ModelSpec, runs: { name: OptimizerName; lr: number }[], rest: Partial<TrainConfig> = {}): TrainConfig {
   return {
     model,
-    optimizers: runs.map((r) => ({ ...optimizerWithDefaults(r.name, { lr: r.lr }), name: r.name }) as TrainConfig['optimizers'][number]),
+    optimizers: runs.map((r) => optimizerSetting(r.name, { lr: r.lr })),
     schedules: runs.map(() => scheduleWithDefaults({ name: 'constant' })),
     initSeeds: runs.map(() => 3),
     seed: 5, batchSize: 32, epochs: 20, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null,

@@ -15,14 +15,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { datasetPermutation, type Dataset } from '../data/dataset';
 import { modelAccuracy, modelForward, modelInit, modelLoss, modelShape, type ModelShape, type ModelSpec } from '../models/models';
 import type { ParamMap } from '../optimizers/base';
-import { optimizerCreate, type OptimizerName } from '../optimizers/registry';
+import { optimizerCreate, type OptimizerSetting } from '../optimizers/registry';
 import { randomCreate, randomMixSeed } from '../random';
 import { scheduleCreate, type ScheduleSpec } from '../schedules/schedules';
 
 export interface TrainConfig {
   model: ModelSpec;
   /** one optimizer setting per model (same optimizer and on/off options for all) */
-  optimizers: ({ name: OptimizerName } & Record<string, number | boolean>)[];
+  optimizers: OptimizerSetting[];
   /** one schedule per model (complete, see scheduleWithDefaults) */
   schedules: ScheduleSpec[];
   /** one initialisation seed per model; equal seeds give equal initial weights (a fair comparison) */
