@@ -34,5 +34,6 @@ if (!existsSync(bundle)) {
     logLevel: 'error',
   });
 }
+process.env.OPTIPLAY_ROOT = root;
 const { cliRun } = await import(pathToFileURL(bundle).href);
 process.exitCode = await cliRun(process.argv.slice(2));

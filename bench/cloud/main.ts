@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendIsName, backendSelect } from '../../src/engine/backend';
-import { specParse } from '../../src/engine/spec/schema';
+import { specParseValid } from '../../src/engine/spec/schema';
 import { cloudRun } from '../../src/engine/surface/runCloud';
 
 const q = new URLSearchParams(location.search);
@@ -16,15 +16,14 @@ const emit = (o: unknown) => (out.textContent += `${JSON.stringify(o)}\n`);
   const count = Number(q.get('count') ?? 10000);
   const steps = Number(q.get('steps') ?? 150);
   const repeat = Number(q.get('repeat') ?? 3);
-  const r = specParse({
-    version: 1, kind: 'surface', objective: { name: 'himmelblau' }, steps, seed: 2,
+  const spec = specParseValid({
+    objective: { name: 'himmelblau' }, steps, seed: 2,
     runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 0.002, momentum: 0.9 } }],
   });
-  if (!r.ok) throw new Error('bad spec');
   const before = tf.memory().numTensors;
   for (let i = 0; i < repeat; i++) {
     const t0 = performance.now();
-    const cloud = await cloudRun(r.spec, { count, epsilon: 0.05, frames: 20 });
+    const cloud = await cloudRun(spec, { count, epsilon: 0.05, frames: 20 });
     emit({ backend: report.active, runs: 2, count, steps, seconds: (performance.now() - t0) / 1000, reached: cloud.runs[0].shareReached, tensorsLeft: tf.memory().numTensors - before });
   }
   (window as unknown as { benchDone: boolean }).benchDone = true;

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +19,7 @@ function fakeIo(files: Record<string, string> = {}, stdin = '') {
   const err: string[] = [];
   const io: CliIo = {
     readStdin: async () => stdin,
+    readAsset: async (p) => new Uint8Array(gunzipSync(readFileSync(`public/${p}`))),
     readFile: async (p) => {
       if (!(p in files)) throw new Error(`ENOENT: no such file, open '${p}'`);
       return files[p];
@@ -101,4 +104,56 @@ describe('optiplay run', () => {
     expect(result.runs[0].path).toHaveLength(41);
     await expect(run(process.execPath, ['bin/optiplay.mjs', 'run', join(dir, 'nope.json')])).rejects.toMatchObject({ code: 2 });
   });
+
+  it('trains a train spec: JSON on stdout, each epoch on stderr, final lines; groups of optimizers in run order', async () => {
+    const train = {
+      version: 1, kind: 'train', seed: 3, data: { name: 'circle', size: 300, noise: 0.2 },
+      model: { kind: 'mlp', hidden: [8], activation: 'tanh' }, training: { batchSize: 30, epochs: 4 },
+      runs: [{ optimizer: { name: 'adam', lr: 0.03 } }, { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 } }, { optimizer: { name: 'adam', lr: 0.003 } }],
+    };
+    const f = fakeIo({ 't.json': JSON.stringify(train) });
+    expect(await main(['run', 't.json'], f.io)).toBe(0);
+    const result = JSON.parse(f.out());
+    expect(result.dataset).toEqual({ name: 'circle', train: 240, test: 60, features: 2, classes: 2 });
+    expect(result.stepsPerEpoch).toBe(8);
+    expect(result.runs).toHaveLength(3);
+    result.runs.forEach((r: { epochs: unknown[] }) => expect(r.epochs).toHaveLength(4));
+    const lines = f.err().trim().split('\n');
+    expect(lines.filter((l) => /epoch \d\/4 {2}train loss/.test(l))).toHaveLength(12);
+    expect(lines.filter((l) => l.startsWith('final '))).toHaveLength(3);
+    expect(lines[0]).toMatch(/^run 1 \(adam, lr 0\.03\): epoch 1\/4 {2}train loss [\d.]+ [\d.]+% {2}test loss [\d.]+ [\d.]+%$/);
+    const csv = fakeIo({ 't.json': JSON.stringify(train) });
+    await main(['run', 't.json', '--csv'], csv.io);
+    expect(csv.out().split('\n')[0]).toBe('run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status');
+    expect(csv.out().trim().split('\n')).toHaveLength(1 + 12);
+  });
+
+  it('rejects train settings that cannot work together, each at its field', async () => {
+    const bad = (patch: Record<string, unknown>) => ({ version: 1, kind: 'train', data: { name: 'circle', size: 100 }, runs: [{ optimizer: { name: 'sgd' } }], ...patch });
+    const run = async (doc: unknown) => {
+      const f = fakeIo({ 'b.json': JSON.stringify(doc) });
+      expect(await main(['run', 'b.json'], f.io)).toBe(2);
+      return f.err().trim();
+    };
+    expect(await run(bad({ training: { batchSize: 500 } }))).toBe('training.batchSize: 500 is larger than the training set (80 rows)');
+    expect(await run(bad({ model: { kind: 'mlp', hidden: [8, 0] } }))).toBe('model.hidden: hidden layer 2 has width 0: every layer needs at least one unit');
+    expect(await run(bad({ model: { kind: 'linear' } }))).toMatch(/^model\.kind: linear regression needs a regression dataset/);
+    expect(await run(bad({ model: { kind: 'cnn' } }))).toMatch(/^model\.kind: the model must be: one of linear, logistic, softmax, mlp/);
+  });
+
+  it('trains on the real MNIST digits through the installed command', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'optiplay-'));
+    const file = join(dir, 'mnist.json');
+    await writeFile(file, JSON.stringify({
+      version: 1, kind: 'train', seed: 1, data: { name: 'mnist', limit: 1000 }, model: { kind: 'softmax' },
+      training: { batchSize: 50, epochs: 2 }, runs: [{ optimizer: { name: 'adam', lr: 0.01 } }],
+    }));
+    const run = promisify(execFile);
+    const { stdout, stderr } = await run(process.execPath, ['bin/optiplay.mjs', 'run', file]);
+    const result = JSON.parse(stdout);
+    expect(result.dataset).toMatchObject({ name: 'mnist', train: 800, test: 200, features: 784, classes: 10 });
+    expect(result.runs[0].epochs[1].testAccuracy).toBeGreaterThan(0.7);
+    expect(stderr).toMatch(/epoch 2\/2/);
+  });
 });
+

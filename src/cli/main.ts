@@ -11,10 +11,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from '../engine/backend';
 import { linkDecode, linkPayload } from '../engine/spec/link';
 import { specErrorsFormat, specParse, type SpecResult } from '../engine/spec/schema';
+import type { TrainSpec } from '../engine/spec/trainSchema';
 import { surfaceRun, type SurfaceResult } from '../engine/surface/runSurface';
+import { trainSpecRun, type TrainSpecResult } from '../engine/training/runTrainSpec';
 
 export interface CliIo {
   readStdin(): Promise<string>;
+  /** a file of the app's public folder, decompressed if it ends in .gz (datasets) */
+  readAsset(path: string): Promise<Uint8Array>;
   readFile(path: string): Promise<string>;
   writeFile(path: string, text: string): Promise<void>;
   stdout(text: string): void;
@@ -28,7 +32,10 @@ Runs an Optimizer Playground experiment headless (tfjs CPU backend) and prints t
   <URL>         a share link copied from the app (…#s=…)
   -             read the spec (or a link) from standard input
   --out FILE    write the result to FILE instead of standard output
-  --csv         write CSV (run,label,step,x,y,loss,lr,status) instead of JSON`;
+  --csv         write CSV instead of JSON: per step for a surface experiment
+                (run,label,step,x,y,loss,lr,status), per epoch for training
+                (run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status)
+A training run prints each epoch's metrics on standard error as it goes.`;
 
 interface Args {
   input: string;
@@ -82,6 +89,31 @@ export function cliCsv(result: SurfaceResult, labels: string[]): string {
   return `${rows.join('\n')}\n`;
 }
 
+export function cliTrainCsv(result: TrainSpecResult, labels: string[]): string {
+  const rows = ['run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status'];
+  result.runs.forEach((run, i) => {
+    const label = `"${labels[i].replace(/"/g, '""')}"`;
+    for (const e of run.epochs) rows.push([i, label, e.epoch, e.step, e.trainLoss, e.testLoss, e.trainAccuracy ?? '', e.testAccuracy ?? '', run.status].join(','));
+  });
+  return `${rows.join('\n')}\n`;
+}
+
+const pct = (v: number | null) => (v === null ? '' : ` ${(100 * v).toFixed(1)}%`);
+
+async function runTrain(spec: TrainSpec, args: Args, io: CliIo): Promise<string> {
+  const labels = spec.runs.map((r, i) => r.label ?? `${i + 1} (${r.optimizer.name}, lr ${r.optimizer.lr})`);
+  const result = await trainSpecRun(spec, (path) => io.readAsset(path), (run, m) => {
+    const e = m.epochs[m.epochs.length - 1];
+    io.stderr(`run ${labels[run]}: epoch ${e.epoch}/${spec.training.epochs}  train loss ${e.trainLoss.toPrecision(4)}${pct(e.trainAccuracy)}  test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}\n`);
+  });
+  result.runs.forEach((m, i) => {
+    const e = m.epochs[m.epochs.length - 1];
+    const how = m.status === 'diverged' ? `diverged at step ${m.divergedAt}` : m.status === 'stopped' ? `stopped early after epoch ${m.stoppedAfter}` : 'done';
+    io.stderr(`final ${labels[i]}: ${how}${e ? `; test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}` : ''}\n`);
+  });
+  return args.csv ? cliTrainCsv(result, labels) : `${JSON.stringify(result)}\n`;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(`${CLI_USAGE}\n`);
@@ -108,14 +140,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     tf.env().set('PROD', true); // no "install tfjs-node" notice on stderr
     await backendSelect('cpu');
-    const result = await surfaceRun(parsed.spec);
-    const labels = parsed.spec.runs.map((r, i) => r.label ?? `${i + 1}: ${r.optimizer.name}`);
-    const output = args.csv ? cliCsv(result, labels) : `${JSON.stringify(result)}\n`;
+    let output: string;
+    if (parsed.spec.kind === 'train') {
+      output = await runTrain(parsed.spec, args, io);
+    } else {
+      const result = await surfaceRun(parsed.spec);
+      const labels = parsed.spec.runs.map((r, i) => r.label ?? `${i + 1}: ${r.optimizer.name}`);
+      output = args.csv ? cliCsv(result, labels) : `${JSON.stringify(result)}\n`;
+      for (const [i, run] of result.runs.entries()) {
+        if (run.status === 'diverged') io.stderr(`run ${labels[i]} diverged: ${run.reason}\n`);
+      }
+    }
     if (args.out) await io.writeFile(args.out, output);
     else io.stdout(output);
-    for (const [i, run] of result.runs.entries()) {
-      if (run.status === 'diverged') io.stderr(`run ${labels[i]} diverged: ${run.reason}\n`);
-    }
     return 0;
   } catch (err) {
     io.stderr(`optiplay: the run failed: ${(err as Error).message}\n`);

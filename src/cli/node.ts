@@ -1,5 +1,7 @@
 /** Node's standard streams and files for the CLI. */
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { main, type CliIo } from './main';
 
 const nodeIo: CliIo = {
@@ -9,6 +11,11 @@ const nodeIo: CliIo = {
     return Buffer.concat(chunks).toString('utf8');
   },
   readFile: (path) => readFile(path, 'utf8'),
+  async readAsset(path) {
+    // bin/optiplay.mjs says where the package is; the bundle itself lives in node_modules/.cache
+    const bytes = await readFile(join(process.env.OPTIPLAY_ROOT ?? process.cwd(), 'public', path));
+    return new Uint8Array(path.endsWith('.gz') ? gunzipSync(bytes) : bytes);
+  },
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

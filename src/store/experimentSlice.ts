@@ -44,7 +44,7 @@ export interface ExperimentSlice {
 /** Re-validates after an edit, so the spec in the store is always complete and valid. */
 function revalidate(spec: SurfaceSpec): SurfaceSpec {
   const r = specParse(spec);
-  return r.ok ? r.spec : spec;
+  return r.ok && r.spec.kind === 'surface' ? r.spec : spec;
 }
 
 function defaultsOf(name: OptimizerName): Record<string, number | boolean> {

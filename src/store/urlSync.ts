@@ -3,17 +3,27 @@
  * with the spec in the hash, so the back button steps back through edits; going back restores them.
  */
 import { linkDecode, linkEncode, linkPayload } from '../engine/spec/link';
+import type { SpecResult, SurfaceSpec } from '../engine/spec/schema';
 import { DEFAULT_SPEC } from './experimentSlice';
 import { useAppStore } from './store';
 
 const DEBOUNCE_MS = 400;
 
+/** A link's surface experiment, or why this page cannot open it. */
+function surfaceFromLink(decoded: SpecResult): { spec: SurfaceSpec } | { errors: { path: string; message: string }[] } {
+  if (!decoded.ok) return { errors: decoded.errors };
+  if (decoded.spec.kind !== 'surface') {
+    return { errors: [{ path: 'kind', message: 'this link holds a training experiment; this version of the app has the surface lab only. Run it headless with: npx optiplay run "<the link>"' }] };
+  }
+  return { spec: decoded.spec };
+}
+
 /** Reads the link in the address into the store; a broken link keeps the current spec and says why. */
 export function urlRead(): void {
   if (linkPayload(window.location.hash) === null) return;
-  const decoded = linkDecode(window.location.hash);
-  if (decoded.ok) useAppStore.getState().specReplace(decoded.spec);
-  else useAppStore.setState({ linkErrors: decoded.errors });
+  const found = surfaceFromLink(linkDecode(window.location.hash));
+  if ('spec' in found) useAppStore.getState().specReplace(found.spec);
+  else useAppStore.setState({ linkErrors: found.errors });
 }
 
 export function urlSyncStart(): () => void {
@@ -38,13 +48,13 @@ export function urlSyncStart(): () => void {
       return;
     }
     restoring = false;
-    const decoded = linkDecode(window.location.hash);
-    if (!decoded.ok) {
-      useAppStore.setState({ linkErrors: decoded.errors });
+    const found = surfaceFromLink(linkDecode(window.location.hash));
+    if ('errors' in found) {
+      useAppStore.setState({ linkErrors: found.errors });
       return;
     }
     restoring = true;
-    useAppStore.getState().specReplace(decoded.spec);
+    useAppStore.getState().specReplace(found.spec);
     restoring = false;
   };
   window.addEventListener('popstate', onPop);

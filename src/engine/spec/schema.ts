@@ -5,62 +5,17 @@
  */
 import { z } from 'zod';
 import { OBJECTIVES, OBJECTIVE_NAMES, type ObjectiveName } from '../objectives/registry';
-import { OPTIMIZERS, OPTIMIZER_NAMES, optimizerWithDefaults, type HyperMeta } from '../optimizers/registry';
-import { SCHEDULES, SCHEDULE_NAMES, WARMUP_META, scheduleWithDefaults, type ScheduleParamMeta } from '../schedules/registry';
+import { OPTIMIZER_NAMES, optimizerWithDefaults } from '../optimizers/registry';
+import { SCHEDULE_NAMES, scheduleWithDefaults } from '../schedules/registry';
+import { numberInRange, optimizerSchema, scheduleSchema, unionError } from './fields';
+import { trainSpecSchema, type TrainSpec } from './trainSchema';
 
 export const SPEC_VERSION = 1;
-export const SPEC_KINDS = ['surface'] as const;
+export const SPEC_KINDS = ['surface', 'train'] as const;
 export const SURFACE_LIMITS = { maxRuns: 8, maxSteps: 10000, maxNoise: 100, maxParticles: 20000, maxSpeed: 1000 } as const;
 export const VIEW_MODES = ['race', 'cloud', 'basin'] as const;
 /** parts of the page a teacher can hide in a shared link */
 export const VIEW_HIDEABLE = ['names', 'settings', 'rule', 'charts'] as const;
-
-const fmt = (v: number) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential() : String(v));
-
-function numberInRange(meta: { min: number; max: number; integer?: boolean }) {
-  let s = z.number({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a number') });
-  if (meta.integer) s = s.int('must be a whole number');
-  return s.min(meta.min, `must be at least ${fmt(meta.min)}`).max(meta.max, `must be at most ${fmt(meta.max)}`);
-}
-
-function hyperField(h: HyperMeta) {
-  return h.kind === 'boolean' ? z.boolean('must be true or false').optional() : numberInRange(h).optional();
-}
-
-function scheduleField(p: ScheduleParamMeta) {
-  return p.list ? z.array(numberInRange(p), 'must be a list of numbers').max(100, 'at most 100 entries').optional() : numberInRange(p).optional();
-}
-
-function unionError(what: string, names: readonly string[]) {
-  return (iss: { input?: unknown }) => {
-    const got = (iss.input as { name?: unknown } | undefined)?.name;
-    return got === undefined
-      ? `${what} needs a "name": one of ${names.join(', ')}`
-      : `unknown ${what} "${String(got)}": expected one of ${names.join(', ')}`;
-  };
-}
-
-const optimizerSchema = z.discriminatedUnion(
-  'name',
-  OPTIMIZER_NAMES.map((name) => {
-    const meta = OPTIMIZERS[name];
-    const shape = Object.fromEntries(meta.hyper.map((h) => [h.key, hyperField(h)]));
-    return z.strictObject({ name: z.literal(name), ...shape }).superRefine((value, ctx) => {
-      const problem = meta.check?.(optimizerWithDefaults(name, value as unknown as Record<string, number | boolean>));
-      if (problem) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
-    });
-  }) as unknown as [z.ZodObject, ...z.ZodObject[]],
-  { error: unionError('optimizer', OPTIMIZER_NAMES) },
-);
-
-const scheduleSchema = z.discriminatedUnion(
-  'name',
-  SCHEDULE_NAMES.map((name) => {
-    const shape = Object.fromEntries(SCHEDULES[name].params.map((p) => [p.key, scheduleField(p)]));
-    return z.strictObject({ name: z.literal(name), warmupSteps: scheduleField(WARMUP_META), ...shape });
-  }) as unknown as [z.ZodObject, ...z.ZodObject[]],
-  { error: unionError('schedule', SCHEDULE_NAMES) },
-);
 
 const objectiveSchema = z.discriminatedUnion(
   'name',
@@ -156,7 +111,8 @@ export interface SurfaceRunSpec {
   color?: string;
 }
 
-export type ExperimentSpec = SurfaceSpec;
+export type ExperimentSpec = SurfaceSpec | TrainSpec;
+export type { TrainSpec };
 
 export interface SpecError {
   /** where in the document, e.g. "runs.0.optimizer.lr" ("" for the whole document) */
@@ -228,23 +184,25 @@ export function specParse(input: unknown): SpecResult {
   if (!(SPEC_KINDS as readonly unknown[]).includes(doc.kind)) {
     return { ok: false, errors: [{ path: 'kind', message: `unknown kind ${JSON.stringify(doc.kind)}: expected one of ${SPEC_KINDS.join(', ')}` }] };
   }
-  const parsed = surfaceSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((iss) => ({
-        path: iss.path.map(String).join('.'),
-        message: iss.code === 'unrecognized_keys' ? unknownKeysMessage(iss.keys) : iss.message,
-      })),
-    };
+  const toErrors = (issues: z.core.$ZodIssue[]): SpecResult => ({
+    ok: false,
+    errors: issues.map((iss) => ({
+      path: iss.path.map(String).join('.'),
+      message: iss.code === 'unrecognized_keys' ? unknownKeysMessage(iss.keys) : iss.message,
+    })),
+  });
+  if (doc.kind === 'train') {
+    const parsed = trainSpecSchema.safeParse(input);
+    return parsed.success ? { ok: true, spec: parsed.data } : toErrors(parsed.error.issues);
   }
-  return { ok: true, spec: withDefaults(parsed.data) };
+  const parsed = surfaceSpecSchema.safeParse(input);
+  return parsed.success ? { ok: true, spec: withDefaults(parsed.data) } : toErrors(parsed.error.issues);
 }
 
 /** A spec from a document known to be valid (presets, tests); version and kind are added. Throws otherwise. */
-export function specParseValid(doc: Record<string, unknown>): ExperimentSpec {
+export function specParseValid(doc: Record<string, unknown>): SurfaceSpec {
   const r = specParse({ version: SPEC_VERSION, kind: 'surface', ...doc });
-  if (!r.ok) throw new Error(`invalid built-in spec: ${specErrorsFormat(r.errors).join('; ')}`);
+  if (!r.ok || r.spec.kind !== 'surface') throw new Error(`invalid built-in spec: ${r.ok ? 'not a surface spec' : specErrorsFormat(r.errors).join('; ')}`);
   return r.spec;
 }
 

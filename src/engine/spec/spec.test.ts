@@ -18,7 +18,7 @@ describe('ExperimentSpec v1', () => {
   it('accepts the issue example and fills PyTorch defaults', () => {
     const r = specParse(example);
     expect(r.ok).toBe(true);
-    if (!r.ok) return;
+    if (!r.ok || r.spec.kind !== 'surface') return;
     expect(r.spec.runs[0].optimizer).toEqual({ name: 'adam', lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false });
     expect(r.spec.runs[0].schedule).toEqual({ name: 'cosine', tMax: 120, etaMin: 0, warmupSteps: 0 });
     expect(r.spec.runs[0].noise).toBe(0);
@@ -43,7 +43,7 @@ describe('ExperimentSpec v1', () => {
   it('rejects unknown optimizers, fields, kinds and options torch rejects', () => {
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'lion' } }] })[0]).toMatch(/unknown optimizer "lion": expected one of sgd, adagrad/);
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'adam', momentum: 0.9 } }] })).toEqual(['runs.0.optimizer: unknown field "momentum"']);
-    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface']);
+    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface, train']);
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'sgd', lr: 0.1, nesterov: true } }] })[0]).toMatch(
       /^runs\.0\.optimizer\.nesterov: Nesterov momentum requires a momentum > 0/,
     );
@@ -84,5 +84,26 @@ describe('share links', () => {
     expect(msg(`#s=${LZString.compressToEncodedURIComponent('{"version":1, "kind":')}`)).toMatch(/not valid JSON/);
     expect(msg(linkEncode({ ...example, version: 3 }))).toMatch(/version: .*newer/);
     expect(msg(linkEncode({ ...example, steps: 1e9 }))).toBe('steps: must be at most 10000');
+  });
+});
+
+describe('ExperimentSpec v1, kind train', () => {
+  it('fills defaults: a fair comparison (same initial weights, same batch order) unless asked otherwise', () => {
+    const r = specParse({ version: 1, kind: 'train', seed: 9, data: { name: 'moons' }, runs: [{ optimizer: { name: 'adam' } }, { optimizer: { name: 'sgd', lr: 0.1 }, initSeed: 4 }] });
+    expect(r.ok).toBe(true);
+    if (!r.ok || r.spec.kind !== 'train') return;
+    expect(r.spec.data).toEqual({ name: 'moons', size: 400, noise: 0.2, limit: 10000, testFraction: 0.2 });
+    expect(r.spec.model).toEqual({ kind: 'mlp', hidden: [8, 8], activation: 'tanh', init: 'xavier' });
+    expect(r.spec.training).toEqual({ batchSize: 32, epochs: 20, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null });
+    expect(r.spec.runs.map((x) => x.initSeed)).toEqual([9, 4]);
+    expect(r.spec.runs[0].optimizer).toMatchObject({ name: 'adam', lr: 1e-3, beta1: 0.9 });
+  });
+
+  it('round-trips through a link', () => {
+    const doc = { version: 1, kind: 'train', data: { name: 'iris' }, model: { kind: 'softmax' }, training: { batchSize: 120 }, runs: [{ optimizer: { name: 'sgd', lr: 0.5 } }] };
+    expect(linkDecode(linkEncode(doc))).toEqual(specParse(doc));
+    expect(specErrorsFormat((specParse({ ...doc, training: { batchSize: 121 } }) as { ok: false; errors: never[] }).errors)).toEqual([
+      'training.batchSize: 121 is larger than the training set (120 rows)',
+    ]);
   });
 });
