@@ -93,14 +93,27 @@ function activate(x: tf.Tensor, activation: ModelSpec['activation']): tf.Tensor 
   return activation === 'relu' ? tf.relu(x) : activation === 'tanh' ? tf.tanh(x) : tf.sigmoid(x);
 }
 
+/** Dropout while training: rate p, seeded per step and layer; kept units are scaled by 1/(1 − p). */
+export interface ModelDropout {
+  rate: number;
+  seed: number;
+}
+
 /** Outputs of K models for a batch x [B, d]: [K, B, out] (logits for classification). */
-export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D): tf.Tensor3D {
+export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D, dropout?: ModelDropout): tf.Tensor3D {
   return tf.tidy(() => {
     const K = params['l0/w'].shape[0];
     let h: tf.Tensor = tf.broadcastTo(tf.expandDims(x, 0), [K, x.shape[0], x.shape[1]]);
     shape.layers.forEach((_, l) => {
       h = tf.add(tf.matMul(h as tf.Tensor3D, params[`l${l}/w`] as tf.Tensor3D), params[`l${l}/b`]);
-      if (l < shape.layers.length - 1) h = activate(h, shape.activation);
+      if (l < shape.layers.length - 1) {
+        h = activate(h, shape.activation);
+        if (dropout && dropout.rate > 0) {
+          // inverted dropout on hidden units; the mask is drawn in JavaScript from the seed, so every backend agrees
+          const keep = tf.cast(tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', dropout.seed + l), dropout.rate), 'float32');
+          h = tf.mul(h, tf.div(keep, 1 - dropout.rate));
+        }
+      }
     });
     return h as tf.Tensor3D;
   });

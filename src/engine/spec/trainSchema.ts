@@ -39,6 +39,7 @@ const trainingSchema = z.strictObject({
   clipNorm: numberInRange({ min: 1e-6, max: 1e6 }).nullable().optional(),
   clipValue: numberInRange({ min: 1e-6, max: 1e6 }).nullable().optional(),
   patience: numberInRange({ min: 1, max: 1000, integer: true }).nullable().optional(),
+  dropout: numberInRange({ min: 0, max: 0.9 }).optional(),
 });
 
 const runSchema = z.strictObject({
@@ -56,7 +57,7 @@ export interface TrainSpec {
   seed: number;
   data: { name: TrainDatasetName; size: number; noise: number; limit: number; testFraction: number };
   model: ModelSpec;
-  training: { batchSize: number; epochs: number; l1: number; l2: number; clipNorm: number | null; clipValue: number | null; patience: number | null };
+  training: { batchSize: number; epochs: number; l1: number; l2: number; clipNorm: number | null; clipValue: number | null; patience: number | null; dropout: number };
   runs: { optimizer: OptimizerSetting; schedule: { name: ScheduleName; warmupSteps: number } & Record<string, number | number[]>; label?: string; color?: string; initSeed: number }[];
 }
 
@@ -87,6 +88,7 @@ export const trainSpecSchema = z
       training: {
         batchSize: p.training?.batchSize ?? 32, epochs: p.training?.epochs ?? 20, l1: p.training?.l1 ?? 0, l2: p.training?.l2 ?? 0,
         clipNorm: p.training?.clipNorm ?? null, clipValue: p.training?.clipValue ?? null, patience: p.training?.patience ?? null,
+        dropout: p.training?.dropout ?? 0,
       },
       runs: p.runs.map((r) => {
         const opt = r.optimizer as { name: OptimizerSetting['name'] } & Record<string, number | boolean>;

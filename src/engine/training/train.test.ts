@@ -120,4 +120,43 @@ describe('trainRun', () => {
     expect(r.models[0].epochs).toHaveLength(3);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('records the gradient norm of each step (checked by hand for linear regression from zero weights)', async () => {
+    const { train, test } = data('linear', 200, 0.5);
+    const r = await trainRun(train, test, config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.01 }], { batchSize: train.n, epochs: 1 }));
+    // loss = mean((w·x + b − y)²); at w = b = 0: ∂/∂w = −2·mean(x·y), ∂/∂b = −2·mean(y)
+    let xy = 0;
+    let y = 0;
+    for (let i = 0; i < train.n; i++) {
+      xy += train.x[i] * train.y[i];
+      y += train.y[i];
+    }
+    const expected = Math.hypot((-2 * xy) / train.n, (-2 * y) / train.n);
+    expect(r.models[0].gradNorm[0]).toBeCloseTo(expected, 3);
+  });
+
+  it('records per-layer update ratios ‖Δw‖/‖w‖, which scale with the learning rate for plain SGD', async () => {
+    const { train, test } = data('circle');
+    const r = await trainRun(train, test, config(mlp([8, 8]), [{ name: 'sgd', lr: 0.01 }, { name: 'sgd', lr: 0.1 }], { epochs: 1 }));
+    const steps = r.stepsPerEpoch;
+    expect(r.models[0].updateRatio).toHaveLength(steps);
+    expect(r.models[0].updateRatio[0]).toHaveLength(3);
+    r.models[0].updateRatio[0].forEach((ratio, l) => {
+      expect(ratio).toBeGreaterThan(0);
+      expect(r.models[1].updateRatio[0][l] / ratio).toBeCloseTo(10, 3); // same weights and gradient at step 0
+    });
+  });
+
+  it('dropout: rate 0 changes nothing; a rate is seeded (same numbers twice) and the MLP still learns', async () => {
+    const { train, test } = data('circle');
+    const base = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 5 }));
+    const zero = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 5, dropout: 0 }));
+    expect(zero.models[0].stepLoss).toEqual(base.models[0].stepLoss);
+    const a = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 15, dropout: 0.2 }));
+    const b = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 15, dropout: 0.2 }));
+    expect(a.models[0].stepLoss).toEqual(b.models[0].stepLoss);
+    expect(a.models[0].stepLoss.slice(0, 20)).not.toEqual(base.models[0].stepLoss.slice(0, 20));
+    expect(last(a.models[0].epochs).testAccuracy).toBeGreaterThan(0.9);
+  });
 });
+

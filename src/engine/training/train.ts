@@ -37,6 +37,8 @@ export interface TrainConfig {
   clipValue: number | null;
   /** epochs without a better test loss before a model stops (null: never) */
   patience: number | null;
+  /** dropout rate on hidden units while training (0: none) */
+  dropout?: number;
 }
 
 export interface EpochMetrics {
@@ -53,6 +55,10 @@ export interface EpochMetrics {
 export interface TrainModelResult {
   /** loss of each optimizer step's batch */
   stepLoss: number[];
+  /** ‖g‖ of each step's gradient (all parameters, before clipping) */
+  gradNorm: number[];
+  /** per step, per layer: ‖Δw‖ / ‖w‖, the size of the update relative to the weights */
+  updateRatio: number[][];
   epochs: EpochMetrics[];
   status: 'ok' | 'diverged' | 'stopped';
   divergedAt?: number;
@@ -135,7 +141,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const K = cfg.optimizers.length;
   const chunkSize = Math.max(1, options.chunkSize ?? 50);
   const stepsPerEpoch = trainStepsPerEpoch(train.n, cfg.batchSize);
-  const models: TrainModelResult[] = Array.from({ length: K }, () => ({ stepLoss: [], epochs: [], status: 'ok' }));
+  const models: TrainModelResult[] = Array.from({ length: K }, () => ({ stepLoss: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok' }));
+  const L = shape.layers.length;
   const frozen = new Array<boolean>(K).fill(false);
   const bestTest = new Array<number>(K).fill(Infinity);
   const sinceBest = new Array<number>(K).fill(0);
@@ -146,7 +153,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const testData = upload(test, shape);
   let params = modelInit(shape, cfg.model.init, cfg.initSeeds);
   const optimizer = optimizerCreate(cfg.optimizers[0].name, cfg.optimizers);
-  const pending: tf.Tensor1D[] = [];
+  /** per step: [K, 2 + L] = loss, gradient norm, then each layer's update ratio */
+  const pending: tf.Tensor2D[] = [];
   let step = 0;
 
   const flush = async () => {
@@ -155,17 +163,21 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     const values = await stacked.data();
     tf.dispose([stacked, ...pending]);
     const first = step - pending.length;
+    const width = 2 + L;
     pending.length = 0;
-    for (let s = 0; s < values.length / K; s++) {
+    for (let s = 0; s < values.length / (K * width); s++) {
       for (let k = 0; k < K; k++) {
         if (models[k].status === 'diverged') continue;
-        const v = values[s * K + k];
+        const at = (s * K + k) * width;
+        const v = values[at];
         if (!Number.isFinite(v)) {
           models[k].status = 'diverged';
           models[k].divergedAt = first + s;
           frozen[k] = true;
         } else if (!frozen[k]) {
           models[k].stepLoss.push(v);
+          models[k].gradNorm.push(values[at + 1]);
+          models[k].updateRatio.push(Array.from(values.subarray(at + 2, at + width)));
         }
       }
     }
@@ -197,23 +209,35 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           const names = Object.keys(params);
           let losses: tf.Tensor1D | null = null;
           // one forward pass: the gradient of the sum over models gives each model its own gradient
+          const dropout = cfg.dropout ? { rate: cfg.dropout, seed: randomMixSeed(cfg.seed, step, 0xd40) } : undefined;
           const gradList = tf.grads(() => {
-            const loss = modelLoss(shape, modelForward(shape, params, xb), yb, hb);
+            const loss = modelLoss(shape, modelForward(shape, params, xb, dropout), yb, hb);
             const pen = penalty(params, cfg.l1, cfg.l2);
             losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
             return tf.sum(losses);
           })(names.map((n) => params[n]));
           const perModel = losses as unknown as tf.Tensor1D;
-          return { value: perModel, grads: trainGradClip(Object.fromEntries(names.map((n, i) => [n, gradList[i]])), cfg.clipValue, cfg.clipNorm) };
+          const norm = tf.sqrt(gradList.map((g) => tf.sum(tf.square(g), g.shape.slice(1).map((_, i) => i + 1))).reduce((a, c) => tf.add(a, c)));
+          const value = tf.stack([perModel, norm], 1);
+          perModel.dispose(); // kept inside tf.grads so it survived that scope; its values are in the stack now
+          return { value, grads: trainGradClip(Object.fromEntries(names.map((n, i) => [n, gradList[i]])), cfg.clipValue, cfg.clipNorm) };
         });
         const next = optimizer.step(params, grads, lrs);
-        tf.dispose([...Object.values(params), ...Object.values(grads)]);
+        const metrics = tf.tidy(() => {
+          const ratios = shape.layers.map((_, l) => {
+            const before = params[`l${l}/w`];
+            const delta = tf.sub(next[`l${l}/w`], before);
+            return tf.div(tf.sqrt(tf.sum(tf.square(delta), [1, 2])), tf.add(tf.sqrt(tf.sum(tf.square(before), [1, 2])), 1e-12));
+          });
+          return tf.concat([value, tf.stack(ratios, 1)], 1) as tf.Tensor2D;
+        });
+        tf.dispose([...Object.values(params), ...Object.values(grads), value]);
         params = next;
-        pending.push(value);
+        pending.push(metrics);
         step++;
         if (needsMetric) {
-          const v = await value.data();
-          schedules.forEach((s, k) => s.observe(v[k]));
+          const v = await metrics.data();
+          schedules.forEach((s, k) => s.observe(v[k * (2 + L)]));
         }
         if (pending.length >= chunkSize) await flush();
       }
