@@ -237,6 +237,25 @@ export function optimizerSetting(name: OptimizerName, given: Partial<HyperValues
   return { ...optimizerWithDefaults(name, given), name } as OptimizerSetting;
 }
 
+/**
+ * Runs with the same key can step together as rows of one batched optimizer: the same optimizer
+ * and the same on/off options (numeric hyperparameters may differ per row).
+ */
+export function optimizerGroupKey(setting: Record<string, number | boolean | string>): string {
+  const flags = Object.entries(setting).filter(([, v]) => typeof v === 'boolean').sort(([a], [b]) => a.localeCompare(b));
+  return `${setting.name}|${JSON.stringify(flags)}`;
+}
+
+/** Indices of runs grouped by optimizerGroupKey, in first-seen order. */
+export function optimizerGroups(settings: Record<string, number | boolean | string>[], indices: number[] = settings.map((_, i) => i)): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const i of indices) {
+    const key = optimizerGroupKey(settings[i]);
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  }
+  return [...groups.values()];
+}
+
 /** Creates a batched optimizer for rows of one optimizer; omitted hyperparameters take defaults. */
 export function optimizerCreate(name: OptimizerName, rows: Partial<HyperValues>[]): BatchedOptimizer {
   return OPTIMIZERS[name].create(rows.map((r) => optimizerWithDefaults(name, r)));

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES, objectiveValueAndGrad } from '../objectives/registry';
-import { optimizerCreate } from '../optimizers/registry';
+import { optimizerCreate, optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
@@ -79,20 +79,13 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
   const bound = surfaceBound(spec);
   const starts = cloudStarts(spec, count);
 
-  // group runs by optimizer and on/off options, as the race does
-  const byKey = new Map<string, number[]>();
-  spec.runs.forEach((run, i) => {
-    const flags = Object.entries(run.optimizer).filter(([, v]) => typeof v === 'boolean');
-    const key = `${run.optimizer.name}|${JSON.stringify(flags)}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), i]);
-  });
 
   const results: CloudRunResult[] = [];
   const framesByRun: Float32Array[][] = spec.runs.map(() => []);
   const reachedByRun: Int32Array[] = [];
   const finalByRun: Float32Array[] = [];
 
-  for (const runs of byKey.values()) {
+  for (const runs of optimizerGroups(spec.runs.map((r) => r.optimizer))) {
     const rows = runs.length * count;
     const optimizer = optimizerCreate(spec.runs[runs[0]].optimizer.name, runs.flatMap((r) => new Array(count).fill(spec.runs[r].optimizer)));
     const schedules = runs.map((r) => scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps));

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES, objectiveValueAndGrad, type Point } from '../objectives/registry';
-import { optimizerCreate } from '../optimizers/registry';
+import { optimizerCreate, optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate, type LrSchedule } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
@@ -71,11 +71,6 @@ export function surfaceBound(spec: SurfaceSpec): number {
   return 100 * Math.max(...x.map(Math.abs), ...y.map(Math.abs));
 }
 
-function groupKey(opt: Record<string, number | boolean | string>): string {
-  const flags = Object.entries(opt).filter(([, v]) => typeof v === 'boolean').sort(([a], [b]) => a.localeCompare(b));
-  return `${opt.name}|${JSON.stringify(flags)}`;
-}
-
 export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions = {}): Promise<SurfaceResult> {
   const chunkSize = Math.max(1, options.chunkSize ?? 64);
   const { name: objectiveName, ...objectiveParams } = spec.objective;
@@ -88,13 +83,10 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
   const selected = options.only ?? spec.runs.map((_, i) => i);
 
   const alive = spec.runs.map((_, i) => selected.includes(i));
-  const byKey = new Map<string, number[]>();
   selected.forEach((i) => {
     if (!spec.runs[i]) throw new Error(`there is no run ${i}`);
-    const key = groupKey(spec.runs[i].optimizer);
-    byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
-  const groups: Group[] = [...byKey.values()].map((rows) => {
+  const groups: Group[] = optimizerGroups(spec.runs.map((r) => r.optimizer), selected).map((rows) => {
     const schedules = rows.map((r) => scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps));
     return {
       rows,

@@ -8,6 +8,7 @@ import { datasetSplit, type Dataset } from '../data/dataset';
 import { irisLoad } from '../data/iris';
 import { MNIST_ASSET, mnistParse } from '../data/mnist';
 import { syntheticMake } from '../data/synthetic';
+import { optimizerGroups } from '../optimizers/registry';
 import type { TrainSpec } from '../spec/trainSchema';
 import { trainRun, type TrainModelResult } from './train';
 
@@ -35,15 +36,9 @@ export async function trainSpecRun(
   signal?: AbortSignal,
 ): Promise<TrainSpecResult> {
   const { train, test } = datasetSplit(await trainDataset(spec, loadAsset), spec.data.testFraction, spec.seed);
-  const groups = new Map<string, number[]>();
-  spec.runs.forEach((r, i) => {
-    const flags = Object.entries(r.optimizer).filter(([, v]) => typeof v === 'boolean');
-    const key = `${r.optimizer.name}|${JSON.stringify(flags)}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
   const runs: TrainModelResult[] = new Array(spec.runs.length);
   let stepsPerEpoch = 0;
-  for (const members of groups.values()) {
+  for (const members of optimizerGroups(spec.runs.map((r) => r.optimizer))) {
     const seen = members.map(() => 0);
     const result = await trainRun(
       train,
