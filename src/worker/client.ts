@@ -39,25 +39,25 @@ async function workerStart(requested: string | null): Promise<{ remote: Comlink.
   }
 }
 
+/** The engine on the page: used when no worker can run it, with the reason shown to the user. */
+async function mainThreadStart(requested: string | null, threadReason: string): Promise<EngineStart> {
+  const { engineApiCreate } = await import('./engineApi');
+  api = engineApiCreate();
+  return { ...(await api.start(requested)), thread: 'main', threadReason };
+}
+
 /** Starts the engine (worker first) on the fastest working backend, or the one named by ?backend=. */
 export function engineStart(requested: string | null, options: { worker?: boolean } = {}): Promise<EngineStart> {
   starting ??= (async () => {
-    if (options.worker !== false && typeof Worker !== 'undefined') {
-      try {
-        const { remote, start } = await workerStart(requested);
-        api = remote;
-        return { ...start, thread: 'worker' as const, threadReason: null };
-      } catch (err) {
-        const { engineApiCreate } = await import('./engineApi');
-        api = engineApiCreate();
-        const start = await api.start(requested);
-        return { ...start, thread: 'main' as const, threadReason: `the engine worker could not start (${(err as Error).message}); computing on the page instead` };
-      }
+    if (options.worker === false) return mainThreadStart(requested, 'the worker was turned off (?worker=0)');
+    if (typeof Worker === 'undefined') return mainThreadStart(requested, 'this browser has no Web Workers');
+    try {
+      const { remote, start } = await workerStart(requested);
+      api = remote;
+      return { ...start, thread: 'worker' as const, threadReason: null };
+    } catch (err) {
+      return mainThreadStart(requested, `the engine worker could not start (${(err as Error).message}); computing on the page instead`);
     }
-    const { engineApiCreate } = await import('./engineApi');
-    api = engineApiCreate();
-    const start = await api.start(requested);
-    return { ...start, thread: 'main' as const, threadReason: options.worker === false ? 'the worker was turned off (?worker=0)' : 'this browser has no Web Workers' };
   })();
   return starting;
 }
