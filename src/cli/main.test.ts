@@ -138,7 +138,7 @@ describe('optiplay run', () => {
     expect(await run(bad({ training: { batchSize: 500 } }))).toBe('training.batchSize: 500 is larger than the training set (80 rows)');
     expect(await run(bad({ model: { kind: 'mlp', hidden: [8, 0] } }))).toBe('model.hidden: hidden layer 2 has width 0: every layer needs at least one unit');
     expect(await run(bad({ model: { kind: 'linear' } }))).toMatch(/^model\.kind: linear regression needs a regression dataset/);
-    expect(await run(bad({ model: { kind: 'cnn' } }))).toMatch(/^model\.kind: the model must be: one of linear, logistic, softmax, mlp/);
+    expect(await run(bad({ model: { kind: 'cnn' } }))).toMatch(/^model\.kind: a CNN needs image data \(MNIST\); this dataset has 2 features per row/);
   });
 
   it('trains on the real MNIST digits through the installed command', async () => {

@@ -2,7 +2,7 @@
  * `optiplay`: runs an experiment headless in Node on the tfjs CPU backend (pure JavaScript: no
  * native addons, no downloads).
  *
- *   optiplay run <spec.json | share-link URL | -> [--out FILE] [--csv]
+ *   optiplay run <spec.json | share-link URL | -> [--out FILE] [--csv] [--data FILE.csv]
  *
  * Exit codes: 0 done, 1 the run failed, 2 bad usage or an invalid experiment (errors on stderr,
  * one per line).
@@ -25,7 +25,7 @@ export interface CliIo {
   stderr(text: string): void;
 }
 
-export const CLI_USAGE = `Usage: optiplay run <spec.json | share-link URL | -> [--out FILE] [--csv]
+export const CLI_USAGE = `Usage: optiplay run <spec.json | share-link URL | -> [--out FILE] [--csv] [--data FILE.csv]
 
 Runs an Optimizer Playground experiment headless (tfjs CPU backend) and prints the result as JSON.
   <spec.json>   an ExperimentSpec file
@@ -35,12 +35,14 @@ Runs an Optimizer Playground experiment headless (tfjs CPU backend) and prints t
   --csv         write CSV instead of JSON: per step for a surface experiment
                 (run,label,step,x,y,loss,lr,status), per epoch for training
                 (run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status)
+  --data FILE   the CSV file of a training experiment on your own data ("data": {"name": "csv"})
 A training run prints each epoch's metrics on standard error as it goes.`;
 
 interface Args {
   input: string;
   out?: string;
   csv: boolean;
+  data?: string;
 }
 
 function argsParse(argv: string[]): Args | string {
@@ -49,6 +51,7 @@ function argsParse(argv: string[]): Args | string {
   let input: string | undefined;
   let out: string | undefined;
   let csv = false;
+  let data: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--csv') csv = true;
@@ -56,12 +59,16 @@ function argsParse(argv: string[]): Args | string {
       out = rest[++i];
       if (!out) return '--out needs a file name';
     } else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a === '--data') {
+      data = rest[++i];
+      if (!data) return '--data needs a CSV file name';
+    } else if (a.startsWith('--data=')) data = a.slice('--data='.length);
     else if (a.startsWith('--') ) return `unknown option "${a}"`;
     else if (input === undefined) input = a;
     else return `unexpected argument "${a}"`;
   }
   if (input === undefined) return 'missing input: a spec file, a share link, or - for standard input';
-  return { input, out, csv };
+  return { input, out, csv, ...(data ? { data } : {}) };
 }
 
 /** A spec from a link or from JSON text, with errors that say which it was read as. */
@@ -102,9 +109,17 @@ const pct = (v: number | null) => (v === null ? '' : ` ${(100 * v).toFixed(1)}%`
 
 async function runTrain(spec: TrainSpec, args: Args, io: CliIo): Promise<string> {
   const labels = spec.runs.map((r, i) => r.label ?? `${i + 1} (${r.optimizer.name}, lr ${r.optimizer.lr})`);
-  const result = await trainSpecRun(spec, (path) => io.readAsset(path), (run, m) => {
-    const e = m.epochs[m.epochs.length - 1];
-    io.stderr(`run ${labels[run]}: epoch ${e.epoch}/${spec.training.epochs}  train loss ${e.trainLoss.toPrecision(4)}${pct(e.trainAccuracy)}  test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}\n`);
+  const csvText = args.data ? await io.readFile(args.data) : undefined;
+  const result = await trainSpecRun(spec, (path) => io.readAsset(path), {
+    csvText,
+    onData: (info) => {
+      for (const p of info.csvProblems?.slice(0, 20) ?? []) io.stderr(`skipped line ${p.line}: ${p.message}\n`);
+      if ((info.csvProblems?.length ?? 0) > 20) io.stderr(`… and ${info.csvProblems!.length - 20} more lines skipped\n`);
+    },
+    onEpoch: (run, m) => {
+      const e = m.epochs[m.epochs.length - 1];
+      io.stderr(`run ${labels[run]}: epoch ${e.epoch}/${spec.training.epochs}  train loss ${e.trainLoss.toPrecision(4)}${pct(e.trainAccuracy)}  test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}\n`);
+    },
   });
   result.runs.forEach((m, i) => {
     const e = m.epochs[m.epochs.length - 1];

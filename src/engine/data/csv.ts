@@ -92,6 +92,7 @@ export function csvDataset(table: CsvTable, choice: CsvDatasetChoice, name = 'yo
   const dataset: Dataset = {
     name, task: classification ? 'classification' : 'regression',
     n: good.length, nFeatures: featureCols.length, nClasses: classNames?.length ?? 0,
+    featureNames: [...choice.features], ...(classNames ? { classNames } : {}),
     x: Float32Array.from(good.flatMap((r) => r.x)),
     y: Float32Array.from(good, (r) => (classNames ? classNames.indexOf(r.label) : Number(r.label))),
   };

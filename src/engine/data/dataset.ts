@@ -14,6 +14,12 @@ export interface Dataset {
   nFeatures: number;
   /** number of classes; 0 for regression */
   nClasses: number;
+  /** rows are images of this height, width and channel count (MNIST) */
+  image?: [number, number, number];
+  /** names of the classes, when the data has them (iris, a CSV's label column) */
+  classNames?: string[];
+  /** names of the feature columns, when the data has them */
+  featureNames?: string[];
 }
 
 /** Fisher–Yates with our seeded generator: the same permutation on every backend and in Node. */

@@ -94,7 +94,7 @@ describe('ExperimentSpec v1, kind train', () => {
     if (!r.ok || r.spec.kind !== 'train') return;
     expect(r.spec.data).toEqual({ name: 'moons', size: 400, noise: 0.2, limit: 10000, testFraction: 0.2 });
     expect(r.spec.model).toEqual({ kind: 'mlp', hidden: [8, 8], activation: 'tanh', init: 'xavier' });
-    expect(r.spec.training).toEqual({ batchSize: 32, epochs: 20, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null, dropout: 0 });
+    expect(r.spec.training).toEqual({ batchSize: 32, epochs: 20, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null, seeds: 1, dropout: 0 });
     expect(r.spec.runs.map((x) => x.initSeed)).toEqual([9, 4]);
     expect(r.spec.runs[0].optimizer).toMatchObject({ name: 'adam', lr: 1e-3, beta1: 0.9 });
   });

@@ -10,9 +10,9 @@ import { optimizerWithDefaults, type OptimizerSetting } from '../optimizers/regi
 import { scheduleWithDefaults, type ScheduleName } from '../schedules/registry';
 import { numberInRange, optimizerSchema, scheduleSchema } from './fields';
 
-export const TRAIN_DATASETS = [...SYNTHETIC_NAMES, 'iris', 'mnist'] as const;
+export const TRAIN_DATASETS = [...SYNTHETIC_NAMES, 'iris', 'mnist', 'csv'] as const;
 export type TrainDatasetName = (typeof TRAIN_DATASETS)[number];
-export const TRAIN_LIMITS = { maxRuns: 8, maxEpochs: 1000, maxHidden: 6, maxWidth: 1024, maxSize: 5000 } as const;
+export const TRAIN_LIMITS = { maxRuns: 8, maxEpochs: 1000, maxHidden: 6, maxWidth: 1024, maxSize: 5000, maxSeeds: 10 } as const;
 
 const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: string) => z.enum(values, `${what}: one of ${values.join(', ')}`);
 
@@ -22,10 +22,14 @@ const dataSchema = z.strictObject({
   noise: numberInRange({ min: 0, max: 5 }).optional(),
   limit: numberInRange({ min: 100, max: 10000, integer: true }).optional(),
   testFraction: numberInRange({ min: 0.05, max: 0.9 }).optional(),
+  /** csv only: the label column and the feature columns (the file itself never goes into a link) */
+  label: z.string('must be a column name').max(200).optional(),
+  features: z.array(z.string('must be a column name').max(200)).max(1000).optional(),
+  file: z.string('must be a file name').max(200).optional(),
 });
 
 const modelSchema = z.strictObject({
-  kind: enumOf(MODEL_KINDS, 'the model must be'),
+  kind: enumOf(MODEL_KINDS, 'the model must be').optional(),
   hidden: z.array(numberInRange({ min: 0, max: TRAIN_LIMITS.maxWidth, integer: true }), 'must be a list of layer widths').max(TRAIN_LIMITS.maxHidden, `at most ${TRAIN_LIMITS.maxHidden} hidden layers`).optional(),
   activation: enumOf(ACTIVATIONS, 'the activation must be').optional(),
   init: enumOf(INITS, 'the initialisation must be').optional(),
@@ -40,6 +44,7 @@ const trainingSchema = z.strictObject({
   clipValue: numberInRange({ min: 1e-6, max: 1e6 }).nullable().optional(),
   patience: numberInRange({ min: 1, max: 1000, integer: true }).nullable().optional(),
   dropout: numberInRange({ min: 0, max: 0.9 }).optional(),
+  seeds: numberInRange({ min: 1, max: TRAIN_LIMITS.maxSeeds, integer: true }).optional(),
 });
 
 const runSchema = z.strictObject({
@@ -55,15 +60,17 @@ export interface TrainSpec {
   version: 1;
   kind: 'train';
   seed: number;
-  data: { name: TrainDatasetName; size: number; noise: number; limit: number; testFraction: number };
+  data: { name: TrainDatasetName; size: number; noise: number; limit: number; testFraction: number; label?: string; features?: string[]; file?: string };
   model: ModelSpec;
-  training: { batchSize: number; epochs: number; l1: number; l2: number; clipNorm: number | null; clipValue: number | null; patience: number | null; dropout: number };
+  /** seeds: each run is repeated with this many seeds (init and batch order) for mean ± spread bands */
+  training: { batchSize: number; epochs: number; l1: number; l2: number; clipNorm: number | null; clipValue: number | null; patience: number | null; dropout: number; seeds: number };
   runs: { optimizer: OptimizerSetting; schedule: { name: ScheduleName; warmupSteps: number } & Record<string, number | number[]>; label?: string; color?: string; initSeed: number }[];
 }
 
-/** Rows, task and classes of a dataset, known without loading it. */
-export function trainDataShape(data: TrainSpec['data']): { rows: number; task: 'classification' | 'regression'; nFeatures: number; nClasses: number } {
-  if (data.name === 'mnist') return { rows: data.limit, task: 'classification', nFeatures: 784, nClasses: 10 };
+/** Rows, task and classes of a dataset, known without loading it (null for a CSV file). */
+export function trainDataShape(data: TrainSpec['data']): { rows: number; task: 'classification' | 'regression'; nFeatures: number; nClasses: number; image?: [number, number, number] } | null {
+  if (data.name === 'csv') return null;
+  if (data.name === 'mnist') return { rows: data.limit, task: 'classification', nFeatures: 784, nClasses: 10, image: [28, 28, 1] };
   if (data.name === 'iris') return { rows: 150, task: 'classification', nFeatures: 4, nClasses: 3 };
   const regression = data.name === 'linear' || data.name === 'sine';
   return { rows: data.size, task: regression ? 'regression' : 'classification', nFeatures: regression ? 1 : 2, nClasses: regression ? 0 : 2 };
@@ -83,12 +90,15 @@ export const trainSpecSchema = z
     const seed = p.seed ?? 0;
     const spec: TrainSpec = {
       version: 1, kind: 'train', seed,
-      data: { name: p.data.name, size: p.data.size ?? 400, noise: p.data.noise ?? 0.2, limit: p.data.limit ?? 10000, testFraction: p.data.testFraction ?? 0.2 },
+      data: {
+        name: p.data.name, size: p.data.size ?? 400, noise: p.data.noise ?? 0.2, limit: p.data.limit ?? 10000, testFraction: p.data.testFraction ?? 0.2,
+        ...(p.data.name === 'csv' ? { label: p.data.label ?? '', features: p.data.features ?? [], ...(p.data.file ? { file: p.data.file } : {}) } : {}),
+      },
       model: { kind: p.model?.kind ?? 'mlp', hidden: p.model?.hidden ?? [8, 8], activation: p.model?.activation ?? 'tanh', init: p.model?.init ?? 'xavier' },
       training: {
         batchSize: p.training?.batchSize ?? 32, epochs: p.training?.epochs ?? 20, l1: p.training?.l1 ?? 0, l2: p.training?.l2 ?? 0,
         clipNorm: p.training?.clipNorm ?? null, clipValue: p.training?.clipValue ?? null, patience: p.training?.patience ?? null,
-        dropout: p.training?.dropout ?? 0,
+        dropout: p.training?.dropout ?? 0, seeds: p.training?.seeds ?? 1,
       },
       runs: p.runs.map((r) => {
         const opt = r.optimizer as { name: OptimizerSetting['name'] } & Record<string, number | boolean>;
@@ -102,7 +112,12 @@ export const trainSpecSchema = z
       }),
     };
     // settings that are each valid but impossible together
+    if (spec.data.name === 'csv') {
+      if (!spec.data.label) ctx.addIssue({ code: 'custom', path: ['data', 'label'], message: 'a CSV dataset needs the name of its label column' });
+      if (!spec.data.features?.length) ctx.addIssue({ code: 'custom', path: ['data', 'features'], message: 'a CSV dataset needs at least one feature column' });
+    }
     const shape = trainDataShape(spec.data);
+    if (!shape) return spec; // a CSV file: its shape is checked when it is loaded
     const problem = modelShape(spec.model, shape);
     if (typeof problem === 'string') ctx.addIssue({ code: 'custom', path: /hidden layer/.test(problem) ? ['model', 'hidden'] : ['model', 'kind'], message: problem });
     const trainRows = shape.rows - Math.max(1, Math.round(shape.rows * spec.data.testFraction));

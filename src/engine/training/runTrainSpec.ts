@@ -1,74 +1,194 @@
 /**
  * Runs a `train` spec: builds the dataset (seeded), splits it, and trains every run. Runs that share
  * an optimizer (and its on/off options) train together as one batched program of K models; the
- * others follow group by group. Results come back in the spec's run order.
+ * others follow group by group. With `training.seeds` = S > 1 every run is repeated S times, with
+ * its own initial weights and batch order, in the same program (seed 0 is the run as specified).
+ * Results come back in the spec's run order.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { csvDataset, csvTable, type CsvProblem } from '../data/csv';
 import { datasetSplit, type Dataset } from '../data/dataset';
 import { irisLoad } from '../data/iris';
 import { MNIST_ASSET, mnistParse } from '../data/mnist';
 import { syntheticMake } from '../data/synthetic';
 import { optimizerGroups } from '../optimizers/registry';
+import { randomMixSeed } from '../random';
 import type { TrainSpec } from '../spec/trainSchema';
-import { trainRun, type TrainModelResult } from './train';
+import { trainRun, trainStepsPerEpoch, type ModelWeights, type ProbeOptions, type TrainControl, type TrainModelResult, type TrainProbe, type WeightHistogram } from './train';
 
 /** Reads a file from the app's public folder (fetch + gunzip in the browser, fs + zlib in Node). */
 export type AssetLoader = (path: string) => Promise<Uint8Array>;
+
+/** What the views need to know about the data before training starts. */
+export interface TrainDataInfo {
+  name: string;
+  task: Dataset['task'];
+  train: number;
+  test: number;
+  features: number;
+  classes: number;
+  classNames: string[] | null;
+  featureNames: string[] | null;
+  stepsPerEpoch: number;
+  /** 1-D or 2-D data: the points (at most MAX_POINTS of each split) */
+  points?: { train: { x: number[]; y: number[] }; test: { x: number[]; y: number[] } };
+  /** image data: the first test images (grey levels 0–255) and their labels, as the probe's samples */
+  images?: { width: number; height: number; pixels: number[][]; labels: number[] };
+  /** CSV rows that could not be read */
+  csvProblems?: CsvProblem[];
+}
+
+/** A probe for one run (its first seed). */
+export interface TrainRunProbe {
+  step: number;
+  epoch: number;
+  histograms: WeightHistogram[];
+  boundary?: { nx: number; ny: number; bounds: [number, number, number, number]; classes: number; probs: Float32Array };
+  curve?: { xs: number[]; ys: number[] };
+  confusion?: number[][];
+  samples?: { predicted: number[]; confidence: number[] };
+}
 
 export interface TrainSpecResult {
   backend: string;
   dataset: { name: string; train: number; test: number; features: number; classes: number };
   stepsPerEpoch: number;
   runs: TrainModelResult[];
+  /** every seed of each run, when training.seeds > 1 (seed 0 is runs[i]) */
+  seedRuns?: TrainModelResult[][];
+  /** the last probe of each run, when probes were asked for */
+  probes?: (TrainRunProbe | null)[];
+  /** trained parameters of each run, when keepWeights */
+  weights?: ModelWeights[][];
 }
 
-export async function trainDataset(spec: TrainSpec, loadAsset: AssetLoader): Promise<Dataset> {
+export interface TrainSpecOptions {
+  /** the CSV file's text, for data.name = 'csv' */
+  csvText?: string;
+  signal?: AbortSignal;
+  control?: TrainControl;
+  probes?: ProbeOptions;
+  keepWeights?: boolean;
+  onData?: (info: TrainDataInfo) => void;
+  /** runs[i] are the group's run indices; models[k] is the model of runs[k / seeds | 0], seed k % seeds */
+  onProgress?: (update: { runs: number[]; seeds: number; models: readonly TrainModelResult[]; probes: Map<number, TrainRunProbe> | null; step: number }) => void;
+  /** after each epoch of a group, as before */
+  onEpoch?: (run: number, result: TrainModelResult) => void;
+}
+
+const MAX_POINTS = 2000;
+const SAMPLE_IMAGES = 24;
+
+export async function trainDataset(spec: TrainSpec, loadAsset: AssetLoader, csvText?: string): Promise<{ dataset: Dataset; csvProblems?: CsvProblem[] }> {
   const { data } = spec;
-  if (data.name === 'iris') return irisLoad();
-  if (data.name === 'mnist') return mnistParse(await loadAsset(MNIST_ASSET), data.limit);
-  return syntheticMake(data.name, { size: data.size, noise: data.noise, seed: spec.seed });
+  if (data.name === 'iris') return { dataset: irisLoad() };
+  if (data.name === 'mnist') return { dataset: mnistParse(await loadAsset(MNIST_ASSET), data.limit) };
+  if (data.name === 'csv') {
+    if (csvText === undefined) throw new Error(`this experiment uses your own CSV file${data.file ? ` (${data.file})` : ''}, which never leaves your machine and is not in the link: load it to run`);
+    const { dataset, problems } = csvDataset(csvTable(csvText), { label: data.label ?? '', features: data.features ?? [] }, data.file ?? 'your data');
+    return { dataset, csvProblems: problems };
+  }
+  return { dataset: syntheticMake(data.name, { size: data.size, noise: data.noise, seed: spec.seed }) };
 }
 
-export async function trainSpecRun(
-  spec: TrainSpec,
-  loadAsset: AssetLoader,
-  onEpoch?: (run: number, result: TrainModelResult) => void,
-  signal?: AbortSignal,
-): Promise<TrainSpecResult> {
-  const { train, test } = datasetSplit(await trainDataset(spec, loadAsset), spec.data.testFraction, spec.seed);
+function dataInfo(spec: TrainSpec, train: Dataset, test: Dataset, csvProblems: CsvProblem[] | undefined): TrainDataInfo {
+  const info: TrainDataInfo = {
+    name: train.name.replace(' (train)', ''), task: train.task, train: train.n, test: test.n, features: train.nFeatures, classes: train.nClasses,
+    classNames: train.classNames ?? null, featureNames: train.featureNames ?? null, stepsPerEpoch: trainStepsPerEpoch(train.n, spec.training.batchSize),
+    ...(csvProblems ? { csvProblems } : {}),
+  };
+  if (train.nFeatures <= 2) {
+    const take = (ds: Dataset) => {
+      const n = Math.min(ds.n, MAX_POINTS);
+      return { x: Array.from(ds.x.subarray(0, n * ds.nFeatures)), y: Array.from(ds.y.subarray(0, n)) };
+    };
+    info.points = { train: take(train), test: take(test) };
+  }
+  if (train.image) {
+    const [height, width] = train.image;
+    const m = Math.min(SAMPLE_IMAGES, test.n);
+    const size = train.nFeatures;
+    info.images = {
+      width, height,
+      pixels: Array.from({ length: m }, (_, i) => Array.from(test.x.subarray(i * size, (i + 1) * size), (v) => Math.round(v * 255))),
+      labels: Array.from(test.y.subarray(0, m)),
+    };
+  }
+  return info;
+}
+
+/** Model k's share of a probe. */
+function probeOf(p: TrainProbe, k: number): TrainRunProbe {
+  return {
+    step: p.step, epoch: p.epoch, histograms: p.histograms[k],
+    ...(p.boundary ? { boundary: { ...p.boundary, probs: p.boundary.probs[k] } } : {}),
+    ...(p.curve ? { curve: { xs: p.curve.xs, ys: p.curve.ys[k] } } : {}),
+    ...(p.confusion ? { confusion: p.confusion[k] } : {}),
+    ...(p.samples ? { samples: { predicted: p.samples.predicted[k], confidence: p.samples.confidence[k] } } : {}),
+  };
+}
+
+export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, options: TrainSpecOptions = {}): Promise<TrainSpecResult> {
+  const { dataset, csvProblems } = await trainDataset(spec, loadAsset, options.csvText);
+  const { train, test } = datasetSplit(dataset, spec.data.testFraction, spec.seed);
+  options.onData?.(dataInfo(spec, train, test, csvProblems));
+  const S = spec.training.seeds;
   const runs: TrainModelResult[] = new Array(spec.runs.length);
+  const seedRuns: TrainModelResult[][] = spec.runs.map(() => []);
+  const probes: (TrainRunProbe | null)[] = spec.runs.map(() => null);
+  const weights: ModelWeights[][] = [];
   let stepsPerEpoch = 0;
+  const { seeds: _seeds, ...training } = spec.training;
   for (const members of optimizerGroups(spec.runs.map((r) => r.optimizer))) {
-    const seen = members.map(() => 0);
+    if (options.signal?.aborted) break;
+    const expand = <T,>(f: (i: number, s: number) => T) => members.flatMap((i) => Array.from({ length: S }, (_, s) => f(i, s)));
+    const seen = expand(() => 0);
     const result = await trainRun(
       train,
       test,
       {
         model: spec.model,
-        optimizers: members.map((i) => spec.runs[i].optimizer),
-        schedules: members.map((i) => spec.runs[i].schedule),
-        initSeeds: members.map((i) => spec.runs[i].initSeed),
+        optimizers: expand((i) => spec.runs[i].optimizer),
+        schedules: expand((i) => spec.runs[i].schedule),
+        initSeeds: expand((i, s) => (s === 0 ? spec.runs[i].initSeed : randomMixSeed(spec.runs[i].initSeed, s, 0x5eed))),
+        shuffleSeeds: expand((_, s) => (s === 0 ? spec.seed : randomMixSeed(spec.seed, s, 0x5eed))),
         seed: spec.seed,
-        ...spec.training,
+        ...training,
       },
       {
-        signal,
+        signal: options.signal,
+        control: options.control,
+        probes: options.probes,
+        keepWeights: options.keepWeights,
         onEpoch: (models) =>
           models.forEach((m, k) => {
-            if (m.epochs.length > seen[k]) {
+            if (k % S === 0 && m.epochs.length > seen[k]) {
               seen[k] = m.epochs.length;
-              onEpoch?.(members[k], m);
+              options.onEpoch?.(members[k / S], m);
             }
+          }),
+        onProgress: (models, probe, step) =>
+          options.onProgress?.({
+            runs: members, seeds: S, models, step,
+            probes: probe ? new Map(members.map((i, m) => [i, probeOf(probe, m * S)])) : null,
           }),
       },
     );
     stepsPerEpoch = result.stepsPerEpoch;
-    members.forEach((i, k) => (runs[i] = result.models[k]));
+    members.forEach((i, m) => {
+      runs[i] = result.models[m * S];
+      seedRuns[i] = result.models.slice(m * S, (m + 1) * S);
+      if (result.probe) probes[i] = probeOf(result.probe, m * S);
+      if (result.weights) weights[i] = result.weights[m * S];
+    });
   }
   return {
     backend: tf.getBackend(),
     dataset: { name: train.name.replace(' (train)', ''), train: train.n, test: test.n, features: train.nFeatures, classes: train.nClasses },
     stepsPerEpoch,
     runs,
+    ...(S > 1 ? { seedRuns } : {}),
+    ...(options.probes ? { probes } : {}),
+    ...(options.keepWeights ? { weights } : {}),
   };
 }

@@ -10,10 +10,21 @@
  * gradient by max_norm / (‖g‖ + 1e-6) when that is below 1 (torch.nn.utils.clip_grad_norm_).
  * A model whose loss becomes NaN/Inf is marked diverged at that step and frozen (its rate is set to
  * 0); early stopping freezes a model whose test loss has not improved for `patience` epochs.
+ *
+ * Fair comparisons by default: models with equal init seeds start from equal weights, and all see
+ * the same batch order. `shuffleSeeds` gives each model its own order (repeats over seeds); then
+ * each batch is gathered per model, [K, B, d], still in one program.
+ *
+ * While it runs it can report probes for the live views (weight histograms, the decision boundary
+ * on a grid for 2-D data, the fitted curve for 1-D regression, test-set confusion matrices and
+ * sample predictions), at most every `probeIntervalMs`, and it can be paused and single-stepped.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetPermutation, type Dataset } from '../data/dataset';
-import { modelAccuracy, modelForward, modelInit, modelLoss, modelShape, type ModelShape, type ModelSpec } from '../models/models';
+import {
+  modelAccuracy, modelConfusion, modelForward, modelInit, modelLoss, modelPredict, modelProbabilities, modelShape, perModelSumSquares,
+  type ModelShape, type ModelSpec,
+} from '../models/models';
 import type { ParamMap } from '../optimizers/base';
 import { optimizerCreate, type OptimizerSetting } from '../optimizers/registry';
 import { randomCreate, randomMixSeed } from '../random';
@@ -39,6 +50,8 @@ export interface TrainConfig {
   patience: number | null;
   /** dropout rate on hidden units while training (0: none) */
   dropout?: number;
+  /** one batch-order seed per model; by default every model uses `seed` (the same batches) */
+  shuffleSeeds?: number[];
 }
 
 export interface EpochMetrics {
@@ -55,6 +68,10 @@ export interface EpochMetrics {
 export interface TrainModelResult {
   /** loss of each optimizer step's batch */
   stepLoss: number[];
+  /** accuracy on each step's batch (classification; empty for regression) */
+  stepAccuracy: number[];
+  /** learning rate used at each step */
+  lr: number[];
   /** ‖g‖ of each step's gradient (all parameters, before clipping) */
   gradNorm: number[];
   /** per step, per layer: ‖Δw‖ / ‖w‖, the size of the update relative to the weights */
@@ -66,16 +83,72 @@ export interface TrainModelResult {
   stoppedAfter?: number;
 }
 
+export interface WeightHistogram {
+  layer: number;
+  min: number;
+  max: number;
+  counts: number[];
+}
+
+/** A snapshot for the live views; arrays are per model unless said otherwise. */
+export interface TrainProbe {
+  step: number;
+  epoch: number;
+  /** [model][layer] */
+  histograms: WeightHistogram[][];
+  /** 2-D classification: class probabilities on an nx × ny grid over `bounds`, row-major from the top-left */
+  boundary?: { nx: number; ny: number; bounds: [number, number, number, number]; classes: number; probs: Float32Array[] };
+  /** regression on one feature: the fitted curve */
+  curve?: { xs: number[]; ys: number[][] };
+  /** classification: counts [true][predicted] on the test set */
+  confusion?: number[][][];
+  /** classification: the first test rows' predicted class and its probability */
+  samples?: { predicted: number[][]; confidence: number[][] };
+}
+
+/** One model's trained parameters as plain arrays (for export). */
+export interface ModelWeights {
+  name: string;
+  shape: number[];
+  values: number[];
+}
+
 export interface TrainResult {
   backend: string;
   stepsPerEpoch: number;
   models: TrainModelResult[];
+  /** the last probe (when probes were asked for) */
+  probe: TrainProbe | null;
+  /** per model, when keepWeights */
+  weights?: ModelWeights[][];
+}
+
+/** Pause and single-step: the loop asks before each step whether to wait, and waits until told. */
+export interface TrainControl {
+  shouldWait(): boolean;
+  wait(): Promise<void>;
+}
+
+export interface ProbeOptions {
+  /** grid size for the decision boundary (2-D data), default 60 */
+  grid?: number;
+  /** test rows whose predictions are reported, default 24 */
+  samples?: number;
+  /** bins of the weight histograms, default 30 */
+  bins?: number;
+  /** at most one probe per interval while training (default 300 ms); the last one always comes */
+  intervalMs?: number;
 }
 
 export interface TrainOptions {
   /** steps between readbacks of the per-step losses (default 50) */
   chunkSize?: number;
   onEpoch?: (models: readonly TrainModelResult[]) => void;
+  /** after every readback, with a probe when one was due */
+  onProgress?: (models: readonly TrainModelResult[], probe: TrainProbe | null, step: number) => void;
+  probes?: ProbeOptions;
+  control?: TrainControl;
+  keepWeights?: boolean;
   signal?: AbortSignal;
 }
 
@@ -98,26 +171,144 @@ interface DeviceData {
   x: tf.Tensor2D;
   y: tf.Tensor1D;
   oneHot: tf.Tensor2D | null;
+  n: number;
 }
 
 function upload(ds: Dataset, shape: ModelShape): DeviceData {
   const y = tf.tensor1d(ds.y);
   const oneHot = shape.head === 'multiclass' ? (tf.tidy(() => tf.cast(tf.oneHot(tf.cast(y, 'int32'), ds.nClasses), 'float32')) as tf.Tensor2D) : null;
-  return { x: tf.tensor2d(ds.x, [ds.n, ds.nFeatures]), y, oneHot };
+  return { x: tf.tensor2d(ds.x, [ds.n, ds.nFeatures]), y, oneHot, n: ds.n };
 }
 
-/** λ₂·Σw² + λ₁·Σ|w| over the weight matrices of each model: [K]. */
+function deviceDispose(d: DeviceData): void {
+  tf.dispose([d.x, d.y, ...(d.oneHot ? [d.oneHot] : [])]);
+}
+
+/** λ₂·Σw² + λ₁·Σ|w| over the weights (not biases) of each model: [K]. */
 function penalty(params: ParamMap, l1: number, l2: number): tf.Tensor1D | null {
   if (l1 === 0 && l2 === 0) return null;
   const weights = Object.keys(params).filter((k) => k.endsWith('/w'));
   return tf.tidy(() => {
     let total: tf.Tensor = tf.zeros([params['l0/w'].shape[0]]);
     for (const k of weights) {
-      if (l2 !== 0) total = tf.add(total, tf.mul(l2, tf.sum(tf.square(params[k]), [1, 2])));
-      if (l1 !== 0) total = tf.add(total, tf.mul(l1, tf.sum(tf.abs(params[k]), [1, 2])));
+      if (l2 !== 0) total = tf.add(total, tf.mul(l2, perModelSumSquares(params[k])));
+      if (l1 !== 0) total = tf.add(total, tf.mul(l1, tf.sum(tf.abs(tf.reshape(params[k], [params[k].shape[0], -1])), 1)));
     }
     return total as tf.Tensor1D;
   });
+}
+
+/** Rows per forward pass when evaluating a whole set (keeps CNN activations small). */
+const EVAL_ROWS = 1024;
+
+/** Loss and accuracy of each model on a whole set, computed in slices of EVAL_ROWS and weighted by size. */
+async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData): Promise<{ loss: number[]; accuracy: number[] | null }> {
+  const sums = tf.tidy(() => {
+    let loss: tf.Tensor = tf.zeros([params['l0/w'].shape[0]]);
+    let acc: tf.Tensor = tf.zerosLike(loss);
+    for (let at = 0; at < data.n; at += EVAL_ROWS) {
+      const size = Math.min(EVAL_ROWS, data.n - at);
+      const x = tf.slice(data.x, [at, 0], [size, -1]);
+      const y = tf.slice(data.y, [at], [size]);
+      const out = modelForward(shape, params, x);
+      loss = tf.add(loss, tf.mul(modelLoss(shape, out, y, data.oneHot ? tf.slice(data.oneHot, [at, 0], [size, -1]) : null), size / data.n));
+      if (shape.head !== 'regression') acc = tf.add(acc, tf.mul(modelAccuracy(shape, out, y), size / data.n));
+    }
+    return tf.stack([loss, acc]);
+  });
+  const v = (await sums.array()) as number[][];
+  sums.dispose();
+  return { loss: v[0] as number[], accuracy: shape.head === 'regression' ? null : (v[1] as number[]) };
+}
+
+function histogram(values: Float32Array, bins: number, layer: number): WeightHistogram {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!(max > min)) {
+    max = min + 1e-6;
+  }
+  const counts = new Array<number>(bins).fill(0);
+  const scale = bins / (max - min);
+  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - min) * scale))]++;
+  return { layer, min, max, counts };
+}
+
+/** Grid bounds for a 2-D dataset: the points' extent with 10% room. */
+function gridBounds(train: Dataset): [number, number, number, number] {
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  for (let i = 0; i < train.n; i++) {
+    for (let d = 0; d < 2; d++) {
+      const v = train.x[i * 2 + d];
+      lo[d] = Math.min(lo[d], v);
+      hi[d] = Math.max(hi[d], v);
+    }
+  }
+  const pad = (d: number) => 0.1 * Math.max(hi[d] - lo[d], 1e-6);
+  return [lo[0] - pad(0), hi[0] + pad(0), lo[1] - pad(1), hi[1] + pad(1)];
+}
+
+async function probeTake(shape: ModelShape, params: ParamMap, train: Dataset, test: DeviceData, opts: Required<Omit<ProbeOptions, 'intervalMs'>>, at: { step: number; epoch: number }): Promise<TrainProbe> {
+  const K = params['l0/w'].shape[0];
+  const histograms: WeightHistogram[][] = Array.from({ length: K }, () => []);
+  for (let l = 0; l < shape.layers.length; l++) {
+    const w = params[`l${l}/w`];
+    const values = (await w.data()) as Float32Array;
+    const size = values.length / K;
+    for (let k = 0; k < K; k++) histograms[k].push(histogram(values.subarray(k * size, (k + 1) * size), opts.bins, l));
+  }
+  const probe: TrainProbe = { ...at, histograms };
+  if (train.nFeatures === 2 && train.task === 'classification') {
+    const n = opts.grid;
+    const bounds = gridBounds(train);
+    const [x0, x1, y0, y1] = bounds;
+    const grid = new Float32Array(n * n * 2);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        grid[(r * n + c) * 2] = x0 + ((c + 0.5) / n) * (x1 - x0);
+        grid[(r * n + c) * 2 + 1] = y1 - ((r + 0.5) / n) * (y1 - y0);
+      }
+    }
+    const probs = tf.tidy(() => modelProbabilities(shape, modelForward(shape, params, tf.tensor2d(grid, [n * n, 2]))));
+    const v = (await probs.data()) as Float32Array;
+    probs.dispose();
+    const per = n * n * train.nClasses;
+    probe.boundary = { nx: n, ny: n, bounds, classes: train.nClasses, probs: Array.from({ length: K }, (_, k) => v.slice(k * per, (k + 1) * per)) };
+  }
+  if (train.nFeatures === 1 && train.task === 'regression') {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of train.x) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const xs = Array.from({ length: 100 }, (_, i) => lo + ((hi - lo) * i) / 99);
+    const out = tf.tidy(() => tf.squeeze(modelForward(shape, params, tf.tensor2d(xs, [100, 1])), [2]));
+    probe.curve = { xs, ys: (await out.array()) as number[][] };
+    out.dispose();
+  }
+  if (shape.head !== 'regression') {
+    const C = Math.max(2, train.nClasses);
+    const m = Math.min(opts.samples, test.n);
+    const found = tf.tidy(() => {
+      let confusion: tf.Tensor = tf.zeros([K, C, C]);
+      for (let at = 0; at < test.n; at += EVAL_ROWS) {
+        const size = Math.min(EVAL_ROWS, test.n - at);
+        const out = modelForward(shape, params, tf.slice(test.x, [at, 0], [size, -1]));
+        confusion = tf.add(confusion, modelConfusion(shape, out, tf.slice(test.y, [at], [size]), C));
+      }
+      const out = modelForward(shape, params, tf.slice(test.x, [0, 0], [m, -1]));
+      return { confusion, predicted: modelPredict(shape, out), confidence: tf.max(modelProbabilities(shape, out), 2) };
+    });
+    probe.confusion = (await found.confusion.array()) as number[][][];
+    probe.samples = { predicted: (await found.predicted.array()) as number[][], confidence: (await found.confidence.array()) as number[][] };
+    tf.dispose(Object.values(found));
+  }
+  return probe;
 }
 
 export function trainGradClip(grads: ParamMap, clipValue: number | null, clipNorm: number | null): ParamMap {
@@ -125,7 +316,7 @@ export function trainGradClip(grads: ParamMap, clipValue: number | null, clipNor
     let out = grads;
     if (clipValue !== null) out = Object.fromEntries(Object.entries(out).map(([k, g]) => [k, tf.clipByValue(g, -clipValue, clipValue)]));
     if (clipNorm !== null) {
-      const sq = Object.values(out).map((g) => tf.sum(tf.square(g), g.shape.slice(1).map((_, i) => i + 1)));
+      const sq = Object.values(out).map((g) => perModelSumSquares(g));
       const norm = tf.sqrt(sq.reduce((a, b) => tf.add(a, b)));
       const coef = tf.minimum(tf.div(clipNorm, tf.add(norm, 1e-6)), 1);
       out = Object.fromEntries(Object.entries(out).map(([k, g]) => [k, tf.mul(g, tf.reshape(coef, [-1, ...g.shape.slice(1).map(() => 1)]))]));
@@ -141,21 +332,32 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const K = cfg.optimizers.length;
   const chunkSize = Math.max(1, options.chunkSize ?? 50);
   const stepsPerEpoch = trainStepsPerEpoch(train.n, cfg.batchSize);
-  const models: TrainModelResult[] = Array.from({ length: K }, () => ({ stepLoss: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok' }));
+  const models: TrainModelResult[] = Array.from({ length: K }, () => ({ stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok' }));
   const L = shape.layers.length;
+  const width = 3 + L;
+  const classify = shape.head !== 'regression';
   const frozen = new Array<boolean>(K).fill(false);
   const bestTest = new Array<number>(K).fill(Infinity);
   const sinceBest = new Array<number>(K).fill(0);
   const schedules = cfg.schedules.map((s, k) => scheduleCreate(s, Number(cfg.optimizers[k].lr), stepsPerEpoch * cfg.epochs));
   const needsMetric = schedules.some((s) => s.needsMetric);
+  const shuffleSeeds = cfg.shuffleSeeds ?? new Array<number>(K).fill(cfg.seed);
+  if (shuffleSeeds.length !== K) throw new Error('give one shuffle seed per model');
+  const ownOrder = shuffleSeeds.some((s) => s !== shuffleSeeds[0]);
+  const probeOpts = options.probes ? { grid: options.probes.grid ?? 60, samples: options.probes.samples ?? 24, bins: options.probes.bins ?? 30 } : null;
+  const probeInterval = options.probes?.intervalMs ?? 300;
+  let lastProbe = -Infinity;
+  let probe: TrainProbe | null = null;
 
   const trainData = upload(train, shape);
   const testData = upload(test, shape);
   let params = modelInit(shape, cfg.model.init, cfg.initSeeds);
   const optimizer = optimizerCreate(cfg.optimizers[0].name, cfg.optimizers);
-  /** per step: [K, 2 + L] = loss, gradient norm, then each layer's update ratio */
+  /** per step: [K, 3 + L] = loss, batch accuracy, gradient norm, then each layer's update ratio */
   const pending: tf.Tensor2D[] = [];
+  const pendingLr: number[][] = [];
   let step = 0;
+  let epoch = 0;
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -163,9 +365,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     const values = await stacked.data();
     tf.dispose([stacked, ...pending]);
     const first = step - pending.length;
-    const width = 2 + L;
-    pending.length = 0;
-    for (let s = 0; s < values.length / (K * width); s++) {
+    for (let s = 0; s < pending.length; s++) {
       for (let k = 0; k < K; k++) {
         if (models[k].status === 'diverged') continue;
         const at = (s * K + k) * width;
@@ -176,75 +376,94 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           frozen[k] = true;
         } else if (!frozen[k]) {
           models[k].stepLoss.push(v);
-          models[k].gradNorm.push(values[at + 1]);
-          models[k].updateRatio.push(Array.from(values.subarray(at + 2, at + width)));
+          if (classify) models[k].stepAccuracy.push(values[at + 1]);
+          models[k].gradNorm.push(values[at + 2]);
+          models[k].updateRatio.push(Array.from(values.subarray(at + 3, at + width)));
+          models[k].lr.push(pendingLr[s][k]);
         }
       }
     }
+    pending.length = 0;
+    pendingLr.length = 0;
   };
 
-  const evaluate = async (data: DeviceData) => {
-    const out = modelForward(shape, params, data.x);
-    const loss = modelLoss(shape, out, data.y, data.oneHot);
-    const acc = shape.head === 'regression' ? null : modelAccuracy(shape, out, data.y);
-    out.dispose();
-    const l = await loss.data();
-    const a = acc ? await acc.data() : null;
-    tf.dispose([loss, ...(acc ? [acc] : [])]);
-    return { loss: Array.from(l), accuracy: a ? Array.from(a) : null };
+  /** Reads back what is pending and reports it, with a probe when one is due (or forced). */
+  const report = async (force: boolean) => {
+    await flush();
+    if (probeOpts && (force || performance.now() - lastProbe >= probeInterval)) {
+      probe = await probeTake(shape, params, train, testData, probeOpts, { step, epoch });
+      lastProbe = performance.now();
+      options.onProgress?.(models, probe, step);
+    } else {
+      options.onProgress?.(models, null, step);
+    }
   };
 
   try {
-    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+    for (epoch = 1; epoch <= cfg.epochs; epoch++) {
       if (options.signal?.aborted || frozen.every(Boolean)) break;
-      const order = tf.tensor1d(datasetPermutation(train.n, randomCreate(randomMixSeed(cfg.seed, epoch))), 'int32');
+      const perm = (s: number) => datasetPermutation(train.n, randomCreate(randomMixSeed(s, epoch)));
+      const order = ownOrder
+        ? tf.tensor2d(Int32Array.from(shuffleSeeds.flatMap((s) => Array.from(perm(s)))), [K, train.n], 'int32')
+        : tf.tensor1d(perm(cfg.seed === shuffleSeeds[0] ? cfg.seed : shuffleSeeds[0]), 'int32');
       for (let b = 0; b < stepsPerEpoch; b++) {
+        while (options.control?.shouldWait() && !options.signal?.aborted) {
+          await report(true);
+          await options.control.wait();
+        }
+        if (options.signal?.aborted) break;
         const lrs = schedules.map((s, k) => (frozen[k] ? 0 : s.lrAt(step)));
         const { value, grads } = tf.tidy(() => {
           const size = Math.min(cfg.batchSize, train.n - b * cfg.batchSize);
-          const idx = tf.slice(order, [b * cfg.batchSize], [size]);
-          const xb = tf.gather(trainData.x, idx) as tf.Tensor2D;
-          const yb = tf.gather(trainData.y, idx) as tf.Tensor1D;
-          const hb = trainData.oneHot ? (tf.gather(trainData.oneHot, idx) as tf.Tensor2D) : null;
+          const idx = ownOrder ? tf.slice(order, [0, b * cfg.batchSize], [K, size]) : tf.slice(order, [b * cfg.batchSize], [size]);
+          const xb = tf.gather(trainData.x, idx) as tf.Tensor2D | tf.Tensor3D;
+          const yb = tf.gather(trainData.y, idx) as tf.Tensor1D | tf.Tensor2D;
+          const hb = trainData.oneHot ? (tf.gather(trainData.oneHot, idx) as tf.Tensor2D | tf.Tensor3D) : null;
           const names = Object.keys(params);
           let losses: tf.Tensor1D | null = null;
+          let outputs: tf.Tensor3D | null = null;
           // one forward pass: the gradient of the sum over models gives each model its own gradient
           const dropout = cfg.dropout ? { rate: cfg.dropout, seed: randomMixSeed(cfg.seed, step, 0xd40) } : undefined;
           const gradList = tf.grads(() => {
-            const loss = modelLoss(shape, modelForward(shape, params, xb, dropout), yb, hb);
+            const out = modelForward(shape, params, xb, dropout);
+            outputs = tf.keep(out);
+            const loss = modelLoss(shape, out, yb, hb);
             const pen = penalty(params, cfg.l1, cfg.l2);
             losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
             return tf.sum(losses);
           })(names.map((n) => params[n]));
           const perModel = losses as unknown as tf.Tensor1D;
-          const norm = tf.sqrt(gradList.map((g) => tf.sum(tf.square(g), g.shape.slice(1).map((_, i) => i + 1))).reduce((a, c) => tf.add(a, c)));
-          const value = tf.stack([perModel, norm], 1);
-          perModel.dispose(); // kept inside tf.grads so it survived that scope; its values are in the stack now
+          const out = outputs as unknown as tf.Tensor3D;
+          const accuracy = classify ? modelAccuracy(shape, out, yb) : tf.zerosLike(perModel);
+          const norm = tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c)));
+          const value = tf.stack([perModel, accuracy, norm], 1);
+          tf.dispose([perModel, out]); // kept inside tf.grads so they survived that scope; their values are in the stack now
           return { value, grads: trainGradClip(Object.fromEntries(names.map((n, i) => [n, gradList[i]])), cfg.clipValue, cfg.clipNorm) };
         });
         const next = optimizer.step(params, grads, lrs);
         const metrics = tf.tidy(() => {
           const ratios = shape.layers.map((_, l) => {
             const before = params[`l${l}/w`];
-            const delta = tf.sub(next[`l${l}/w`], before);
-            return tf.div(tf.sqrt(tf.sum(tf.square(delta), [1, 2])), tf.add(tf.sqrt(tf.sum(tf.square(before), [1, 2])), 1e-12));
+            return tf.div(tf.sqrt(perModelSumSquares(tf.sub(next[`l${l}/w`], before))), tf.add(tf.sqrt(perModelSumSquares(before)), 1e-12));
           });
           return tf.concat([value, tf.stack(ratios, 1)], 1) as tf.Tensor2D;
         });
         tf.dispose([...Object.values(params), ...Object.values(grads), value]);
         params = next;
         pending.push(metrics);
+        pendingLr.push(lrs);
         step++;
         if (needsMetric) {
           const v = await metrics.data();
-          schedules.forEach((s, k) => s.observe(v[k * (2 + L)]));
+          schedules.forEach((s, k) => s.observe(v[k * width]));
         }
-        if (pending.length >= chunkSize) await flush();
+        if (pending.length >= chunkSize) await report(false);
       }
       order.dispose();
+      if (options.signal?.aborted) break;
       await flush();
-      const tr = await evaluate(trainData);
-      const te = await evaluate(testData);
+      const tr = await evaluate(shape, params, trainData);
+      const te = await evaluate(shape, params, testData);
       for (let k = 0; k < K; k++) {
         if (models[k].status === 'diverged') continue;
         if (!Number.isFinite(tr.loss[k])) {
@@ -270,12 +489,24 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
         }
       }
       options.onEpoch?.(models);
+      await report(false);
     }
+    epoch = Math.min(epoch, cfg.epochs);
+    if (probeOpts) await report(true);
+    let weights: ModelWeights[][] | undefined;
+    if (options.keepWeights) {
+      weights = Array.from({ length: K }, () => []);
+      for (const [name, t] of Object.entries(params)) {
+        const v = await t.data();
+        const size = v.length / K;
+        for (let k = 0; k < K; k++) weights[k].push({ name, shape: t.shape.slice(1), values: Array.from(v.subarray(k * size, (k + 1) * size)) });
+      }
+    }
+    return { backend: tf.getBackend(), stepsPerEpoch, models, probe, ...(weights ? { weights } : {}) };
   } finally {
-    tf.dispose([...pending, ...Object.values(params), trainData.x, trainData.y, testData.x, testData.y]);
-    if (trainData.oneHot) trainData.oneHot.dispose();
-    if (testData.oneHot) testData.oneHot.dispose();
+    tf.dispose([...pending, ...Object.values(params)]);
+    deviceDispose(trainData);
+    deviceDispose(testData);
     optimizer.dispose();
   }
-  return { backend: tf.getBackend(), stepsPerEpoch, models };
 }
