@@ -138,7 +138,6 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
   const probes: (TrainRunProbe | null)[] = spec.runs.map(() => null);
   const weights: ModelWeights[][] = [];
   let stepsPerEpoch = 0;
-  const { seeds: _seeds, ...training } = spec.training;
   for (const members of optimizerGroups(spec.runs.map((r) => r.optimizer))) {
     if (options.signal?.aborted) break;
     const expand = <T,>(f: (i: number, s: number) => T) => members.flatMap((i) => Array.from({ length: S }, (_, s) => f(i, s)));
@@ -153,7 +152,8 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
         initSeeds: expand((i, s) => (s === 0 ? spec.runs[i].initSeed : randomMixSeed(spec.runs[i].initSeed, s, 0x5eed))),
         shuffleSeeds: expand((_, s) => (s === 0 ? spec.seed : randomMixSeed(spec.seed, s, 0x5eed))),
         seed: spec.seed,
-        ...training,
+        batchSize: spec.training.batchSize, epochs: spec.training.epochs, l1: spec.training.l1, l2: spec.training.l2,
+        clipNorm: spec.training.clipNorm, clipValue: spec.training.clipValue, patience: spec.training.patience, dropout: spec.training.dropout,
       },
       {
         signal: options.signal,
