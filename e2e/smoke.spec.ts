@@ -56,10 +56,3 @@ test('without a worker the engine runs on the page and says so', async ({ page, 
   await expect(page.getByTestId('result-backend')).toHaveText(backend);
 });
 
-test('a training link is recognised and explained, not mistaken for a broken one', async ({ page, backend }) => {
-  // {"version":1,"kind":"train","data":{"name":"circle"},"runs":[{"optimizer":{"name":"adam"}}]}
-  const hash = '#s=N4IgbgpgTgzglgewHYgFwEYA0IDWckAmaIALlAIb4jYHknlqhLkC2ExAxnFBwDbsBfbFACuSGGgDaoBAAcScFnABe0RiGZti5WixACBAXQFA';
-  await appOpen(page, backend, hash);
-  await expect(page.getByTestId('link-error')).toContainText('this link holds a training experiment');
-  await expect(page.getByTestId('link-error')).toContainText('optiplay run');
-});

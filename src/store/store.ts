@@ -3,13 +3,15 @@ import { create } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createExperimentSlice, type ExperimentSlice } from './experimentSlice';
 import { createRaceSlice, type RaceSlice } from './raceSlice';
+import { createTrainSlice, type TrainSlice } from './trainSlice';
 
-export type AppState = BackendSlice & ExperimentSlice & RaceSlice;
+export type AppState = BackendSlice & ExperimentSlice & RaceSlice & TrainSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
   ...createExperimentSlice(...a),
   ...createRaceSlice(...a),
+  ...createTrainSlice(...a),
 }));
 
 export const selectSpec = (s: AppState) => s.spec;

@@ -1,42 +1,61 @@
 /**
  * Keeps the address current: every edit (debounced while a slider moves) pushes a history entry
- * with the spec in the hash, so the back button steps back through edits; going back restores them.
+ * with the open lab's spec in the hash, so the back button steps back through edits; going back
+ * restores them. A link's kind decides the lab: `surface` opens the surface lab, `train` the
+ * training lab (which then trains it, so the link reproduces the experiment).
  */
 import { linkDecode, linkEncode, linkPayload } from '../engine/spec/link';
-import type { SpecResult, SurfaceSpec } from '../engine/spec/schema';
+import type { ExperimentSpec, SpecError } from '../engine/spec/schema';
 import { DEFAULT_SPEC } from './experimentSlice';
-import { useAppStore } from './store';
+import { useAppStore, type AppState } from './store';
 
 const DEBOUNCE_MS = 400;
 
-/** A link's surface experiment, or why this page cannot open it. */
-function surfaceFromLink(decoded: SpecResult): { spec: SurfaceSpec } | { errors: { path: string; message: string }[] } {
-  if (!decoded.ok) return { errors: decoded.errors };
-  if (decoded.spec.kind !== 'surface') {
-    return { errors: [{ path: 'kind', message: 'this link holds a training experiment; this version of the app has the surface lab only. Run it headless with: npx optiplay run "<the link>"' }] };
-  }
-  return { spec: decoded.spec };
+/** The spec of the lab that is open. */
+export function openSpec(s: AppState): ExperimentSpec {
+  return s.lab === 'train' ? s.trainSpec : s.spec;
 }
 
-/** Reads the link in the address into the store; a broken link keeps the current spec and says why. */
-export function urlRead(): void {
-  if (linkPayload(window.location.hash) === null) return;
-  const found = surfaceFromLink(linkDecode(window.location.hash));
-  if ('spec' in found) useAppStore.getState().specReplace(found.spec);
-  else useAppStore.setState({ linkErrors: found.errors });
+/** Puts a link's experiment in the store; a broken link keeps the current spec and says why. */
+function install(hash: string): { ok: true; spec: ExperimentSpec } | { ok: false; errors: SpecError[] } {
+  const decoded = linkDecode(hash);
+  if (!decoded.ok) {
+    useAppStore.setState({ linkErrors: decoded.errors });
+    return decoded;
+  }
+  const s = useAppStore.getState();
+  if (decoded.spec.kind === 'train') {
+    s.trainSpecReplace(decoded.spec);
+    s.labSet('train');
+  } else {
+    s.specReplace(decoded.spec);
+    s.labSet('surface');
+  }
+  return decoded;
+}
+
+/**
+ * Reads the link in the address into the store. Returns the training spec to run when the link held
+ * one (a CSV experiment is not run: its file is not in the link).
+ */
+export function urlRead(): ExperimentSpec | null {
+  if (linkPayload(window.location.hash) === null) return null;
+  const r = install(window.location.hash);
+  return r.ok ? r.spec : null;
 }
 
 export function urlSyncStart(): () => void {
   let timer = 0;
   let restoring = false;
   const write = () => {
-    const hash = `#${linkEncode(useAppStore.getState().spec)}`;
+    const hash = `#${linkEncode(openSpec(useAppStore.getState()))}`;
     if (hash !== window.location.hash) window.history.pushState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
   };
   const unsubscribe = useAppStore.subscribe((state, prev) => {
-    if (state.spec === prev.spec || restoring) return;
+    if (restoring || (state.spec === prev.spec && state.trainSpec === prev.trainSpec && state.lab === prev.lab)) return;
+    if (state.lab === prev.lab && openSpec(state) === openSpec(prev)) return; // an edit in the lab that is not open
     window.clearTimeout(timer);
-    timer = window.setTimeout(write, DEBOUNCE_MS);
+    timer = window.setTimeout(write, state.lab !== prev.lab ? 0 : DEBOUNCE_MS);
   });
   const onPop = () => {
     window.clearTimeout(timer); // the user navigated: an edit not yet written is not pushed on top
@@ -44,17 +63,10 @@ export function urlSyncStart(): () => void {
     if (linkPayload(window.location.hash) === null) {
       // back to the address the app was opened with, before any edit: the default experiment
       useAppStore.getState().specReplace(DEFAULT_SPEC);
-      restoring = false;
-      return;
+      useAppStore.getState().labSet('surface');
+    } else {
+      install(window.location.hash);
     }
-    restoring = false;
-    const found = surfaceFromLink(linkDecode(window.location.hash));
-    if ('errors' in found) {
-      useAppStore.setState({ linkErrors: found.errors });
-      return;
-    }
-    restoring = true;
-    useAppStore.getState().specReplace(found.spec);
     restoring = false;
   };
   window.addEventListener('popstate', onPop);
@@ -65,9 +77,9 @@ export function urlSyncStart(): () => void {
   };
 }
 
-/** Writes the current spec into the address now (before sharing). */
+/** Writes the open lab's spec into the address now (before sharing). */
 export function urlWriteNow(): string {
-  const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${linkEncode(useAppStore.getState().spec)}`;
+  const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${linkEncode(openSpec(useAppStore.getState()))}`;
   if (url !== window.location.href) window.history.pushState(null, '', url);
   return url;
 }

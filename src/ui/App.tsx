@@ -2,6 +2,7 @@ import { backendDescribe } from '../engine/backend';
 import { specErrorsFormat } from '../engine/spec/schema';
 import { useAppStore, selectBackend } from '../store/store';
 import { SurfacePage } from './surface/SurfacePage';
+import { TrainPage } from './train/TrainPage';
 
 function BackendBadge() {
   const report = useAppStore(selectBackend);
@@ -47,13 +48,17 @@ function Banners() {
 }
 
 export function App() {
-  const presenting = useAppStore((s) => s.spec.view.presentation);
+  const presenting = useAppStore((s) => s.spec.view.presentation && s.lab === 'surface');
+  const lab = useAppStore((s) => s.lab);
   return (
     <div className={`app${presenting ? ' presentation' : ''}`}>
       <header className="app-header">
         <h1>Optimizer Playground</h1>
-        <nav aria-label="labs"><span className="tab active">Surface lab</span></nav>
-        <button
+        <nav aria-label="labs">
+          <button type="button" className={`tab${lab === 'surface' ? ' active' : ''}`} aria-current={lab === 'surface' ? 'page' : undefined} data-testid="lab-surface" onClick={() => useAppStore.getState().labSet('surface')}>Surface lab</button>
+          <button type="button" className={`tab${lab === 'train' ? ' active' : ''}`} aria-current={lab === 'train' ? 'page' : undefined} data-testid="lab-train" onClick={() => useAppStore.getState().labSet('train')}>Training lab</button>
+        </nav>
+        {lab === 'surface' && <button
           type="button"
           className="header-button"
           aria-pressed={presenting}
@@ -61,11 +66,11 @@ export function App() {
           onClick={() => useAppStore.getState().viewSet({ presentation: !presenting })}
         >
           {presenting ? 'Exit presentation' : 'Present'}
-        </button>
+        </button>}
         <BackendBadge />
       </header>
       <Banners />
-      <SurfacePage />
+      {lab === 'surface' ? <SurfacePage /> : <TrainPage />}
     </div>
   );
 }

@@ -8,9 +8,11 @@ import type { SurfaceSpec } from '../engine/spec/schema';
 import type { CloudOptions, CloudResult } from '../engine/surface/runCloud';
 import type { SurfaceGrid } from '../engine/surface/grid';
 import type { SurfaceResult } from '../engine/surface/runSurface';
-import type { BackendStart, EngineApi, ProgressListener } from './engineApi';
+import type { TrainSpec } from '../engine/spec/trainSchema';
+import type { TrainSpecResult } from '../engine/training/runTrainSpec';
+import type { BackendStart, EngineApi, ProgressListener, TrainEvent } from './engineApi';
 
-export type { BackendStart, RunDelta } from './engineApi';
+export type { BackendStart, RunDelta, TrainDelta, TrainEvent } from './engineApi';
 
 export interface EngineStart extends BackendStart {
   /** where the engine runs */
@@ -97,4 +99,20 @@ export async function engineGrid(spec: SurfaceSpec, nx: number, ny: number): Pro
 
 export async function engineMemory(): Promise<{ numTensors: number; numBytes: number }> {
   return (await engine()).memory();
+}
+
+export interface TrainJob extends Job<TrainSpecResult> {
+  pause(paused: boolean): void;
+  step(): void;
+}
+
+/** Trains a `train` spec in the engine, streaming data info, per-step deltas and probes. */
+export function engineTrain(spec: TrainSpec, options: { csvText?: string; keepWeights?: boolean; paused?: boolean }, onEvent: (event: TrainEvent) => void): TrainJob {
+  const assetBase = new URL('.', window.location.href).href;
+  const j = job((e, id) => e.train(id, spec, { ...options, assetBase }, Comlink.proxy(onEvent)));
+  return {
+    ...j,
+    pause: (paused) => void engine().then((e) => e.trainPause(j.id, paused)),
+    step: () => void engine().then((e) => e.trainStep(j.id)),
+  };
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specParse, type SurfaceSpec } from '../engine/spec/schema';
 import { testingUseCpu } from '../engine/testing';
-import { engineApiCreate, type RunDelta } from './engineApi';
+import type { TrainSpec } from '../engine/spec/trainSchema';
+import { engineApiCreate, type RunDelta, type TrainEvent } from './engineApi';
 
 beforeAll(testingUseCpu);
 
@@ -53,6 +54,56 @@ describe('engine API', () => {
     const pending = api.runSurface(3, long, null, () => api.cancel(3));
     const partial = await pending;
     expect(partial.runs[0].path.length).toBeLessThan(5001);
+    expect(api.memory().numTensors).toBe(before);
+  });
+});
+
+describe('engine API, training', () => {
+  const trainSpec = () => {
+    const r = specParse({
+      version: 1, kind: 'train', seed: 1, data: { name: 'moons', size: 200 }, model: { hidden: [6] }, training: { epochs: 3, batchSize: 16 },
+      runs: [{ optimizer: { name: 'adam', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 0.1 } }, { optimizer: { name: 'adam', lr: 0.03 } }],
+    });
+    if (!r.ok) throw new Error('bad spec');
+    return r.spec as TrainSpec;
+  };
+
+  it('streams data info, then deltas that add up to the final result for every run', async () => {
+    const api = engineApiCreate();
+    await api.start('cpu');
+    const events: TrainEvent[] = [];
+    const result = await api.train(7, trainSpec(), { assetBase: 'http://localhost/', keepWeights: true }, (e) => events.push(e));
+    expect(events[0]).toMatchObject({ type: 'data', info: { name: 'moons', train: 160, test: 40, stepsPerEpoch: 10 } });
+    const acc = result.runs.map(() => [] as number[]);
+    for (const e of events) if (e.type === 'progress') for (const d of e.deltas) if (d.seed === 0) acc[d.run].splice(d.from, Infinity, ...d.stepLoss);
+    result.runs.forEach((r, i) => expect(acc[i]).toEqual(r.stepLoss));
+    expect(result.probes!.every((p) => p !== null && p.epoch === 3)).toBe(true);
+    expect(result.weights).toHaveLength(3);
+  });
+
+  it('pauses, then each Step trains one step of every optimizer group', async () => {
+    const api = engineApiCreate();
+    await api.start('cpu');
+    const seen: TrainEvent[] = [];
+    const before = api.memory().numTensors;
+    const running = api.train(8, trainSpec(), { assetBase: 'http://localhost/', paused: true }, (e) => seen.push(e));
+    const steps = () => {
+      const n = [0, 0, 0];
+      for (const e of seen) if (e.type === 'progress') for (const d of e.deltas) n[d.run] = Math.max(n[d.run], d.from + d.stepLoss.length);
+      return n;
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+    await settle();
+    expect(steps()).toEqual([0, 0, 0]);
+    api.trainStep(8);
+    await settle();
+    expect(steps()).toEqual([1, 1, 1]);
+    api.trainStep(8);
+    await settle();
+    expect(steps()).toEqual([2, 2, 2]);
+    api.trainPause(8, false);
+    const result = await running;
+    expect(result.runs.map((r) => r.stepLoss.length)).toEqual([30, 30, 30]);
     expect(api.memory().numTensors).toBe(before);
   });
 });

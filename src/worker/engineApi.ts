@@ -5,6 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backendIsName, backendSelect, type BackendReport } from '../engine/backend';
 import type { SurfaceSpec } from '../engine/spec/schema';
+import type { TrainSpec } from '../engine/spec/trainSchema';
+import type { TrainModelResult } from '../engine/training/train';
+import { trainSpecRun, type AssetLoader, type TrainDataInfo, type TrainRunProbe, type TrainSpecResult } from '../engine/training/runTrainSpec';
 import { surfaceGrid, type SurfaceGrid } from '../engine/surface/grid';
 import { cloudRun, type CloudOptions, type CloudResult } from '../engine/surface/runCloud';
 import { surfaceRun, type SurfaceResult, type SurfaceRunResult } from '../engine/surface/runSurface';
@@ -23,17 +26,99 @@ export interface RunDelta extends SurfaceRunResult {
 
 export type ProgressListener = (stepsDone: number, deltas: RunDelta[]) => void;
 
+/** What one readback added to one model of a training run (seed 0 is the run as specified). */
+export interface TrainDelta {
+  run: number;
+  seed: number;
+  /** index of the first new step */
+  from: number;
+  stepLoss: number[];
+  stepAccuracy: number[];
+  lr: number[];
+  gradNorm: number[];
+  updateRatio: number[][];
+  /** epochs completed so far (all of them: a few numbers each) */
+  epochs: TrainModelResult['epochs'];
+  status: TrainModelResult['status'];
+  divergedAt?: number;
+  stoppedAfter?: number;
+}
+
+export type TrainEvent =
+  | { type: 'data'; info: TrainDataInfo }
+  | { type: 'progress'; step: number; deltas: TrainDelta[]; probes: [number, TrainRunProbe][] | null };
+
+export interface TrainJobOptions {
+  /** the page's folder, for the datasets under public/ */
+  assetBase: string;
+  csvText?: string;
+  keepWeights?: boolean;
+  /** start paused (the first Step button press trains one step) */
+  paused?: boolean;
+}
+
+/** fetch + gunzip (DecompressionStream) of a file under the app's public folder. */
+function assetLoaderFor(base: string): AssetLoader {
+  return async (path) => {
+    const url = new URL(path, base);
+    const res = await fetch(url);
+    if (!res.ok || !res.body) throw new Error(`could not load ${path} (${res.status} ${res.statusText})`);
+    const stream = path.endsWith('.gz') ? res.body.pipeThrough(new DecompressionStream('gzip')) : res.body;
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  };
+}
+
+/** Pause/step gate for a training job: a Step lets every optimizer group take one step. */
+class Gate {
+  paused = false;
+  private granted = 0;
+  private used = new Map<number, number>();
+  private waiters: (() => void)[] = [];
+  shouldWait = (group: number) => {
+    if (!this.paused) {
+      this.used.set(group, this.granted);
+      return false;
+    }
+    const used = this.used.get(group) ?? this.granted;
+    if (used < this.granted) {
+      this.used.set(group, used + 1);
+      return false;
+    }
+    this.used.set(group, used);
+    return true;
+  };
+  wait = () => new Promise<void>((resolve) => this.waiters.push(resolve));
+  release() {
+    const w = this.waiters;
+    this.waiters = [];
+    w.forEach((f) => f());
+  }
+  set(paused: boolean) {
+    this.paused = paused;
+    if (!paused) this.release();
+  }
+  step() {
+    this.granted++;
+    this.release();
+  }
+}
 export interface EngineApi {
   start(requested: string | null): Promise<BackendStart>;
   runSurface(job: number, spec: SurfaceSpec, only: number[] | null, onProgress: ProgressListener | null): Promise<SurfaceResult>;
   runCloud(job: number, spec: SurfaceSpec, options: Omit<CloudOptions, 'signal'>): Promise<CloudResult>;
   grid(spec: SurfaceSpec, nx: number, ny: number): Promise<SurfaceGrid>;
+  train(job: number, spec: TrainSpec, options: TrainJobOptions, onEvent: (event: TrainEvent) => void): Promise<TrainSpecResult>;
+  /** pause or resume a training job */
+  trainPause(job: number, paused: boolean): void;
+  /** one more step of a paused training job */
+  trainStep(job: number): void;
   cancel(job: number): void;
   memory(): { numTensors: number; numBytes: number };
 }
 
 export function engineApiCreate(): EngineApi {
   const jobs = new Map<number, AbortController>();
+  const gates = new Map<number, Gate>();
   let started: Promise<BackendStart> | null = null;
   const ready = () => started ?? api.start(null);
 
@@ -100,8 +185,57 @@ export function engineApiCreate(): EngineApi {
       return surfaceGrid(name, params, nx, ny);
     },
 
+    async train(job, spec, options, onEvent) {
+      await ready();
+      const controller = new AbortController();
+      const gate = new Gate();
+      gate.paused = options.paused ?? false;
+      jobs.set(job, controller);
+      gates.set(job, gate);
+      const sent = new Map<string, { steps: number }>();
+      try {
+        return await trainSpecRun(spec, assetLoaderFor(options.assetBase), {
+          csvText: options.csvText,
+          keepWeights: options.keepWeights,
+          signal: controller.signal,
+          control: gate,
+          probes: {},
+          onData: (info) => onEvent({ type: 'data', info }),
+          onProgress: ({ runs, seeds, models, probes, step }) => {
+            const deltas = models.map((m, k): TrainDelta => {
+              const run = runs[Math.floor(k / seeds)];
+              const seed = k % seeds;
+              const key = `${run}/${seed}`;
+              const from = sent.get(key)?.steps ?? 0;
+              sent.set(key, { steps: m.stepLoss.length });
+              return {
+                run, seed, from,
+                stepLoss: m.stepLoss.slice(from), stepAccuracy: m.stepAccuracy.slice(from), lr: m.lr.slice(from),
+                gradNorm: m.gradNorm.slice(from), updateRatio: m.updateRatio.slice(from), epochs: m.epochs, status: m.status,
+                ...(m.divergedAt !== undefined ? { divergedAt: m.divergedAt } : {}),
+                ...(m.stoppedAfter !== undefined ? { stoppedAfter: m.stoppedAfter } : {}),
+              };
+            });
+            onEvent({ type: 'progress', step, deltas, probes: probes ? [...probes.entries()] : null });
+          },
+        });
+      } finally {
+        jobs.delete(job);
+        gates.delete(job);
+      }
+    },
+
+    trainPause(job, paused) {
+      gates.get(job)?.set(paused);
+    },
+
+    trainStep(job) {
+      gates.get(job)?.step();
+    },
+
     cancel(job) {
       jobs.get(job)?.abort();
+      gates.get(job)?.release();
     },
 
     memory() {

@@ -206,6 +206,13 @@ export function specParseValid(doc: Record<string, unknown>): SurfaceSpec {
   return r.spec;
 }
 
+/** A built-in `train` spec, checked (throws if it is not valid: a programming error). */
+export function trainSpecParseValid(doc: Record<string, unknown>): TrainSpec {
+  const r = specParse({ version: SPEC_VERSION, kind: 'train', ...doc });
+  if (!r.ok || r.spec.kind !== 'train') throw new Error(`invalid built-in spec: ${r.ok ? 'not a train spec' : specErrorsFormat(r.errors).join('; ')}`);
+  return r.spec;
+}
+
 /** "runs.0.optimizer.lr: must be at most 10" — one line per error. */
 export function specErrorsFormat(errors: SpecError[]): string[] {
   return errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));

@@ -1,7 +1,8 @@
 /**
  * Runs a `train` spec: builds the dataset (seeded), splits it, and trains every run. Runs that share
  * an optimizer (and its on/off options) train together as one batched program of K models; the
- * others follow group by group. With `training.seeds` = S > 1 every run is repeated S times, with
+ * groups train concurrently (each yields at its readbacks, so their steps interleave and the live
+ * charts show every run from the start; the numbers do not depend on the interleaving). With `training.seeds` = S > 1 every run is repeated S times, with
  * its own initial weights and batch order, in the same program (seed 0 is the run as specified).
  * Results come back in the spec's run order.
  */
@@ -66,7 +67,8 @@ export interface TrainSpecOptions {
   /** the CSV file's text, for data.name = 'csv' */
   csvText?: string;
   signal?: AbortSignal;
-  control?: TrainControl;
+  /** pause/step; `group` says which optimizer group asks (each takes its own single step) */
+  control?: { shouldWait(group: number): boolean; wait(): Promise<void> };
   probes?: ProbeOptions;
   keepWeights?: boolean;
   onData?: (info: TrainDataInfo) => void;
@@ -138,8 +140,8 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
   const probes: (TrainRunProbe | null)[] = spec.runs.map(() => null);
   const weights: ModelWeights[][] = [];
   let stepsPerEpoch = 0;
-  for (const members of optimizerGroups(spec.runs.map((r) => r.optimizer))) {
-    if (options.signal?.aborted) break;
+  const trainGroup = async (members: number[], group: number) => {
+    const control: TrainControl | undefined = options.control && { shouldWait: () => options.control!.shouldWait(group), wait: () => options.control!.wait() };
     const expand = <T,>(f: (i: number, s: number) => T) => members.flatMap((i) => Array.from({ length: S }, (_, s) => f(i, s)));
     const seen = expand(() => 0);
     const result = await trainRun(
@@ -157,7 +159,7 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
       },
       {
         signal: options.signal,
-        control: options.control,
+        control,
         probes: options.probes,
         keepWeights: options.keepWeights,
         onEpoch: (models) =>
@@ -181,7 +183,8 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
       if (result.probe) probes[i] = probeOf(result.probe, m * S);
       if (result.weights) weights[i] = result.weights[m * S];
     });
-  }
+  };
+  await Promise.all(optimizerGroups(spec.runs.map((r) => r.optimizer)).map(trainGroup));
   return {
     backend: tf.getBackend(),
     dataset: { name: train.name.replace(' (train)', ''), train: train.n, test: test.n, features: train.nFeatures, classes: train.nClasses },

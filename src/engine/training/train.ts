@@ -134,7 +134,7 @@ export interface ProbeOptions {
   grid?: number;
   /** test rows whose predictions are reported, default 24 */
   samples?: number;
-  /** bins of the weight histograms, default 30 */
+  /** bins of the weight histograms (default: 2·√n, between 8 and 40, for a layer of n weights) */
   bins?: number;
   /** at most one probe per interval while training (default 300 ms); the last one always comes */
   intervalMs?: number;
@@ -252,14 +252,15 @@ function gridBounds(train: Dataset): [number, number, number, number] {
   return [lo[0] - pad(0), hi[0] + pad(0), lo[1] - pad(1), hi[1] + pad(1)];
 }
 
-async function probeTake(shape: ModelShape, params: ParamMap, train: Dataset, test: DeviceData, opts: Required<Omit<ProbeOptions, 'intervalMs'>>, at: { step: number; epoch: number }): Promise<TrainProbe> {
+async function probeTake(shape: ModelShape, params: ParamMap, train: Dataset, test: DeviceData, opts: { grid: number; samples: number; bins?: number }, at: { step: number; epoch: number }): Promise<TrainProbe> {
   const K = params['l0/w'].shape[0];
   const histograms: WeightHistogram[][] = Array.from({ length: K }, () => []);
   for (let l = 0; l < shape.layers.length; l++) {
     const w = params[`l${l}/w`];
     const values = (await w.data()) as Float32Array;
     const size = values.length / K;
-    for (let k = 0; k < K; k++) histograms[k].push(histogram(values.subarray(k * size, (k + 1) * size), opts.bins, l));
+    const bins = opts.bins ?? Math.min(40, Math.max(8, Math.ceil(2 * Math.sqrt(size))));
+    for (let k = 0; k < K; k++) histograms[k].push(histogram(values.subarray(k * size, (k + 1) * size), bins, l));
   }
   const probe: TrainProbe = { ...at, histograms };
   if (train.nFeatures === 2 && train.task === 'classification') {
@@ -344,7 +345,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const shuffleSeeds = cfg.shuffleSeeds ?? new Array<number>(K).fill(cfg.seed);
   if (shuffleSeeds.length !== K) throw new Error('give one shuffle seed per model');
   const ownOrder = shuffleSeeds.some((s) => s !== shuffleSeeds[0]);
-  const probeOpts = options.probes ? { grid: options.probes.grid ?? 60, samples: options.probes.samples ?? 24, bins: options.probes.bins ?? 30 } : null;
+  const probeOpts = options.probes ? { grid: options.probes.grid ?? 60, samples: options.probes.samples ?? 24, bins: options.probes.bins } : null;
   const probeInterval = options.probes?.intervalMs ?? 300;
   let lastProbe = -Infinity;
   let probe: TrainProbe | null = null;

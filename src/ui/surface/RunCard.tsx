@@ -1,9 +1,9 @@
 /** One run of the race: optimizer, its hyperparameters (from the registry), schedule, noise and status. */
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
-import { SCHEDULES, SCHEDULE_NAMES, WARMUP_META, type ScheduleName } from '../../engine/schedules/registry';
 import type { SurfaceRunSpec } from '../../engine/spec/schema';
 import { useAppStore } from '../../store/store';
-import { BooleanControl, ListControl, NumberControl } from '../controls/HyperControl';
+import { NumberControl } from '../controls/HyperControl';
+import { OptimizerFields } from '../controls/OptimizerFields';
 import { runLabel } from './runLabel';
 
 const NOISE_META = { key: 'noise', label: 'gradient noise σ', description: 'seeded Gaussian noise added to each gradient component', min: 0, max: 10, scale: 'linear' as const };
@@ -37,8 +37,6 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
   const selected = useAppStore((s) => s.selectedRun === index);
   const hideNames = useAppStore((s) => s.spec.view.hide.includes('names'));
   const locked = useAppStore((s) => s.spec.view.lock);
-  const meta = OPTIMIZERS[run.optimizer.name];
-  const problem = meta.check?.(run.optimizer);
   return (
     <section
       className={`run-card${selected ? ' selected' : ''}`}
@@ -66,30 +64,14 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
       {!hideNames && (
         <fieldset className="controls" disabled={locked}>
           <legend className="sr-only">run {index + 1} settings</legend>
-          {meta.hyper.map((h) =>
-            h.kind === 'boolean' ? (
-              <BooleanControl key={h.key} label={h.label} description={h.description} value={Boolean(run.optimizer[h.key])} onChange={(v) => a.runHyperSet(index, h.key, v)} />
-            ) : (
-              <NumberControl key={h.key} meta={h} value={Number(run.optimizer[h.key])} onChange={(v) => a.runHyperSet(index, h.key, v)} testId={`run-${index}-${h.key}`} />
-            ),
-          )}
-          {problem && <p role="alert" className="field-error">{problem.message}</p>}
-          <div className="control">
-            <label htmlFor={`sched-${index}`}>schedule</label>
-            <select id={`sched-${index}`} className="wide" value={run.schedule.name} onChange={(e) => a.runScheduleSet(index, e.target.value as ScheduleName)}>
-              {SCHEDULE_NAMES.map((n) => (
-                <option key={n} value={n}>{SCHEDULES[n].label}</option>
-              ))}
-            </select>
-          </div>
-          {SCHEDULES[run.schedule.name].params.map((p) =>
-            p.list ? (
-              <ListControl key={p.key} label={p.label} description={p.description} value={run.schedule[p.key] as number[]} onChange={(v) => a.runScheduleParamSet(index, p.key, v)} />
-            ) : (
-              <NumberControl key={p.key} meta={p} value={Number(run.schedule[p.key])} onChange={(v) => a.runScheduleParamSet(index, p.key, v)} />
-            ),
-          )}
-          <NumberControl meta={WARMUP_META} value={run.schedule.warmupSteps} onChange={(v) => a.runScheduleParamSet(index, 'warmupSteps', v)} />
+          <OptimizerFields
+            idPrefix={`run-${index}`}
+            optimizer={run.optimizer}
+            schedule={run.schedule}
+            onHyper={(key, v) => a.runHyperSet(index, key, v)}
+            onSchedule={(name) => a.runScheduleSet(index, name)}
+            onScheduleParam={(key, v) => a.runScheduleParamSet(index, key, v)}
+          />
           <NumberControl meta={NOISE_META} value={run.noise} onChange={(v) => a.runNoiseSet(index, v)} testId={`run-${index}-noise`} />
         </fieldset>
       )}

@@ -1,0 +1,91 @@
+/** The run history: every press of Train, its final metrics, overlay and baseline toggles, and exports. */
+import { useAppStore } from '../../store/store';
+import type { TrainRecord } from '../../store/trainSlice';
+import { downloadText, recordMetricsCsv, recordMetricsJson, recordWeightsJson } from './exports';
+import { useThrottledStore } from './useThrottled';
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
+
+function runStatus(run: TrainRecord['runs'][number], record: TrainRecord): string {
+  if (run.status === 'diverged') return `diverged at step ${run.divergedAt} (loss became NaN/∞); stopped cleanly`;
+  if (run.status === 'stopped') return `early stop after epoch ${run.stoppedAfter}`;
+  return record.status === 'done' ? 'done' : record.status;
+}
+
+function fileName(record: TrainRecord, ext: string) {
+  return `optiplay-run${record.id}-${record.spec.data.name}.${ext}`;
+}
+
+export function HistoryPanel() {
+  const history = useThrottledStore((s) => s.history, 400);
+  const overlay = useAppStore((s) => s.overlay);
+  const baseline = useAppStore((s) => s.baseline);
+  const a = useAppStore.getState();
+  if (history.length === 0) return null;
+  return (
+    <section className="history" aria-label="run history">
+      <h3>History <span className="muted small">tick to overlay on the charts; ☆ pins a baseline</span></h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">show</th>
+            <th scope="col">experiment</th>
+            <th scope="col">run</th>
+            <th scope="col">test loss</th>
+            <th scope="col">test acc.</th>
+            <th scope="col">steps</th>
+            <th scope="col">status</th>
+            <th scope="col" />
+          </tr>
+        </thead>
+        <tbody>
+          {[...history].reverse().map((record) =>
+            record.runs.map((run, i) => {
+              const last = run.epochs[run.epochs.length - 1];
+              return (
+                <tr key={`${record.id}:${i}`} data-testid={`history-${record.id}-${i}`} className={record.id === baseline ? 'baseline' : ''}>
+                  {i === 0 && (
+                    <td rowSpan={record.runs.length}>
+                      <input type="checkbox" aria-label={`overlay #${record.id}`} data-testid={`overlay-${record.id}`} checked={overlay.includes(record.id)} onChange={() => a.overlayToggle(record.id)} />
+                      <button type="button" className="icon" aria-pressed={record.id === baseline} title="pin as baseline" data-testid={`baseline-${record.id}`} onClick={() => a.baselineSet(record.id === baseline ? null : record.id)}>
+                        {record.id === baseline ? '★' : '☆'}
+                      </button>
+                    </td>
+                  )}
+                  {i === 0 && (
+                    <td rowSpan={record.runs.length} className="small">
+                      <strong>#{record.id}</strong> {record.title}
+                      <div className="muted">
+                        {record.data ? `${record.data.train} train / ${record.data.test} test · ${record.data.stepsPerEpoch} steps/epoch` : 'loading data…'} · {(record.wallMs / 1000).toFixed(1)} s
+                      </div>
+                      {record.error && <div role="alert" className="field-error" data-testid={`history-error-${record.id}`}>{record.error}</div>}
+                    </td>
+                  )}
+                  <td className="small">
+                    <span className="swatch" style={{ background: run.color }} /> {run.label}
+                  </td>
+                  <td data-testid={`hist-${record.id}-${i}-loss`}>{last ? last.testLoss.toPrecision(4) : '–'}</td>
+                  <td data-testid={`hist-${record.id}-${i}-acc`}>{pct(last?.testAccuracy)}</td>
+                  <td>{run.stepLoss.length}</td>
+                  <td className={`small${run.status === 'diverged' ? ' diverged-text' : ''}`} data-testid={`hist-${record.id}-${i}-status`}>{runStatus(run, record)}</td>
+                  {i === 0 && (
+                    <td rowSpan={record.runs.length} className="exports">
+                      <button type="button" className="link small" onClick={() => downloadText(fileName(record, 'csv'), recordMetricsCsv(record), 'text/csv')}>CSV</button>
+                      <button type="button" className="link small" onClick={() => downloadText(fileName(record, 'json'), recordMetricsJson(record), 'application/json')}>JSON</button>
+                      <button type="button" className="link small" disabled={!record.weights} title={record.weights ? 'trained parameters as JSON' : 'available when the run has finished'} onClick={() => {
+                        const text = recordWeightsJson(record);
+                        if (text) downloadText(fileName(record, 'weights.json'), text, 'application/json');
+                      }}>weights</button>
+                      <button type="button" className="link small" title="load this experiment's settings" onClick={() => a.trainSpecReplace(record.spec)}>settings</button>
+                      <button type="button" className="icon" aria-label={`remove #${record.id}`} onClick={() => a.recordRemove(record.id)}>×</button>
+                    </td>
+                  )}
+                </tr>
+              );
+            }),
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

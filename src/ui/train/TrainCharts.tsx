@@ -1,0 +1,207 @@
+/**
+ * The training lab's live charts (recharts): loss and accuracy (per step smoothed, per epoch on the
+ * test set), learning rate, gradient norm and the focused run's update ratio per layer. Every
+ * record in the overlay is drawn, the pinned baseline dashed in black; repeats over seeds add a
+ * mean ± 1 sd band. Series are smoothed (TensorBoard's debiased EMA) and thinned with LTTB to what
+ * the pixels can show, so 10⁵ steps stay smooth; charts follow the store at most ~4 times a second.
+ */
+import { useRef, useState } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { TrainModelResult } from '../../engine/training/train';
+import { RUN_COLORS } from '../../store/experimentSlice';
+import type { AppState } from '../../store/store';
+import type { TrainRecord } from '../../store/trainSlice';
+import { lttb } from '../charts/lttb';
+import { downloadBlob, svgToPng } from './exports';
+import { seedBand, smoothEma } from './series';
+import { useThrottledStore } from './useThrottled';
+
+const MAX_POINTS = 400;
+const LOG_DOMAIN: [(min: number) => number, (max: number) => number] = [(min) => min / 1.5, (max) => max * 1.5];
+const LAYER_COLORS = ['#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
+
+export interface SeriesRef {
+  key: string;
+  record: TrainRecord;
+  run: number;
+  color: string;
+  label: string;
+  baseline: boolean;
+}
+
+/** The series on the charts: every run of every overlaid record, and the baseline's runs. */
+export function overlaySeries(history: TrainRecord[], overlay: number[], baseline: number | null): SeriesRef[] {
+  const shown = history.filter((r) => overlay.includes(r.id) || r.id === baseline);
+  const total = shown.reduce((n, r) => n + r.runs.length, 0);
+  const byIndex = shown.length > 1 && total <= RUN_COLORS.length;
+  let index = 0;
+  return shown.flatMap((record) =>
+    record.runs.map((run, i) => {
+      const isBase = record.id === baseline;
+      const color = isBase ? '#0f172a' : byIndex ? RUN_COLORS[index % RUN_COLORS.length] : run.color;
+      index++;
+      const label = `${isBase ? 'baseline ' : ''}#${record.id} ${run.label}`;
+      return { key: `r${record.id}_${i}`, record, run: i, color, label, baseline: isBase };
+    }),
+  );
+}
+
+type XMode = 'step' | 'epoch';
+type StepKey = 'stepLoss' | 'stepAccuracy' | 'lr' | 'gradNorm';
+type Row = Record<string, number | [number, number]>;
+
+interface ChartSpec {
+  title: string;
+  testId: string;
+  log: boolean;
+  rows: Row[];
+  lines: { key: string; color: string; dashed?: boolean; dots?: boolean; band?: boolean; name: string }[];
+  reference?: number;
+}
+
+function xOf(record: TrainRecord, step: number, mode: XMode): number {
+  const spe = record.data?.stepsPerEpoch ?? 1;
+  return mode === 'epoch' ? step / spe : step;
+}
+
+/** Adds a thinned step series to the rows (x = step t + 1, or in epochs). */
+function addSteps(rows: Map<number, Row>, key: string, record: TrainRecord, values: readonly number[], mode: XMode, clampLog: boolean, band?: { lo: number[]; hi: number[] }) {
+  const xs = values.map((_, t) => xOf(record, t + 1, mode));
+  const ys = values.map((v) => (clampLog ? Math.max(v, 1e-10) : v));
+  const finite = ys.map((v) => (Number.isFinite(v) ? v : 0));
+  const picked = lttb(xs.map((_, i) => i), finite, MAX_POINTS).x;
+  for (const i of picked) {
+    const x = xs[i];
+    const row = rows.get(x) ?? { x };
+    row[key] = ys[i];
+    if (band) row[`${key}_band`] = [clampLog ? Math.max(band.lo[i], 1e-10) : band.lo[i], clampLog ? Math.max(band.hi[i], 1e-10) : band.hi[i]];
+    rows.set(x, row);
+  }
+}
+
+function addEpochs(rows: Map<number, Row>, key: string, record: TrainRecord, epochs: TrainModelResult['epochs'], pick: (e: TrainModelResult['epochs'][number]) => number | null, mode: XMode, clampLog: boolean, seeds?: TrainModelResult[]) {
+  const band = seeds && seeds.length > 0 ? seedBand([epochs, ...seeds.map((s) => s.epochs)].map((es) => es.map((e) => pick(e) ?? NaN))) : null;
+  epochs.forEach((e, i) => {
+    const v = pick(e);
+    if (v === null) return;
+    const x = xOf(record, e.step, mode);
+    const row = rows.get(x) ?? { x };
+    row[key] = clampLog ? Math.max(v, 1e-10) : v;
+    if (band && i < band.mean.length) row[`${key}_band`] = [band.lo[i], band.hi[i]];
+    rows.set(x, row);
+  });
+}
+
+function stepChart(series: SeriesRef[], field: StepKey, smoothing: number, mode: XMode, log: boolean, epochField?: (e: TrainModelResult['epochs'][number]) => number | null) {
+  const rows = new Map<number, Row>();
+  const lines: ChartSpec['lines'] = [];
+  for (const s of series) {
+    const run = s.record.runs[s.run];
+    const smooth = field === 'lr' ? 0 : smoothing;
+    const seeds = run.seeds;
+    const band = seeds.length > 0 ? seedBand([run, ...seeds].map((m) => smoothEma(m[field], smooth))) : undefined;
+    addSteps(rows, s.key, s.record, smoothEma(run[field], smooth), mode, log, band);
+    lines.push({ key: s.key, color: s.color, dashed: s.baseline, band: !!band, name: `${s.label}${field === 'lr' ? '' : ' (batch)'}` });
+    if (epochField) {
+      addEpochs(rows, `${s.key}_test`, s.record, run.epochs, epochField, mode, log, seeds);
+      lines.push({ key: `${s.key}_test`, color: s.color, dashed: true, dots: true, band: seeds.length > 0, name: `${s.label} (test, per epoch)` });
+    }
+  }
+  return { rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines };
+}
+
+function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
+  const ref = useRef<HTMLElement>(null);
+  const exportPng = async () => {
+    const svg = ref.current?.querySelector('svg.recharts-surface') as SVGSVGElement | null;
+    if (svg) downloadBlob(`${spec.testId}.png`, await svgToPng(svg, spec.title));
+  };
+  return (
+    <figure ref={ref} data-testid={spec.testId} data-series={spec.lines.filter((l) => !l.key.endsWith('_test')).length}>
+      <figcaption>
+        {spec.title}
+        <button type="button" className="link small" onClick={() => void exportPng()} aria-label={`download ${spec.title} as PNG`}>PNG</button>
+      </figcaption>
+      <ResponsiveContainer width="100%" height={180}>
+        <ComposedChart data={spec.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} tickFormatter={(v: number) => (mode === 'epoch' ? Number(v.toFixed(2)).toString() : String(Math.round(v)))} />
+          <YAxis scale={spec.log ? 'log' : 'linear'} domain={spec.log ? LOG_DOMAIN : ['auto', 'auto']} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => Number(v).toPrecision(2)} width={52} />
+          <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => Number(x).toPrecision(3)).join(' – ') : Number(v).toPrecision(4))} labelFormatter={(l) => `${mode} ${Number(l).toPrecision(4)}`} />
+          {spec.reference !== undefined && <ReferenceLine y={spec.reference} stroke="#94a3b8" strokeDasharray="4 4" label={{ value: '10⁻³', fontSize: 10, fill: '#64748b', position: 'right' }} />}
+          {spec.lines.filter((l) => l.band).map((l) => (
+            <Area key={`${l.key}_band`} dataKey={`${l.key}_band`} stroke="none" fill={l.color} fillOpacity={0.15} isAnimationActive={false} connectNulls name={`${l.name} ± 1 sd`} />
+          ))}
+          {spec.lines.map((l) => (
+            <Line key={l.key} type="linear" dataKey={l.key} name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '5 4' : undefined} dot={l.dots ? { r: 2 } : false} strokeWidth={l.dots ? 1.5 : 2} isAnimationActive={false} connectNulls />
+          ))}
+        </ComposedChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+const selectCharts = (s: AppState) => ({ history: s.history, overlay: s.overlay, baseline: s.baseline, focus: s.focus });
+
+export function TrainCharts() {
+  const { history, overlay, baseline, focus } = useThrottledStore(selectChartsMemo, 250);
+  const [smoothing, setSmoothing] = useState(0.6);
+  const [mode, setMode] = useState<XMode>('step');
+  const series = overlaySeries(history, overlay, baseline);
+  const classification = series.some((s) => s.record.data?.task === 'classification' || s.record.runs[s.run].stepAccuracy.length > 0);
+  const loss = stepChart(series, 'stepLoss', smoothing, mode, true, (e) => e.testLoss);
+  const charts: ChartSpec[] = [{ title: 'loss (log): batch, smoothed · test per epoch', testId: 'train-loss-chart', log: true, ...loss }];
+  if (classification) charts.push({ title: 'accuracy: batch, smoothed · test per epoch', testId: 'train-acc-chart', log: false, ...stepChart(series, 'stepAccuracy', smoothing, mode, false, (e) => e.testAccuracy) });
+  charts.push({ title: 'learning rate (log)', testId: 'train-lr-chart', log: true, ...stepChart(series, 'lr', 0, mode, true) });
+  charts.push({ title: 'gradient norm ‖g‖ (log), smoothed', testId: 'train-grad-chart', log: true, ...stepChart(series, 'gradNorm', smoothing, mode, true) });
+  const focused = history.find((r) => r.id === focus?.record);
+  const focusRun = focused?.runs[focus!.run];
+  if (focused && focusRun && focusRun.updateRatio.length > 0) {
+    const rows = new Map<number, Row>();
+    const L = focusRun.updateRatio[0].length;
+    const lines: ChartSpec['lines'] = [];
+    for (let l = 0; l < L; l++) {
+      addSteps(rows, `layer${l}`, focused, smoothEma(focusRun.updateRatio.map((u) => u[l]), smoothing), mode, true);
+      lines.push({ key: `layer${l}`, color: LAYER_COLORS[l % LAYER_COLORS.length], name: `layer ${l + 1}` });
+    }
+    charts.push({ title: `update ratio ‖Δw‖/‖w‖ per layer (log) · #${focused.id} ${focusRun.label}`, testId: 'train-ratio-chart', log: true, rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines, reference: 1e-3 });
+  }
+  return (
+    <section className="train-charts" aria-label="training charts">
+      <div className="chart-options">
+        <label className="small">
+          smoothing <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-label="smoothing" /> {smoothing.toFixed(2)}
+        </label>
+        <span className="small" role="group" aria-label="x axis">
+          x axis:{' '}
+          <button type="button" className={mode === 'step' ? 'active' : ''} aria-pressed={mode === 'step'} onClick={() => setMode('step')}>steps</button>
+          <button type="button" className={mode === 'epoch' ? 'active' : ''} aria-pressed={mode === 'epoch'} onClick={() => setMode('epoch')} data-testid="x-epochs">epochs</button>
+        </span>
+        <ul className="legend" data-testid="train-legend">
+          {series.map((s) => (
+            <li key={s.key} data-testid="legend-item">
+              <span className="swatch" style={{ background: s.color, opacity: s.baseline ? 0.7 : 1 }} />
+              {s.label}
+              {s.record.runs[s.run].seeds.length > 0 && <span className="muted"> (mean ± 1 sd over {s.record.runs[s.run].seeds.length + 1} seeds shaded)</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {series.length === 0 ? (
+        <p className="muted empty-charts">Press <strong>Train</strong> to start; the curves appear here as it learns.</p>
+      ) : (
+        <div className="charts-grid">
+          {charts.map((c) => <Chart key={c.testId} spec={c} mode={mode} />)}
+        </div>
+      )}
+    </section>
+  );
+}
+
+let memo: { key: unknown[]; value: ReturnType<typeof selectCharts> } | null = null;
+/** selectCharts with a stable result while its parts are unchanged (so the throttled hook can compare). */
+function selectChartsMemo(s: AppState) {
+  const key = [s.history, s.overlay, s.baseline, s.focus];
+  if (!memo || memo.key.some((k, i) => k !== key[i])) memo = { key, value: selectCharts(s) };
+  return memo.value;
+}
