@@ -14,7 +14,7 @@ const nodeIo: CliIo = {
   async readAsset(path) {
     // bin/optiplay.mjs says where the package is; the bundle itself lives in node_modules/.cache
     const bytes = await readFile(join(process.env.OPTIPLAY_ROOT ?? process.cwd(), 'public', path));
-    return new Uint8Array(path.endsWith('.gz') ? gunzipSync(bytes) : bytes);
+    return new Uint8Array(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
   },
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
   stdout: (text) => process.stdout.write(text),

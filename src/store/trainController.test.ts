@@ -4,7 +4,7 @@ import { trainEventApply } from './trainController';
 import { DEFAULT_TRAIN_SPEC, type TrainRecord } from './trainSlice';
 
 const record = (): TrainRecord => ({
-  id: 1, spec: DEFAULT_TRAIN_SPEC, title: 't', data: null, status: 'running', error: null, step: 0, startedAt: Date.now(), wallMs: 0, weights: null,
+  id: 1, spec: DEFAULT_TRAIN_SPEC, title: 't', data: null, status: 'running', error: null, step: 0, startedAt: Date.now(), wallMs: 0, weights: null, backend: null,
   runs: DEFAULT_TRAIN_SPEC.runs.map(() => ({ label: 'r', color: '#000000', stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok' as const, seeds: [], probe: null })),
 });
 const delta = (run: number, seed: number, from: number, loss: number[]): TrainDelta => ({

@@ -72,6 +72,7 @@ export function trainStart(options: { paused?: boolean } = {}): number | null {
         status: r.status === 'stopped' ? 'stopped' : 'done',
         wallMs: Date.now() - r.startedAt,
         weights: result.weights ?? null,
+        backend: result.backend,
         // the result is authoritative: a progress message may arrive after it over the worker channel
         runs: r.runs.map((run, i) =>
           result.runs[i] ? { ...run, ...result.runs[i], seeds: result.seedRuns?.[i].slice(1) ?? [], probe: result.probes?.[i] ?? run.probe } : run,

@@ -49,6 +49,8 @@ export interface TrainRecord {
   startedAt: number;
   wallMs: number;
   weights: ModelWeights[][] | null;
+  /** the backend that trained it (known when it finishes) */
+  backend: string | null;
 }
 
 export interface CsvFile {
@@ -148,7 +150,7 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
     recordStart: (spec) => {
       const id = nextId++;
       const record: TrainRecord = {
-        id, spec, title: trainRecordTitle(spec), data: null, status: 'loading', error: null, step: 0, startedAt: Date.now(), wallMs: 0, weights: null,
+        id, spec, title: trainRecordTitle(spec), data: null, status: 'loading', error: null, step: 0, startedAt: Date.now(), wallMs: 0, weights: null, backend: null,
         runs: spec.runs.map((r, i) => ({
           label: trainRunLabel(r, i), color: r.color ?? RUN_COLORS[i % RUN_COLORS.length],
           stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok', seeds: [], probe: null,

@@ -93,14 +93,17 @@ describe('engine API, training', () => {
       return n;
     };
     const settle = () => new Promise((r) => setTimeout(r, 300));
-    await settle();
-    expect(steps()).toEqual([0, 0, 0]);
-    api.trainStep(8);
+    api.trainStep(8); // pressed before training has even begun: not lost
     await settle();
     expect(steps()).toEqual([1, 1, 1]);
+    await settle();
+    expect(steps()).toEqual([1, 1, 1]); // and only one
     api.trainStep(8);
     await settle();
     expect(steps()).toEqual([2, 2, 2]);
+    api.trainStep(8);
+    await settle();
+    expect(steps()).toEqual([3, 3, 3]);
     api.trainPause(8, false);
     const result = await running;
     expect(result.runs.map((r) => r.stepLoss.length)).toEqual([30, 30, 30]);

@@ -57,14 +57,19 @@ export interface TrainJobOptions {
   paused?: boolean;
 }
 
-/** fetch + gunzip (DecompressionStream) of a file under the app's public folder. */
+/**
+ * fetch + gunzip (DecompressionStream) of a file under the app's public folder. Whether the bytes
+ * arrive compressed depends on the server (Vite's servers send .gz with Content-Encoding: gzip, so
+ * the browser has already inflated them; most static hosts do not), so the gzip magic number decides.
+ */
 function assetLoaderFor(base: string): AssetLoader {
   return async (path) => {
-    const url = new URL(path, base);
-    const res = await fetch(url);
-    if (!res.ok || !res.body) throw new Error(`could not load ${path} (${res.status} ${res.statusText})`);
-    const stream = path.endsWith('.gz') ? res.body.pipeThrough(new DecompressionStream('gzip')) : res.body;
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    const res = await fetch(new URL(path, base));
+    if (!res.ok) throw new Error(`could not load ${path} (${res.status} ${res.statusText})`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
+    const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(inflated).arrayBuffer());
   };
 }
 
@@ -79,7 +84,7 @@ class Gate {
       this.used.set(group, this.granted);
       return false;
     }
-    const used = this.used.get(group) ?? this.granted;
+    const used = this.used.get(group) ?? 0;
     if (used < this.granted) {
       this.used.set(group, used + 1);
       return false;
@@ -87,7 +92,9 @@ class Gate {
     this.used.set(group, used);
     return true;
   };
-  wait = () => new Promise<void>((resolve) => this.waiters.push(resolve));
+  /** resolves at once when a step was granted (or the gate opened) while the group was busy reporting */
+  wait = (group: number) =>
+    !this.paused || (this.used.get(group) ?? 0) < this.granted ? Promise.resolve() : new Promise<void>((resolve) => this.waiters.push(resolve));
   release() {
     const w = this.waiters;
     this.waiters = [];
@@ -186,12 +193,13 @@ export function engineApiCreate(): EngineApi {
     },
 
     async train(job, spec, options, onEvent) {
-      await ready();
+      // the gate exists before the first await, so a Step sent right after the start is not lost
       const controller = new AbortController();
       const gate = new Gate();
       gate.paused = options.paused ?? false;
       jobs.set(job, controller);
       gates.set(job, gate);
+      await ready();
       const sent = new Map<string, { steps: number }>();
       try {
         return await trainSpecRun(spec, assetLoaderFor(options.assetBase), {

@@ -68,7 +68,7 @@ export interface TrainSpecOptions {
   csvText?: string;
   signal?: AbortSignal;
   /** pause/step; `group` says which optimizer group asks (each takes its own single step) */
-  control?: { shouldWait(group: number): boolean; wait(): Promise<void> };
+  control?: { shouldWait(group: number): boolean; wait(group: number): Promise<void> };
   probes?: ProbeOptions;
   keepWeights?: boolean;
   onData?: (info: TrainDataInfo) => void;
@@ -141,7 +141,7 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
   const weights: ModelWeights[][] = [];
   let stepsPerEpoch = 0;
   const trainGroup = async (members: number[], group: number) => {
-    const control: TrainControl | undefined = options.control && { shouldWait: () => options.control!.shouldWait(group), wait: () => options.control!.wait() };
+    const control: TrainControl | undefined = options.control && { shouldWait: () => options.control!.shouldWait(group), wait: () => options.control!.wait(group) };
     const expand = <T,>(f: (i: number, s: number) => T) => members.flatMap((i) => Array.from({ length: S }, (_, s) => f(i, s)));
     const seen = expand(() => 0);
     const result = await trainRun(

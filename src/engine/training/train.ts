@@ -123,7 +123,11 @@ export interface TrainResult {
   weights?: ModelWeights[][];
 }
 
-/** Pause and single-step: the loop asks before each step whether to wait, and waits until told. */
+/**
+ * Pause and single-step: the loop asks before each step whether to wait; if so it reports, then
+ * waits until told. `wait` must resolve at once when a step was allowed while the report was read
+ * back (a Step pressed during the readback is not lost).
+ */
 export interface TrainControl {
   shouldWait(): boolean;
   wait(): Promise<void>;
@@ -136,7 +140,10 @@ export interface ProbeOptions {
   samples?: number;
   /** bins of the weight histograms (default: 2·√n, between 8 and 40, for a layer of n weights) */
   bins?: number;
-  /** at most one probe per interval while training (default 300 ms); the last one always comes */
+  /**
+   * at most one probe per interval while training (default 300 ms, stretched to 4× the last probe's
+   * own time so probes never take more than ~20% of training); the last one always comes
+   */
   intervalMs?: number;
 }
 
@@ -348,6 +355,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const probeOpts = options.probes ? { grid: options.probes.grid ?? 60, samples: options.probes.samples ?? 24, bins: options.probes.bins } : null;
   const probeInterval = options.probes?.intervalMs ?? 300;
   let lastProbe = -Infinity;
+  let probeCost = 0;
   let probe: TrainProbe | null = null;
 
   const trainData = upload(train, shape);
@@ -391,9 +399,11 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   /** Reads back what is pending and reports it, with a probe when one is due (or forced). */
   const report = async (force: boolean) => {
     await flush();
-    if (probeOpts && (force || performance.now() - lastProbe >= probeInterval)) {
+    if (probeOpts && (force || performance.now() - lastProbe >= Math.max(probeInterval, 4 * probeCost))) {
+      const t0 = performance.now();
       probe = await probeTake(shape, params, train, testData, probeOpts, { step, epoch });
       lastProbe = performance.now();
+      probeCost = lastProbe - t0;
       options.onProgress?.(models, probe, step);
     } else {
       options.onProgress?.(models, null, step);

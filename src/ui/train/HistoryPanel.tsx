@@ -57,6 +57,7 @@ export function HistoryPanel() {
                       <strong>#{record.id}</strong> {record.title}
                       <div className="muted">
                         {record.data ? `${record.data.train} train / ${record.data.test} test · ${record.data.stepsPerEpoch} steps/epoch` : 'loading data…'} · {(record.wallMs / 1000).toFixed(1)} s
+                        {record.backend && <> · on <span data-testid={`history-backend-${record.id}`}>{record.backend}</span></>}
                       </div>
                       {record.error && <div role="alert" className="field-error" data-testid={`history-error-${record.id}`}>{record.error}</div>}
                     </td>

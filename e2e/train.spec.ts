@@ -1,0 +1,146 @@
+import type { Page } from '@playwright/test';
+import { linkEncode } from '../src/engine/spec/link';
+import { appOpen, expect, shot, test } from './fixtures';
+
+const trainLink = (spec: Record<string, unknown>) => `#${linkEncode({ version: 1, kind: 'train', seed: 0, ...spec })}`;
+
+/** Waits until the newest record has finished; returns its id. */
+async function trained(page: Page, timeout = 120_000): Promise<number> {
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout });
+  return Number((await page.getByTestId('train-status').textContent())!.match(/#(\d+)/)![1]);
+}
+
+const percent = async (page: Page, id: number, run = 0) => Number((await page.getByTestId(`hist-${id}-${run}-acc`).textContent())!.replace('%', ''));
+
+test('an MLP learns the circle to at least 95% test accuracy, on the backend asked for', async ({ page, backend }) => {
+  await appOpen(page, backend, trainLink({
+    data: { name: 'circle', size: 400, noise: 0.15 }, model: { kind: 'mlp', hidden: [8, 8], activation: 'tanh' },
+    training: { batchSize: 40, epochs: 15 }, runs: [{ optimizer: { name: 'adam', lr: 0.05 } }],
+  }));
+  await expect(page.getByTestId('lab-train')).toHaveAttribute('aria-current', 'page');
+  const id = await trained(page);
+  expect(await percent(page, id)).toBeGreaterThanOrEqual(95);
+  await expect(page.getByTestId(`history-backend-${id}`)).toHaveText(backend);
+  await expect(page.getByTestId('boundary-canvas')).toBeVisible();
+  await expect(page.getByTestId('confusion-matrix')).toContainText('confusion matrix');
+  await expect(page.getByTestId('weight-histograms').locator('figure')).toHaveCount(3);
+  await expect(page.getByTestId('train-ratio-chart')).toBeVisible();
+  await shot(page, 'train-circle', backend);
+});
+
+test('an MNIST MLP reaches at least 90% test accuracy within 252 steps', async ({ page, backend }) => {
+  test.setTimeout(240_000);
+  await appOpen(page, backend, trainLink({
+    data: { name: 'mnist', limit: 5000 }, model: { kind: 'mlp', hidden: [128], activation: 'relu', init: 'he' },
+    training: { batchSize: 64, epochs: 4 }, runs: [{ optimizer: { name: 'adam', lr: 0.002 } }],
+  }));
+  const id = await trained(page, 200_000);
+  await expect(page.getByTestId(`history-${id}-0`)).toContainText('252'); // 4000 / 64 → 63 steps × 4 epochs
+  expect(await percent(page, id)).toBeGreaterThanOrEqual(90);
+  await expect(page.getByTestId('sample-grid').getByTestId('sample')).toHaveCount(24);
+  await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(10);
+  await shot(page, 'train-mnist', backend);
+});
+
+test('the batch size sets the steps per epoch shown: 1 is SGD, all rows is GD', async ({ page, backend }) => {
+  await appOpen(page, backend);
+  await page.getByTestId('lab-train').click();
+  await expect(page.getByTestId('steps-per-epoch')).toHaveText('10'); // 320 rows / 32
+  await page.getByRole('button', { name: '1 (SGD)' }).click();
+  await expect(page.getByTestId('steps-per-epoch')).toHaveText('320');
+  await page.getByTestId('batch-full').click();
+  await expect(page.getByTestId('steps-per-epoch')).toHaveText('1');
+  await page.getByTestId('batch-size').fill('100');
+  await page.getByTestId('batch-size').press('Enter');
+  await expect(page.getByTestId('steps-per-epoch')).toHaveText('4');
+  // and training uses it
+  await page.getByTestId('epochs').fill('2');
+  await page.getByTestId('epochs').press('Enter');
+  await page.getByTestId('train-start').click();
+  const id = await trained(page);
+  await expect(page.getByTestId(`history-${id}-0`)).toContainText('4 steps/epoch');
+  await expect(page.getByTestId(`history-${id}-0`).locator('td').nth(5)).toHaveText('8');
+});
+
+test('two runs overlay on the same charts, a baseline can be pinned, and the x axis can count epochs', async ({ page, backend }) => {
+  await appOpen(page, backend, trainLink({
+    data: { name: 'moons', size: 300 }, model: { hidden: [8] }, training: { batchSize: 8, epochs: 5 }, runs: [{ optimizer: { name: 'sgd', lr: 0.1 } }],
+  }));
+  const first = await trained(page);
+  await page.getByTestId('batch-full').click();
+  await page.getByTestId('train-start').click();
+  const second = await trained(page);
+  expect(second).toBe(first + 1);
+  await expect(page.getByTestId('legend-item')).toHaveCount(2);
+  await expect(page.getByTestId('train-loss-chart')).toHaveAttribute('data-series', '2');
+  await expect(page.getByTestId('train-loss-chart').locator('.recharts-line')).toHaveCount(4); // batch and test line per run
+  await page.getByTestId('x-epochs').click();
+  await page.getByTestId(`baseline-${first}`).click();
+  await expect(page.getByTestId('legend-item').first()).toContainText('baseline');
+  await page.getByTestId(`overlay-${second}`).uncheck();
+  await expect(page.getByTestId('legend-item')).toHaveCount(1); // the baseline stays
+  await page.getByTestId(`overlay-${second}`).check();
+  await shot(page, 'train-overlay', backend);
+});
+
+test('a share link reproduces the run: same final metrics in a fresh page', async ({ page, context, backend }) => {
+  await appOpen(page, backend);
+  await page.getByTestId('lab-train').click();
+  await page.getByTestId('train-dataset').selectOption('moons');
+  await page.getByTestId('train-hidden').fill('12, 6');
+  await page.getByTestId('train-hidden').press('Enter');
+  await page.getByTestId('epochs').fill('6');
+  await page.getByTestId('epochs').press('Enter');
+  await page.getByTestId('train-start').click();
+  const id = await trained(page);
+  const losses = [await page.getByTestId(`hist-${id}-0-loss`).textContent(), await page.getByTestId(`hist-${id}-1-loss`).textContent()];
+  await page.getByTestId('train-share').click();
+  const url = await page.getByTestId('train-share-url').inputValue();
+  expect(url).toContain('#s=');
+  const fresh = await context.newPage();
+  await fresh.goto(url);
+  await expect(fresh.getByTestId('backend-active')).toHaveText(backend);
+  const again = await trained(fresh);
+  expect([await fresh.getByTestId(`hist-${again}-0-loss`).textContent(), await fresh.getByTestId(`hist-${again}-1-loss`).textContent()]).toEqual(losses);
+  await expect(fresh.getByTestId('train-hidden')).toHaveValue('12, 6');
+  await expect(fresh.getByTestId('train-dataset')).toHaveValue('moons');
+});
+
+test('pause, single step and resume', async ({ page, backend }) => {
+  await appOpen(page, backend);
+  await page.getByTestId('lab-train').click();
+  await page.getByTestId('epochs').fill('3');
+  await page.getByTestId('epochs').press('Enter');
+  await page.getByTestId('train-step').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'paused');
+  await expect(page.getByTestId('train-status')).toContainText('step 1');
+  await page.getByTestId('train-step').click();
+  await expect(page.getByTestId('train-status')).toContainText('step 2');
+  await page.getByTestId('train-pause').click(); // resume
+  await trained(page);
+});
+
+test('impossible settings are refused with a message next to the control; a diverging run is marked', async ({ page: first, backend }) => {
+  let page = first;
+  await appOpen(page, backend);
+  await page.getByTestId('lab-train').click();
+  await page.getByTestId('train-hidden').fill('8, 0');
+  await page.getByTestId('train-hidden').press('Enter');
+  await expect(page.getByTestId('hidden-error')).toContainText('hidden layer 2 has width 0');
+  await page.getByTestId('batch-size').fill('5000');
+  await page.getByTestId('batch-size').press('Enter');
+  await expect(page.getByTestId('steps-per-epoch')).toHaveText('10'); // refused: still 32
+  await page.getByTestId('train-model').selectOption('cnn');
+  await expect(page.getByTestId('model-error')).toContainText('a CNN needs image data (MNIST)');
+  await expect(page.getByTestId('train-model')).toHaveValue('mlp');
+
+  // a fresh page: the same page would only see the hash change (the link goes into history, not trained again)
+  const fresh = await page.context().newPage();
+  await appOpen(fresh, backend, trainLink({ data: { name: 'linear', size: 200 }, model: { kind: 'linear' }, training: { batchSize: 160, epochs: 50 }, runs: [{ optimizer: { name: 'sgd', lr: 2 } }, { optimizer: { name: 'sgd', lr: 0.01 } }] }));
+  page = fresh;
+  const id = await trained(page);
+  await expect(page.getByTestId(`hist-${id}-0-status`)).toContainText('diverged at step');
+  await expect(page.getByTestId(`hist-${id}-1-status`)).toHaveText('done');
+  await expect(page.getByTestId('curve-canvas')).toBeVisible();
+  await shot(page, 'train-diverged', backend);
+});
