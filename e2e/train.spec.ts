@@ -141,6 +141,8 @@ test('impossible settings are refused with a message next to the control; a dive
   const id = await trained(page);
   await expect(page.getByTestId(`hist-${id}-0-status`)).toContainText('diverged at step');
   await expect(page.getByTestId(`hist-${id}-1-status`)).toHaveText('done');
+  await expect(page.getByTestId('views-diverged')).toContainText('diverged at step');
+  await page.getByTestId('focus-select').selectOption(`${id}:1`);
   await expect(page.getByTestId('curve-canvas')).toBeVisible();
   await shot(page, 'train-diverged', backend);
 });

@@ -148,7 +148,7 @@ export interface ProbeOptions {
 }
 
 export interface TrainOptions {
-  /** steps between readbacks of the per-step losses (default 50) */
+  /** steps between readbacks of the per-step losses (default 50; the first readbacks come sooner) */
   chunkSize?: number;
   onEpoch?: (models: readonly TrainModelResult[]) => void;
   /** after every readback, with a probe when one was due */
@@ -367,6 +367,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const pendingLr: number[][] = [];
   let step = 0;
   let epoch = 0;
+  /** readbacks come after 1, 2, 4 … steps, then every chunkSize: the first numbers show at once */
+  let reports = 0;
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -468,7 +470,10 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           const v = await metrics.data();
           schedules.forEach((s, k) => s.observe(v[k * width]));
         }
-        if (pending.length >= chunkSize) await report(false);
+        if (pending.length >= Math.min(chunkSize, 2 ** reports)) {
+          reports++;
+          await report(false);
+        }
       }
       order.dispose();
       if (options.signal?.aborted) break;

@@ -100,9 +100,11 @@ function CurveCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProb
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, w, h);
     const xs = [...data.points.train.x, ...data.points.test.x];
-    const ys = [...data.points.train.y, ...data.points.test.y, ...(probe?.curve?.ys ?? [])];
+    // the data sets the scale; a wild curve is clipped rather than squashing the points
+    const ys = [...data.points.train.y, ...data.points.test.y];
     const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-    const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+    const pad = 0.15 * (Math.max(...ys) - Math.min(...ys) || 1);
+    const [y0, y1] = [Math.min(...ys) - pad, Math.max(...ys) + pad];
     const sx = (x: number) => 20 + ((x - x0) / (x1 - x0 || 1)) * (w - 40);
     const sy = (y: number) => h - 20 - ((y - y0) / (y1 - y0 || 1)) * (h - 40);
     for (const [pts, test] of [[data.points.train, false], [data.points.test, true]] as const) {
@@ -110,11 +112,16 @@ function CurveCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProb
       pts.y.forEach((y, i) => ctx.fillRect(sx(pts.x[i]) - 2, sy(y) - 2, 4, 4));
     }
     if (probe?.curve) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(0, 0, w, h);
+      ctx.clip();
       ctx.strokeStyle = '#0f172a';
       ctx.lineWidth = 2.5;
       ctx.beginPath();
       probe.curve.xs.forEach((x, i) => (i === 0 ? ctx.moveTo(sx(x), sy(probe.curve!.ys[i])) : ctx.lineTo(sx(x), sy(probe.curve!.ys[i]))));
       ctx.stroke();
+      ctx.restore();
     }
   }, [data, probe]);
   return <canvas ref={ref} width={420} height={300} className="boundary" data-testid="curve-canvas" aria-label="the data (train blue, test orange) and the fitted curve" />;
@@ -247,6 +254,12 @@ export function DataViews() {
         </label>
         <span className="muted small" data-testid="probe-at">{probe ? `after step ${probe.step} (epoch ${probe.epoch})` : 'waiting for the first snapshot…'}</span>
       </header>
+      {run.status === 'diverged' ? (
+        <p role="status" className="field-error" data-testid="views-diverged">
+          This run diverged at step {run.divergedAt} (its loss became NaN or infinite), so its weights mean nothing; pick another run above, or lower its learning rate.
+        </p>
+      ) : (
+      <>
       <div className="views-row">
         {data.points && data.features === 2 && data.task === 'classification' && (
           <figure>
@@ -273,6 +286,8 @@ export function DataViews() {
       </div>
       <h4>Weight histograms</h4>
       <Histograms probe={probe} />
+      </>
+      )}
     </section>
   );
 }

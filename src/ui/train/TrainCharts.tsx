@@ -55,8 +55,32 @@ interface ChartSpec {
   testId: string;
   log: boolean;
   rows: Row[];
-  lines: { key: string; color: string; dashed?: boolean; dots?: boolean; band?: boolean; name: string }[];
+  lines: { key: string; color: string; dashed?: boolean; dots?: boolean; band?: boolean; name: string; diverged?: boolean }[];
   reference?: number;
+}
+
+/**
+ * The y range of the lines that did not diverge (bands included), so a run that blew up leaves the
+ * chart at the top instead of squashing every other curve; null when every line diverged.
+ */
+function yDomain(spec: ChartSpec): [number, number] | null {
+  const keys = spec.lines.filter((l) => !l.diverged).flatMap((l) => [l.key, `${l.key}_band`]);
+  if (keys.length === 0 || keys.length === spec.lines.length * 2) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of spec.rows) {
+    for (const k of keys) {
+      const v = row[k];
+      for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
+        if (Number.isFinite(x)) {
+          lo = Math.min(lo, x);
+          hi = Math.max(hi, x);
+        }
+      }
+    }
+  }
+  if (!(hi >= lo)) return null;
+  return spec.log ? [lo / 1.5, hi * 1.5] : [lo - 0.05 * (hi - lo || 1), hi + 0.05 * (hi - lo || 1)];
 }
 
 function xOf(record: TrainRecord, step: number, mode: XMode): number {
@@ -101,10 +125,11 @@ function stepChart(series: SeriesRef[], field: StepKey, smoothing: number, mode:
     const seeds = run.seeds;
     const band = seeds.length > 0 ? seedBand([run, ...seeds].map((m) => smoothEma(m[field], smooth))) : undefined;
     addSteps(rows, s.key, s.record, smoothEma(run[field], smooth), mode, log, band);
-    lines.push({ key: s.key, color: s.color, dashed: s.baseline, band: !!band, name: `${s.label}${field === 'lr' ? '' : ' (batch)'}` });
+    const diverged = run.status === 'diverged';
+    lines.push({ key: s.key, color: s.color, dashed: s.baseline, band: !!band, diverged, name: `${s.label}${field === 'lr' ? '' : ' (batch)'}${diverged ? ` — diverged at step ${run.divergedAt}` : ''}` });
     if (epochField) {
       addEpochs(rows, `${s.key}_test`, s.record, run.epochs, epochField, mode, log, seeds);
-      lines.push({ key: `${s.key}_test`, color: s.color, dashed: true, dots: true, band: seeds.length > 0, name: `${s.label} (test, per epoch)` });
+      lines.push({ key: `${s.key}_test`, color: s.color, dashed: true, dots: true, band: seeds.length > 0, diverged, name: `${s.label} (test, per epoch)` });
     }
   }
   return { rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines };
@@ -112,6 +137,7 @@ function stepChart(series: SeriesRef[], field: StepKey, smoothing: number, mode:
 
 function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
   const ref = useRef<HTMLElement>(null);
+  const domain = yDomain(spec);
   const exportPng = async () => {
     const svg = ref.current?.querySelector('svg.recharts-surface') as SVGSVGElement | null;
     if (svg) downloadBlob(`${spec.testId}.png`, await svgToPng(svg, spec.title));
@@ -126,7 +152,7 @@ function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
         <ComposedChart data={spec.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} tickFormatter={(v: number) => (mode === 'epoch' ? Number(v.toFixed(2)).toString() : String(Math.round(v)))} />
-          <YAxis scale={spec.log ? 'log' : 'linear'} domain={spec.log ? LOG_DOMAIN : ['auto', 'auto']} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => Number(v).toPrecision(2)} width={52} />
+          <YAxis scale={spec.log ? 'log' : 'linear'} domain={domain ?? (spec.log ? LOG_DOMAIN : ['auto', 'auto'])} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => Number(v).toPrecision(2)} width={52} />
           <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => Number(x).toPrecision(3)).join(' – ') : Number(v).toPrecision(4))} labelFormatter={(l) => `${mode} ${Number(l).toPrecision(4)}`} />
           {spec.reference !== undefined && <ReferenceLine y={spec.reference} stroke="#94a3b8" strokeDasharray="4 4" label={{ value: '10⁻³', fontSize: 10, fill: '#64748b', position: 'right' }} />}
           {spec.lines.filter((l) => l.band).map((l) => (
