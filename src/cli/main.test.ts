@@ -155,5 +155,20 @@ describe('optiplay run', () => {
     expect(result.runs[0].epochs[1].testAccuracy).toBeGreaterThan(0.7);
     expect(stderr).toMatch(/epoch 2\/2/);
   });
-});
 
+  it('trains on a CSV file given with --data, and lists the lines it skipped', async () => {
+    const rows = ['a,b,label'];
+    for (let i = 0; i < 60; i++) rows.push(`${i % 2 ? 1 + (i % 7) / 10 : -1 - (i % 5) / 10},${(i % 3) / 10},${i % 2 ? 'yes' : 'no'}`);
+    rows.push('x,0.1,no');
+    const csvSpec = { version: 1, kind: 'train', data: { name: 'csv', label: 'label', features: ['a', 'b'], file: 'd.csv' }, model: { kind: 'logistic' }, training: { batchSize: 8, epochs: 10 }, runs: [{ optimizer: { name: 'adam', lr: 0.1 } }] };
+    const missing = fakeIo({ 's.json': JSON.stringify(csvSpec) });
+    expect(await main(['run', 's.json'], missing.io)).toBe(2);
+    expect(missing.err()).toContain('give it with --data FILE.csv');
+    const f = fakeIo({ 's.json': JSON.stringify(csvSpec), 'd.csv': rows.join('\n') });
+    expect(await main(['run', 's.json', '--data', 'd.csv'], f.io)).toBe(0);
+    expect(f.err()).toContain('skipped line 62: "x" in column "a" is not a number');
+    const result = JSON.parse(f.out());
+    expect(result.dataset).toMatchObject({ name: 'd.csv', classes: 2, features: 2 });
+    expect(result.runs[0].epochs.at(-1).testAccuracy).toBe(1); // the classes are separated by a
+  });
+});

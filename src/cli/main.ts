@@ -107,9 +107,8 @@ export function cliTrainCsv(result: TrainSpecResult, labels: string[]): string {
 
 const pct = (v: number | null) => (v === null ? '' : ` ${(100 * v).toFixed(1)}%`);
 
-async function runTrain(spec: TrainSpec, args: Args, io: CliIo): Promise<string> {
+async function runTrain(spec: TrainSpec, args: Args, io: CliIo, csvText: string | undefined): Promise<string> {
   const labels = spec.runs.map((r, i) => r.label ?? `${i + 1} (${r.optimizer.name}, lr ${r.optimizer.lr})`);
-  const csvText = args.data ? await io.readFile(args.data) : undefined;
   const result = await trainSpecRun(spec, (path) => io.readAsset(path), {
     csvText,
     onData: (info) => {
@@ -152,12 +151,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(specErrorsFormat(parsed.errors).map((line) => `${line}\n`).join(''));
     return 2;
   }
+  if (parsed.spec.kind === 'train' && parsed.spec.data.name === 'csv' && !args.data) {
+    io.stderr(`optiplay: this experiment trains on a CSV file${parsed.spec.data.file ? ` (${parsed.spec.data.file})` : ''}; give it with --data FILE.csv\n`);
+    return 2;
+  }
+  let csvText: string | undefined;
+  if (args.data) {
+    try {
+      csvText = await io.readFile(args.data);
+    } catch (err) {
+      io.stderr(`optiplay: cannot read ${args.data}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   try {
     tf.env().set('PROD', true); // no "install tfjs-node" notice on stderr
     await backendSelect('cpu');
     let output: string;
     if (parsed.spec.kind === 'train') {
-      output = await runTrain(parsed.spec, args, io);
+      output = await runTrain(parsed.spec, args, io, csvText);
     } else {
       const result = await surfaceRun(parsed.spec);
       const labels = parsed.spec.runs.map((r, i) => r.label ?? `${i + 1}: ${r.optimizer.name}`);

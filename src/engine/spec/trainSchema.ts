@@ -112,10 +112,6 @@ export const trainSpecSchema = z
       }),
     };
     // settings that are each valid but impossible together
-    if (spec.data.name === 'csv') {
-      if (!spec.data.label) ctx.addIssue({ code: 'custom', path: ['data', 'label'], message: 'a CSV dataset needs the name of its label column' });
-      if (!spec.data.features?.length) ctx.addIssue({ code: 'custom', path: ['data', 'features'], message: 'a CSV dataset needs at least one feature column' });
-    }
     const shape = trainDataShape(spec.data);
     if (!shape) return spec; // a CSV file: its shape is checked when it is loaded
     const problem = modelShape(spec.model, shape);

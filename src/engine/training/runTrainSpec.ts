@@ -87,6 +87,9 @@ export async function trainDataset(spec: TrainSpec, loadAsset: AssetLoader, csvT
   if (data.name === 'mnist') return { dataset: mnistParse(await loadAsset(MNIST_ASSET), data.limit) };
   if (data.name === 'csv') {
     if (csvText === undefined) throw new Error(`this experiment uses your own CSV file${data.file ? ` (${data.file})` : ''}, which never leaves your machine and is not in the link: load it to run`);
+    // columns are chosen once the file is loaded, so a spec may name none yet
+    if (!data.label) throw new Error('choose the label column of the CSV file (data.label)');
+    if (!data.features?.length) throw new Error('choose at least one feature column of the CSV file (data.features)');
     const { dataset, problems } = csvDataset(csvTable(csvText), { label: data.label ?? '', features: data.features ?? [] }, data.file ?? 'your data');
     return { dataset, csvProblems: problems };
   }

@@ -97,7 +97,26 @@ function CsvPicker({ locked }: { locked: boolean }) {
         </>
       )}
       <FieldErrors errors={errors} testId="csv-field-error" />
+      <CsvProblems />
     </div>
+  );
+}
+
+/** Rows of the CSV file that the last run on it could not read, by line. */
+function CsvProblems() {
+  const problems = useAppStore((s) => {
+    const last = [...s.history].reverse().find((r) => r.spec.data.name === 'csv');
+    return last?.data?.csvProblems ?? null;
+  });
+  if (!problems || problems.length === 0) return null;
+  return (
+    <details className="csv-problems" data-testid="csv-problems" open={problems.length <= 5}>
+      <summary role="status">{problems.length} row{problems.length === 1 ? '' : 's'} skipped (the rest trained)</summary>
+      <ul className="small">
+        {problems.slice(0, 50).map((p) => <li key={p.line}>line {p.line}: {p.message}</li>)}
+        {problems.length > 50 && <li>… and {problems.length - 50} more</li>}
+      </ul>
+    </details>
   );
 }
 
