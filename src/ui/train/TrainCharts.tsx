@@ -135,6 +135,12 @@ function stepChart(series: SeriesRef[], field: StepKey, smoothing: number, mode:
   return { rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines };
 }
 
+/** Short tick labels: 0.25, 1.5, 2e-4, 3e+5 (they must fit in 52 px). */
+function tick(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 0.01 || a >= 1e5) ? v.toExponential(0) : String(Number(v.toPrecision(2)));
+}
+
 function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
   const ref = useRef<HTMLElement>(null);
   const domain = yDomain(spec);
@@ -152,9 +158,9 @@ function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
         <ComposedChart data={spec.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} tickFormatter={(v: number) => (mode === 'epoch' ? Number(v.toFixed(2)).toString() : String(Math.round(v)))} />
-          <YAxis scale={spec.log ? 'log' : 'linear'} domain={domain ?? (spec.log ? LOG_DOMAIN : ['auto', 'auto'])} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => Number(v).toPrecision(2)} width={52} />
+          <YAxis scale={spec.log ? 'log' : 'linear'} domain={domain ?? (spec.log ? LOG_DOMAIN : ['auto', 'auto'])} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={tick} width={52} />
           <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => Number(x).toPrecision(3)).join(' – ') : Number(v).toPrecision(4))} labelFormatter={(l) => `${mode} ${Number(l).toPrecision(4)}`} />
-          {spec.reference !== undefined && <ReferenceLine y={spec.reference} stroke="#94a3b8" strokeDasharray="4 4" label={{ value: '10⁻³', fontSize: 10, fill: '#64748b', position: 'right' }} />}
+          {spec.reference !== undefined && <ReferenceLine y={spec.reference} stroke="#94a3b8" strokeDasharray="4 4" label={{ value: '10⁻³', fontSize: 10, fill: '#64748b', position: 'insideTopRight' }} />}
           {spec.lines.filter((l) => l.band).map((l) => (
             <Area key={`${l.key}_band`} dataKey={`${l.key}_band`} stroke="none" fill={l.color} fillOpacity={0.15} isAnimationActive={false} connectNulls name={`${l.name} ± 1 sd`} />
           ))}
