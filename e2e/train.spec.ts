@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { linkEncode } from '../src/engine/spec/link';
 import { appOpen, expect, shot, test } from './fixtures';
@@ -81,6 +82,18 @@ test('two runs overlay on the same charts, a baseline can be pinned, and the x a
   await expect(page.getByTestId('legend-item')).toHaveCount(1); // the baseline stays
   await page.getByTestId(`overlay-${second}`).check();
   await shot(page, 'train-overlay', backend);
+  // exports: a chart as PNG, the metrics as CSV
+  const png = page.waitForEvent('download');
+  await page.getByRole('button', { name: /download loss .* as PNG/ }).click();
+  const pngFile = await (await png).path();
+  expect(readFileSync(pngFile).subarray(1, 4).toString()).toBe('PNG');
+  const csv = page.waitForEvent('download');
+  await page.getByTestId(`history-${second}-0`).getByRole('button', { name: 'CSV' }).click();
+  const csvText = readFileSync(await (await csv).path(), 'utf8').trim().split('\n');
+  expect(csvText[0]).toMatch(/^run,label,kind,step,epoch,loss,accuracy,lr,gradNorm,updateRatio0,updateRatio1,trainLoss/);
+  const rows = csvText.slice(1);
+  expect(rows.filter((l) => l.includes(',step,'))).toHaveLength(4); // full batch: 1 step per epoch, 4 epochs
+  expect(rows.filter((l) => l.includes(',epoch,'))).toHaveLength(4);
 });
 
 test('a share link reproduces the run: same final metrics in a fresh page', async ({ page, context, backend }) => {
