@@ -2,6 +2,7 @@
 import { useAppStore } from '../../store/store';
 import type { TrainRecord } from '../../store/trainSlice';
 import { downloadText, recordMetricsCsv, recordMetricsJson, recordWeightsJson } from './exports';
+import { overlaySeries } from './TrainCharts';
 import { useThrottledStore } from './useThrottled';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
@@ -22,6 +23,8 @@ export function HistoryPanel() {
   const baseline = useAppStore((s) => s.baseline);
   const a = useAppStore.getState();
   if (history.length === 0) return null;
+  // the colours the charts use (runs of several overlaid records get one colour each)
+  const colors = new Map(overlaySeries(history, overlay, baseline).map((s) => [`${s.record.id}:${s.run}`, s.color]));
   return (
     <section className="history" aria-label="run history">
       <h3>History <span className="muted small">tick to overlay on the charts; ☆ pins a baseline</span></h3>
@@ -63,7 +66,7 @@ export function HistoryPanel() {
                     </td>
                   )}
                   <td className="small">
-                    <span className="swatch" style={{ background: run.color }} /> {run.label}
+                    <span className="swatch" style={{ background: colors.get(`${record.id}:${i}`) ?? run.color }} /> {run.label}
                   </td>
                   <td data-testid={`hist-${record.id}-${i}-loss`}>{last ? last.testLoss.toPrecision(4) : '–'}</td>
                   <td data-testid={`hist-${record.id}-${i}-acc`}>{pct(last?.testAccuracy)}</td>
