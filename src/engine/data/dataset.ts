@@ -44,10 +44,15 @@ export function datasetRows(ds: Dataset, indices: ArrayLike<number>, name = ds.n
   return { ...ds, name, x, y, n: indices.length };
 }
 
+/** Rows held out for testing: `testFraction` of n, rounded, at least 1 (datasetSplit's rule). */
+export function datasetTestRows(n: number, testFraction: number): number {
+  return Math.max(1, Math.round(n * testFraction));
+}
+
 /** Shuffles with the seed, then keeps `testFraction` of the rows for testing. */
 export function datasetSplit(ds: Dataset, testFraction: number, seed: number): { train: Dataset; test: Dataset } {
   if (!(testFraction > 0 && testFraction < 1)) throw new Error('the test fraction must be between 0 and 1');
   const perm = datasetPermutation(ds.n, randomCreate(seed));
-  const nTest = Math.max(1, Math.round(ds.n * testFraction));
+  const nTest = datasetTestRows(ds.n, testFraction);
   return { test: datasetRows(ds, perm.subarray(0, nTest), `${ds.name} (test)`), train: datasetRows(ds, perm.subarray(nTest), `${ds.name} (train)`) };
 }

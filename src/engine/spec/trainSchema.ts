@@ -4,6 +4,7 @@
  * order, so the comparison is fair.
  */
 import { z } from 'zod';
+import { datasetTestRows } from '../data/dataset';
 import { SYNTHETIC_NAMES } from '../data/synthetic';
 import { ACTIVATIONS, INITS, MODEL_KINDS, modelShape, type ModelSpec } from '../models/models';
 import { optimizerWithDefaults, type OptimizerSetting } from '../optimizers/registry';
@@ -116,7 +117,7 @@ export const trainSpecSchema = z
     if (!shape) return spec; // a CSV file: its shape is checked when it is loaded
     const problem = modelShape(spec.model, shape);
     if (typeof problem === 'string') ctx.addIssue({ code: 'custom', path: /hidden layer/.test(problem) ? ['model', 'hidden'] : ['model', 'kind'], message: problem });
-    const trainRows = shape.rows - Math.max(1, Math.round(shape.rows * spec.data.testFraction));
+    const trainRows = shape.rows - datasetTestRows(shape.rows, spec.data.testFraction);
     if (spec.training.batchSize > trainRows) {
       ctx.addIssue({ code: 'custom', path: ['training', 'batchSize'], message: `${spec.training.batchSize} is larger than the training set (${trainRows} rows)` });
     }

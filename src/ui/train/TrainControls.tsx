@@ -1,6 +1,7 @@
 /** The training lab's settings: data, model, training and the runs. Impossible settings are refused with the reason next to the control. */
 import { useId, useState } from 'react';
 import { csvTable } from '../../engine/data/csv';
+import { datasetTestRows } from '../../engine/data/dataset';
 import { ACTIVATIONS, INITS, MODEL_KINDS } from '../../engine/models/models';
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
 import { specErrorsFormat, type SpecError } from '../../engine/spec/schema';
@@ -44,7 +45,7 @@ export function trainRows(spec: TrainSpec, csvRows: number | null): number | nul
   const shape = trainDataShape(spec.data);
   const rows = shape ? shape.rows : csvRows;
   if (rows === null) return null;
-  return rows - Math.max(1, Math.round(rows * spec.data.testFraction));
+  return rows - datasetTestRows(rows, spec.data.testFraction);
 }
 
 function CsvPicker({ locked }: { locked: boolean }) {
