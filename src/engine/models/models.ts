@@ -68,8 +68,8 @@ export function modelShape(spec: ModelSpec, data: { task: Task; nFeatures: numbe
     if (task !== 'classification') return 'softmax regression needs a classification dataset';
     return { layers: [{ in: d, out: c }], head: 'multiclass', activation: spec.activation };
   }
-  const zero = spec.hidden.findIndex((w) => !(Number.isInteger(w) && w >= 1));
-  if (zero >= 0) return `hidden layer ${zero + 1} has width ${spec.hidden[zero]}: every layer needs at least one unit`;
+  const zero = hiddenWidthProblem(spec);
+  if (zero) return zero;
   const widths = [d, ...spec.hidden, task === 'regression' ? 1 : c];
   return {
     layers: widths.slice(1).map((out, i) => ({ in: widths[i], out })),
@@ -78,12 +78,18 @@ export function modelShape(spec: ModelSpec, data: { task: Task; nFeatures: numbe
   };
 }
 
+/** The first hidden layer (or conv layer) without a whole, positive width, as a message. */
+function hiddenWidthProblem(spec: ModelSpec): string | null {
+  const zero = spec.hidden.findIndex((w) => !(Number.isInteger(w) && w >= 1));
+  return zero >= 0 ? `hidden layer ${zero + 1} has width ${spec.hidden[zero]}: every layer needs at least one unit` : null;
+}
+
 function cnnShape(spec: ModelSpec, data: { task: Task; nFeatures: number; nClasses: number; image?: [number, number, number] }): ModelShape | string {
   if (!data.image) return `a CNN needs image data (MNIST); this dataset has ${data.nFeatures} feature${data.nFeatures === 1 ? '' : 's'} per row, not an image — use an MLP`;
   if (data.task !== 'classification') return 'the CNN classifies images; it needs a classification dataset';
   if (spec.hidden.length < 1 || spec.hidden.length > CNN_KERNELS.length) return `the CNN has 1 or 2 conv layers: give 1 or 2 channel counts (got ${spec.hidden.length})`;
-  const zero = spec.hidden.findIndex((w) => !(Number.isInteger(w) && w >= 1));
-  if (zero >= 0) return `hidden layer ${zero + 1} has width ${spec.hidden[zero]}: every layer needs at least one unit`;
+  const zero = hiddenWidthProblem(spec);
+  if (zero) return zero;
   let [h, w, channels] = data.image;
   const layers: Layer[] = [];
   for (let l = 0; l < spec.hidden.length; l++) {

@@ -96,9 +96,14 @@ export async function trainDataset(spec: TrainSpec, loadAsset: AssetLoader, csvT
   return { dataset: syntheticMake(data.name, { size: data.size, noise: data.noise, seed: spec.seed }) };
 }
 
+/** The dataset's name and sizes, as the result and the views report them. */
+function datasetSummary(train: Dataset, test: Dataset): TrainSpecResult['dataset'] {
+  return { name: train.name.replace(' (train)', ''), train: train.n, test: test.n, features: train.nFeatures, classes: train.nClasses };
+}
+
 function dataInfo(spec: TrainSpec, train: Dataset, test: Dataset, csvProblems: CsvProblem[] | undefined): TrainDataInfo {
   const info: TrainDataInfo = {
-    name: train.name.replace(' (train)', ''), task: train.task, train: train.n, test: test.n, features: train.nFeatures, classes: train.nClasses,
+    ...datasetSummary(train, test), task: train.task,
     classNames: train.classNames ?? null, featureNames: train.featureNames ?? null, stepsPerEpoch: trainStepsPerEpoch(train.n, spec.training.batchSize),
     ...(csvProblems ? { csvProblems } : {}),
   };
@@ -190,7 +195,7 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
   await Promise.all(optimizerGroups(spec.runs.map((r) => r.optimizer)).map(trainGroup));
   return {
     backend: tf.getBackend(),
-    dataset: { name: train.name.replace(' (train)', ''), train: train.n, test: test.n, features: train.nFeatures, classes: train.nClasses },
+    dataset: datasetSummary(train, test),
     stepsPerEpoch,
     runs,
     ...(S > 1 ? { seedRuns } : {}),

@@ -418,7 +418,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       const perm = (s: number) => datasetPermutation(train.n, randomCreate(randomMixSeed(s, epoch)));
       const order = ownOrder
         ? tf.tensor2d(Int32Array.from(shuffleSeeds.flatMap((s) => Array.from(perm(s)))), [K, train.n], 'int32')
-        : tf.tensor1d(perm(cfg.seed === shuffleSeeds[0] ? cfg.seed : shuffleSeeds[0]), 'int32');
+        : tf.tensor1d(perm(shuffleSeeds[0]), 'int32');
       for (let b = 0; b < stepsPerEpoch; b++) {
         while (options.control?.shouldWait() && !options.signal?.aborted) {
           await report(true);
