@@ -1,29 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { datasetSplit } from '../data/dataset';
-import { syntheticMake, type SyntheticName } from '../data/synthetic';
-import type { ModelSpec } from '../models/models';
-import { optimizerSetting, type OptimizerName } from '../optimizers/registry';
-import { scheduleWithDefaults } from '../schedules/registry';
 import { testingUseCpu } from '../testing';
-import { trainConfigProblem, trainGradClip, trainRun, trainStepsPerEpoch, type TrainConfig } from './train';
+import { trainConfigProblem, trainGradClip, trainRun, trainStepsPerEpoch } from './train';
+import { last, trainTestConfig, trainTestData, trainTestMlp } from './trainTesting';
 
 beforeAll(testingUseCpu);
 
-const data = (name: SyntheticName, size = 400, noise = 0.2) => datasetSplit(syntheticMake(name, { size, noise, seed: 1 }), 0.25, 7);
-const mlp = (hidden: number[], activation: ModelSpec['activation'] = 'tanh'): ModelSpec => ({ kind: 'mlp', hidden, activation, init: 'xavier' });
-
-function config(model: ModelSpec, runs: { name: OptimizerName; lr: number }[], rest: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    model,
-    optimizers: runs.map((r) => optimizerSetting(r.name, { lr: r.lr })),
-    schedules: runs.map(() => scheduleWithDefaults({ name: 'constant' })),
-    initSeeds: runs.map(() => 3),
-    seed: 5, batchSize: 32, epochs: 20, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null,
-    ...rest,
-  };
-}
-const last = <T,>(xs: T[]) => xs[xs.length - 1];
+const data = trainTestData;
+const mlp = trainTestMlp;
+const config = trainTestConfig;
 
 describe('trainRun', () => {
   it('an MLP on the circle data reaches at least 95% test accuracy', async () => {

@@ -5,9 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { datasetSplit } from '../data/dataset';
 import { MNIST_ASSET, mnistParse } from '../data/mnist';
-import { syntheticMake, type SyntheticName } from '../data/synthetic';
 import { modelParamCount, modelShape, type ModelShape, type ModelSpec } from '../models/models';
-import { optimizerSetting, type OptimizerName } from '../optimizers/registry';
+import type { OptimizerName } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
 import { scheduleCreate } from '../schedules/schedules';
 import { specParse } from '../spec/schema';
@@ -15,23 +14,14 @@ import type { TrainSpec } from '../spec/trainSchema';
 import { testingUseCpu } from '../testing';
 import { trainSpecRun } from './runTrainSpec';
 import { trainRun, type TrainConfig, type TrainControl } from './train';
+import { last, trainTestConfig, trainTestData, trainTestMlp } from './trainTesting';
 
 beforeAll(testingUseCpu);
 
-const data = (name: SyntheticName, size = 400, noise = 0.2) => datasetSplit(syntheticMake(name, { size, noise, seed: 1 }), 0.25, 7);
-const mlp = (hidden: number[]): ModelSpec => ({ kind: 'mlp', hidden, activation: 'tanh', init: 'xavier' });
-const last = <T,>(xs: T[]) => xs[xs.length - 1];
-
-function config(model: ModelSpec, runs: { name: OptimizerName; lr: number }[], rest: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    model,
-    optimizers: runs.map((r) => optimizerSetting(r.name, { lr: r.lr })),
-    schedules: runs.map(() => scheduleWithDefaults({ name: 'constant' })),
-    initSeeds: runs.map(() => 3),
-    seed: 5, batchSize: 32, epochs: 4, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null,
-    ...rest,
-  };
-}
+const data = trainTestData;
+const mlp = (hidden: number[]) => trainTestMlp(hidden);
+/** short runs: 4 epochs unless a test says otherwise */
+const config = (model: ModelSpec, runs: { name: OptimizerName; lr: number }[], rest: Partial<TrainConfig> = {}) => trainTestConfig(model, runs, { epochs: 4, ...rest });
 
 describe('live training', () => {
   it('models with their own batch order train in one program exactly as separate runs with that order', async () => {

@@ -3,43 +3,18 @@
  * each up to the runs' playheads. They follow the animation at ~6 Hz rather than every frame, and
  * series are thinned with LTTB to what the pixels can show.
  */
-import { useEffect, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { OBJECTIVES } from '../../engine/objectives/registry';
 import { useAppStore } from '../../store/store';
 import type { RaceRun } from '../../store/raceSlice';
 import { lttb } from '../charts/lttb';
+import { useThrottledStore } from '../charts/useThrottledStore';
 import { runLabel } from './runLabel';
 
 const MAX_POINTS = 400;
 const CHART_INTERVAL_MS = 160;
 /** a factor of 2 of room on log axes, so a constant series does not sit on the axis line */
 const LOG_DOMAIN: [(min: number) => number, (max: number) => number] = [(min) => min / 2, (max) => max * 2];
-
-/** The playheads, updated at most every CHART_INTERVAL_MS (with a trailing update). */
-function useThrottledHeads(): number[] {
-  const [heads, setHeads] = useState(() => useAppStore.getState().heads);
-  useEffect(() => {
-    let last = 0;
-    let timer = 0;
-    const push = () => {
-      last = performance.now();
-      timer = 0;
-      setHeads(useAppStore.getState().heads);
-    };
-    const unsubscribe = useAppStore.subscribe((s, prev) => {
-      if (s.heads === prev.heads && s.race === prev.race) return;
-      const wait = CHART_INTERVAL_MS - (performance.now() - last);
-      if (wait <= 0) push();
-      else if (!timer) timer = window.setTimeout(push, wait);
-    });
-    return () => {
-      unsubscribe();
-      window.clearTimeout(timer);
-    };
-  }, []);
-  return heads;
-}
 
 type Series = 'loss' | 'lr' | 'distance';
 
@@ -79,7 +54,8 @@ function Chart(props: { title: string; testId: string; data: Record<string, numb
 }
 
 export function RaceCharts() {
-  const heads = useThrottledHeads();
+  // the playheads, at most every CHART_INTERVAL_MS (with a trailing update)
+  const heads = useThrottledStore((s) => s.heads, CHART_INTERVAL_MS);
   const race = useAppStore((s) => s.race);
   const spec = useAppStore((s) => s.spec);
   const meta = OBJECTIVES[spec.objective.name];

@@ -8,7 +8,7 @@ import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recha
 import type { TrainDataInfo, TrainRunProbe } from '../../engine/training/runTrainSpec';
 import { useAppStore } from '../../store/store';
 import type { TrainRecord } from '../../store/trainSlice';
-import { useThrottledStore } from './useThrottled';
+import { useThrottledStore } from '../charts/useThrottledStore';
 
 /** class colours: points and the heatmap's tint */
 const CLASS_COLORS: [number, number, number][] = [[37, 99, 235], [234, 88, 12], [22, 163, 74], [147, 51, 234], [219, 39, 119], [8, 145, 178], [202, 138, 4], [71, 85, 105], [220, 38, 38], [13, 148, 136]];

@@ -3,7 +3,7 @@ import { useAppStore } from '../../store/store';
 import type { TrainRecord } from '../../store/trainSlice';
 import { downloadText, recordMetricsCsv, recordMetricsJson, recordWeightsJson } from './exports';
 import { overlaySeries } from './TrainCharts';
-import { useThrottledStore } from './useThrottled';
+import { useThrottledStore } from '../charts/useThrottledStore';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
 

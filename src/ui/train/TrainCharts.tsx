@@ -9,12 +9,12 @@ import { useRef, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainModelResult } from '../../engine/training/train';
 import { RUN_COLORS } from '../../store/experimentSlice';
-import type { AppState } from '../../store/store';
+import { useAppStore } from '../../store/store';
 import type { TrainRecord } from '../../store/trainSlice';
 import { lttb } from '../charts/lttb';
 import { downloadBlob, svgToPng } from './exports';
 import { seedBand, smoothEma } from './series';
-import { useThrottledStore } from './useThrottled';
+import { useThrottledStore } from '../charts/useThrottledStore';
 
 const MAX_POINTS = 400;
 const LOG_DOMAIN: [(min: number) => number, (max: number) => number] = [(min) => min / 1.5, (max) => max * 1.5];
@@ -173,10 +173,12 @@ function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
   );
 }
 
-const selectCharts = (s: AppState) => ({ history: s.history, overlay: s.overlay, baseline: s.baseline, focus: s.focus });
-
 export function TrainCharts() {
-  const { history, overlay, baseline, focus } = useThrottledStore(selectChartsMemo, 250);
+  // the streamed history is throttled; the user's own choices show at once
+  const history = useThrottledStore((s) => s.history, 250);
+  const overlay = useAppStore((s) => s.overlay);
+  const baseline = useAppStore((s) => s.baseline);
+  const focus = useAppStore((s) => s.focus);
   const [smoothing, setSmoothing] = useState(0.6);
   const [mode, setMode] = useState<XMode>('step');
   const series = overlaySeries(history, overlay, baseline);
@@ -228,12 +230,4 @@ export function TrainCharts() {
       )}
     </section>
   );
-}
-
-let memo: { key: unknown[]; value: ReturnType<typeof selectCharts> } | null = null;
-/** selectCharts with a stable result while its parts are unchanged (so the throttled hook can compare). */
-function selectChartsMemo(s: AppState) {
-  const key = [s.history, s.overlay, s.baseline, s.focus];
-  if (!memo || memo.key.some((k, i) => k !== key[i])) memo = { key, value: selectCharts(s) };
-  return memo.value;
 }
