@@ -1,0 +1,321 @@
+/**
+ * Runs a `search` spec: proposes configurations of the base `train` experiment with the chosen
+ * strategy and trains them. The data is loaded and split once. Trials that share a model shape, the
+ * training settings and the optimizer's on/off options train together as one batched program of
+ * K models (K learning rates, momenta, … in the same kernels), at most `strategy.parallel` at a
+ * time; the rest wait their turn. Everything is seeded: rerunning a spec gives the same trials.
+ *
+ * Objective: the last epoch's test loss, test accuracy or train loss. Strategies minimise a score
+ * (the loss, or −accuracy). A trial that diverges scores as the worst finished trial plus the
+ * spread of the scores, so the GP learns to avoid that region; it is shown as diverged.
+ *
+ * Successive halving and Hyperband spend epochs as their budget. A promoted configuration is
+ * trained again from its initial weights for the longer budget (the paper's
+ * run_then_return_val_loss without resuming); with the same seed and batch order its first epochs
+ * are the same as before, so this costs time but not correctness. Configurations not promoted
+ * are marked "pruned" at the epochs they reached.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { datasetSplit } from '../data/dataset';
+import { optimizerGroupKey, type OptimizerSetting } from '../optimizers/registry';
+import { randomCreate, randomMixSeed, type Rng } from '../random';
+import type { SearchSpec } from '../spec/searchSchema';
+import { trainSpecSchema, type TrainSpec } from '../spec/trainSchema';
+import { trainDataset, type AssetLoader } from '../training/runTrainSpec';
+import { trainConfigProblem, trainRun, type EpochMetrics, type TrainConfig, type TrainModelResult } from '../training/train';
+import { spaceDecode, spaceEncode, spaceGrid, type ParamValues } from './space';
+import { bayesPropose, hyperbandBrackets, randomPoint, successiveHalvingRungs, type Rung } from './strategies';
+
+export type TrialStatus = 'queued' | 'running' | 'ok' | 'diverged' | 'stopped' | 'pruned' | 'invalid' | 'cancelled';
+
+export interface SearchTrial {
+  id: number;
+  params: ParamValues;
+  status: TrialStatus;
+  /** epochs trained (the highest rung reached, for SHA/Hyperband) */
+  epochs: number;
+  /** the objective in its own units (loss or accuracy); null until done, or when diverged or invalid */
+  value: number | null;
+  /** per-epoch metrics of its last training */
+  curve: EpochMetrics[];
+  /** the batch loss, averaged into at most CURVE_POINTS points: [step, loss] */
+  steps: [number, number][];
+  /** SHA/Hyperband: its bracket and the rung it stopped at */
+  bracket?: number;
+  rung?: number;
+  message?: string;
+  /** 1-based order in which it finished (0 while queued or running) */
+  done: number;
+}
+
+export interface SearchProgress {
+  done: number;
+  running: number;
+  total: number;
+  /** epochs trained so far / planned in all, summed over trials */
+  costDone: number;
+  costTotal: number;
+  elapsedMs: number;
+  /** estimated time left, from the epochs still to train at the rate so far (null before the first) */
+  etaMs: number | null;
+}
+
+export interface SearchEvaluation {
+  trial: number;
+  epochs: number;
+  value: number | null;
+  /** cumulative epochs trained when this evaluation finished */
+  cost: number;
+}
+
+export interface SearchResult {
+  backend: string;
+  strategy: SearchSpec['strategy']['name'];
+  objective: SearchSpec['objective'];
+  trials: SearchTrial[];
+  /** every finished training, in order (a Hyperband configuration appears once per rung) */
+  evaluations: SearchEvaluation[];
+  best: number | null;
+  cancelled: boolean;
+  elapsedMs: number;
+  dataset: { name: string; train: number; test: number };
+}
+
+export interface SearchOptions {
+  signal?: AbortSignal;
+  csvText?: string;
+  /** trials that changed (new, started, an epoch finished, done) */
+  onTrials?: (trials: SearchTrial[]) => void;
+  onProgress?: (progress: SearchProgress) => void;
+}
+
+const CURVE_POINTS = 120;
+
+/** The objective as a score to minimise. */
+export function searchScore(objective: SearchSpec['objective'], value: number): number {
+  return objective === 'testAccuracy' ? -value : value;
+}
+
+function objectiveOf(objective: SearchSpec['objective'], m: EpochMetrics | undefined): number | null {
+  if (!m) return null;
+  const v = objective === 'testLoss' ? m.testLoss : objective === 'trainLoss' ? m.trainLoss : m.testAccuracy;
+  return v === null || !Number.isFinite(v) ? null : v;
+}
+
+/** The base experiment with these values set; a string says why that combination cannot train. */
+export function searchTrialSpec(base: TrainSpec, values: ParamValues): TrainSpec | string {
+  const run = base.runs[0];
+  const optimizer: Record<string, number | boolean | string> = { ...run.optimizer };
+  const schedule: Record<string, unknown> = { ...run.schedule };
+  const training: Record<string, unknown> = { ...base.training, seeds: 1 };
+  let width = base.model.hidden[0] ?? 8;
+  let depth = base.model.hidden.length;
+  for (const [path, v] of Object.entries(values)) {
+    const [part, key] = path.split('.');
+    if (part === 'optimizer') optimizer[key] = v;
+    else if (part === 'schedule') schedule[key] = v;
+    else if (part === 'training') training[key] = v;
+    else if (key === 'width') width = v;
+    else if (key === 'depth') depth = v;
+  }
+  const hidden = 'model.width' in values || 'model.depth' in values ? new Array<number>(depth).fill(width) : base.model.hidden;
+  const parsed = trainSpecSchema.safeParse({
+    version: 1, kind: 'train', seed: base.seed, data: base.data, model: { ...base.model, hidden }, training,
+    runs: [{ optimizer, schedule, initSeed: run.initSeed }],
+  });
+  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.slice(i.path[0] === 'runs' ? 2 : 0).join('.')}: ${i.message}`).join('; ');
+  return parsed.data;
+}
+
+/** Batch loss averaged into at most `points` buckets. */
+function thinSteps(loss: number[], points = CURVE_POINTS): [number, number][] {
+  const per = Math.max(1, Math.ceil(loss.length / points));
+  const out: [number, number][] = [];
+  for (let at = 0; at < loss.length; at += per) {
+    const chunk = loss.slice(at, at + per);
+    out.push([at + (chunk.length - 1) / 2, chunk.reduce((a, b) => a + b, 0) / chunk.length]);
+  }
+  return out;
+}
+
+/** How many trials a spec will evaluate, and the epochs they will train in all. */
+export function searchPlan(spec: SearchSpec): { trials: number; epochs: number; brackets?: Rung[][] } {
+  const { strategy: s, base } = spec;
+  if (s.name === 'sha' || s.name === 'hyperband') {
+    const brackets = s.name === 'hyperband' ? hyperbandBrackets(s.maxEpochs, s.eta) : [successiveHalvingRungs(s.trials, s.maxEpochs, s.eta)];
+    const rounded = brackets.map((b) => b.map((r) => ({ n: r.n, r: Math.max(1, Math.round(r.r)) })));
+    return { trials: rounded.reduce((a, b) => a + b[0].n, 0), epochs: rounded.flat().reduce((a, r) => a + r.n * r.r, 0), brackets: rounded };
+  }
+  const trials = s.name === 'grid' ? spaceGrid(spec.space, s.gridPoints).length : s.trials;
+  return { trials, epochs: trials * base.training.epochs };
+}
+
+export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, options: SearchOptions = {}): Promise<SearchResult> {
+  const t0 = performance.now();
+  const { dataset } = await trainDataset(spec.base, loadAsset, options.csvText);
+  const { train, test } = datasetSplit(dataset, spec.base.data.testFraction, spec.seed);
+  const plan = searchPlan(spec);
+  const trials: SearchTrial[] = [];
+  const evaluations: SearchEvaluation[] = [];
+  const rng: Rng = randomCreate(randomMixSeed(spec.seed, 0x5ea2c4));
+  const d = spec.space.length;
+  let costDone = 0;
+  let finished = 0;
+
+  const progress = () => {
+    const elapsedMs = performance.now() - t0;
+    options.onProgress?.({
+      done: trials.filter((t) => t.done > 0).length, running: trials.filter((t) => t.status === 'running').length, total: plan.trials,
+      costDone, costTotal: plan.epochs, elapsedMs, etaMs: costDone > 0 ? (elapsedMs * Math.max(0, plan.epochs - costDone)) / costDone : null,
+    });
+  };
+  const emit = (changed: SearchTrial[]) => {
+    if (changed.length) options.onTrials?.(changed.map((t) => ({ ...t, curve: [...t.curve], steps: [...t.steps] })));
+  };
+  const newTrials = (values: ParamValues[], extra: Partial<SearchTrial> = {}) => {
+    const made = values.map((params, i) => ({ id: trials.length + i, params, status: 'queued', epochs: 0, value: null, curve: [], steps: [], done: 0, ...extra }) as SearchTrial);
+    trials.push(...made);
+    emit(made);
+    return made;
+  };
+  const finish = (t: SearchTrial, status: TrialStatus, message?: string) => {
+    t.status = status;
+    t.done = ++finished;
+    if (message) t.message = message;
+    evaluations.push({ trial: t.id, epochs: t.epochs, value: t.value, cost: costDone });
+  };
+
+  /** Trains these trials (for `epochs` each when given): batched by shape and options, `parallel` at a time. */
+  const evaluate = async (batch: SearchTrial[], epochs?: number) => {
+    const groups = new Map<string, { trial: SearchTrial; spec: TrainSpec }[]>();
+    for (const trial of batch) {
+      const ts = searchTrialSpec(spec.base, epochs === undefined ? trial.params : { ...trial.params, 'training.epochs': epochs });
+      const problem = typeof ts === 'string' ? ts : trainConfigProblem(configOf(ts, [ts]), train);
+      if (typeof ts === 'string' || problem) {
+        trial.epochs = 0;
+        costDone += epochs ?? trial.params['training.epochs'] ?? spec.base.training.epochs;
+        finish(trial, 'invalid', problem ?? undefined);
+        emit([trial]);
+        continue;
+      }
+      const key = JSON.stringify([ts.model, ts.training, optimizerGroupKey(ts.runs[0].optimizer)]);
+      groups.set(key, [...(groups.get(key) ?? []), { trial, spec: ts }]);
+    }
+    for (const members of groups.values()) {
+      for (let at = 0; at < members.length; at += spec.strategy.parallel) {
+        if (options.signal?.aborted) return;
+        const chunk = members.slice(at, at + spec.strategy.parallel);
+        for (const { trial } of chunk) {
+          trial.status = 'running';
+          trial.curve = [];
+          trial.steps = [];
+        }
+        emit(chunk.map((c) => c.trial));
+        progress();
+        const seen = chunk.map(() => 0);
+        const result = await trainRun(train, test, configOf(chunk[0].spec, chunk.map((c) => c.spec)), {
+          signal: options.signal,
+          onEpoch: (models) => {
+            const changed: SearchTrial[] = [];
+            models.forEach((m, k) => {
+              if (m.epochs.length > seen[k]) {
+                costDone += m.epochs.length - seen[k];
+                seen[k] = m.epochs.length;
+                chunk[k].trial.curve = [...m.epochs];
+                chunk[k].trial.steps = thinSteps(m.stepLoss);
+                chunk[k].trial.epochs = m.epochs.length;
+                changed.push(chunk[k].trial);
+              }
+            });
+            emit(changed);
+            progress();
+          },
+        });
+        if (options.signal?.aborted) return;
+        chunk.forEach(({ trial }, k) => {
+          const m: TrainModelResult = result.models[k];
+          costDone += Math.max(0, chunk[k].spec.training.epochs - m.epochs.length); // a diverged or stopped trial frees its remaining epochs
+          trial.curve = m.epochs;
+          trial.steps = thinSteps(m.stepLoss);
+          trial.epochs = m.epochs.length;
+          trial.value = m.status === 'diverged' ? null : objectiveOf(spec.objective, m.epochs[m.epochs.length - 1]);
+          if (m.status === 'diverged') finish(trial, 'diverged', `diverged at step ${m.divergedAt}`);
+          else if (trial.value === null) finish(trial, 'diverged', 'no finite objective');
+          else finish(trial, m.status === 'stopped' ? 'stopped' : 'ok', m.status === 'stopped' ? `early stop after epoch ${m.stoppedAfter}` : undefined);
+        });
+        emit(chunk.map((c) => c.trial));
+        progress();
+      }
+    }
+  };
+
+  /** scores to minimise; a diverged or invalid trial scores the worst finished one plus the spread */
+  const scores = (list: SearchTrial[]) => {
+    const finite = list.filter((t) => t.value !== null).map((t) => searchScore(spec.objective, t.value!));
+    const worst = finite.length ? Math.max(...finite) : 1;
+    const spread = finite.length > 1 ? worst - Math.min(...finite) : 1;
+    return list.map((t) => (t.value !== null ? searchScore(spec.objective, t.value) : worst + Math.max(spread, 1e-6)));
+  };
+  const randomValues = (n: number) => Array.from({ length: n }, () => spaceDecode(spec.space, randomPoint(rng, d)));
+  const { strategy } = spec;
+
+  if (strategy.name === 'grid' || strategy.name === 'random') {
+    const values = strategy.name === 'grid' ? spaceGrid(spec.space, strategy.gridPoints) : randomValues(strategy.trials);
+    const all = newTrials(values);
+    for (let at = 0; at < all.length && !options.signal?.aborted; at += strategy.parallel) await evaluate(all.slice(at, at + strategy.parallel));
+  } else if (strategy.name === 'bayes') {
+    const first = newTrials(randomValues(Math.min(strategy.initial, strategy.trials)));
+    await evaluate(first);
+    while (trials.length < strategy.trials && !options.signal?.aborted) {
+      const q = Math.min(strategy.parallel, strategy.trials - trials.length);
+      const X = trials.map((t) => spaceEncode(spec.space, t.params));
+      const proposed = bayesPropose(X, scores(trials), q, rng).map((u) => spaceDecode(spec.space, u));
+      await evaluate(newTrials(proposed));
+    }
+  } else {
+    for (const [b, rungs] of plan.brackets!.entries()) {
+      if (options.signal?.aborted) break;
+      let alive = newTrials(randomValues(rungs[0].n), { bracket: b, rung: 0 });
+      for (const [i, rung] of rungs.entries()) {
+        if (options.signal?.aborted) break;
+        alive.forEach((t) => (t.rung = i));
+        await evaluate(alive, rung.r);
+        if (i === rungs.length - 1 || options.signal?.aborted) break;
+        const s = scores(alive);
+        const ranked = alive.map((t, k) => ({ t, s: s[k] })).filter((x) => x.t.status === 'ok' || x.t.status === 'stopped').sort((a, b) => a.s - b.s);
+        const keep = ranked.slice(0, rungs[i + 1].n).map((x) => x.t);
+        const pruned = ranked.slice(rungs[i + 1].n).map((x) => x.t);
+        pruned.forEach((t) => (t.status = 'pruned'));
+        keep.forEach((t) => (t.status = 'queued'));
+        emit([...pruned, ...keep]);
+        alive = keep;
+      }
+    }
+  }
+
+  const cancelled = !!options.signal?.aborted;
+  const unfinished = trials.filter((t) => t.status === 'running' || t.status === 'queued');
+  unfinished.forEach((t) => (t.status = 'cancelled'));
+  emit(unfinished);
+  progress();
+  const done = trials.filter((t) => t.value !== null && t.status !== 'cancelled');
+  const s = scores(done);
+  const best = done.length ? done[s.indexOf(Math.min(...s))].id : null;
+  return {
+    backend: tf.getBackend(), strategy: strategy.name, objective: spec.objective, trials, evaluations, best, cancelled,
+    elapsedMs: performance.now() - t0, dataset: { name: dataset.name, train: train.n, test: test.n },
+  };
+}
+
+/** The batched training configuration for trial specs that share everything but the optimizer's numbers and schedule. */
+function configOf(first: TrainSpec, members: TrainSpec[]): TrainConfig {
+  const t = first.training;
+  return {
+    model: first.model,
+    optimizers: members.map((m) => m.runs[0].optimizer as OptimizerSetting),
+    schedules: members.map((m) => m.runs[0].schedule),
+    initSeeds: members.map((m) => m.runs[0].initSeed),
+    seed: first.seed,
+    batchSize: t.batchSize, epochs: t.epochs, l1: t.l1, l2: t.l2, clipNorm: t.clipNorm, clipValue: t.clipValue, patience: t.patience, dropout: t.dropout,
+  };
+}
