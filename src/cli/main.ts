@@ -12,6 +12,7 @@ import { backendSelect } from '../engine/backend';
 import { linkDecode, linkPayload } from '../engine/spec/link';
 import { specErrorsFormat, specParse, type SpecResult } from '../engine/spec/schema';
 import type { TrainSpec } from '../engine/spec/trainSchema';
+import { cliSearch } from './search';
 import { surfaceRun, type SurfaceResult } from '../engine/surface/runSurface';
 import { trainSpecRun, type TrainSpecResult } from '../engine/training/runTrainSpec';
 
@@ -36,7 +37,10 @@ Runs an Optimizer Playground experiment headless (tfjs CPU backend) and prints t
                 (run,label,step,x,y,loss,lr,status), per epoch for training
                 (run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status)
   --data FILE   the CSV file of a training experiment on your own data ("data": {"name": "csv"})
-A training run prints each epoch's metrics on standard error as it goes.`;
+A training run prints each epoch's metrics on standard error as it goes.
+A search spec runs the tool in its "view.tool": "search" prints the trials table (JSON, or CSV
+with --csv) and each finished trial on standard error; "finder" the learning-rate range test;
+"study" the batch-size study.`;
 
 interface Args {
   input: string;
@@ -170,6 +174,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     let output: string;
     if (parsed.spec.kind === 'train') {
       output = await runTrain(parsed.spec, args, io, csvText);
+    } else if (parsed.spec.kind === 'search') {
+      output = await cliSearch(parsed.spec, args.csv, io, csvText);
     } else {
       const result = await surfaceRun(parsed.spec);
       const labels = parsed.spec.runs.map((r, i) => r.label ?? `${i + 1}: ${r.optimizer.name}`);

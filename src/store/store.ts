@@ -3,15 +3,17 @@ import { create } from 'zustand';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createExperimentSlice, type ExperimentSlice } from './experimentSlice';
 import { createRaceSlice, type RaceSlice } from './raceSlice';
+import { createSearchSlice, type SearchSlice } from './searchSlice';
 import { createTrainSlice, type TrainSlice } from './trainSlice';
 
-export type AppState = BackendSlice & ExperimentSlice & RaceSlice & TrainSlice;
+export type AppState = BackendSlice & ExperimentSlice & RaceSlice & TrainSlice & SearchSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
   ...createExperimentSlice(...a),
   ...createRaceSlice(...a),
   ...createTrainSlice(...a),
+  ...createSearchSlice(...a),
 }));
 
 export const selectSpec = (s: AppState) => s.spec;

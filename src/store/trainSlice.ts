@@ -25,6 +25,8 @@ export const DEFAULT_TRAIN_SPEC: TrainSpec = trainSpecParseValid({
   ],
 });
 
+export type Lab = 'surface' | 'train' | 'search';
+
 export interface RecordRun extends TrainModelResult {
   label: string;
   color: string;
@@ -62,7 +64,7 @@ export interface CsvFile {
 }
 
 export interface TrainSlice {
-  lab: 'surface' | 'train';
+  lab: Lab;
   trainSpec: TrainSpec;
   csvFile: CsvFile | null;
   history: TrainRecord[];
@@ -74,7 +76,7 @@ export interface TrainSlice {
   /** why Train could not start */
   trainError: string | null;
   trainErrorSet(message: string | null): void;
-  labSet(lab: 'surface' | 'train'): void;
+  labSet(lab: Lab): void;
   /** replaces the spec (from a link, or after an edit); an invalid edit keeps the previous one */
   trainSpecReplace(spec: TrainSpec): void;
   trainEdit(fn: (spec: TrainSpec) => unknown): SpecError[] | null;

@@ -1,6 +1,7 @@
 import { backendDescribe } from '../engine/backend';
 import { specErrorsFormat } from '../engine/spec/schema';
 import { useAppStore, selectBackend } from '../store/store';
+import { SearchPage } from './search/SearchPage';
 import { SurfacePage } from './surface/SurfacePage';
 import { TrainPage } from './train/TrainPage';
 
@@ -57,6 +58,7 @@ export function App() {
         <nav aria-label="labs">
           <button type="button" className={`tab${lab === 'surface' ? ' active' : ''}`} aria-current={lab === 'surface' ? 'page' : undefined} data-testid="lab-surface" onClick={() => useAppStore.getState().labSet('surface')}>Surface lab</button>
           <button type="button" className={`tab${lab === 'train' ? ' active' : ''}`} aria-current={lab === 'train' ? 'page' : undefined} data-testid="lab-train" onClick={() => useAppStore.getState().labSet('train')}>Training lab</button>
+          <button type="button" className={`tab${lab === 'search' ? ' active' : ''}`} aria-current={lab === 'search' ? 'page' : undefined} data-testid="lab-search" onClick={() => useAppStore.getState().labSet('search')}>Search lab</button>
         </nav>
         {lab === 'surface' && <button
           type="button"
@@ -70,7 +72,7 @@ export function App() {
         <BackendBadge />
       </header>
       <Banners />
-      {lab === 'surface' ? <SurfacePage /> : <TrainPage />}
+      {lab === 'surface' ? <SurfacePage /> : lab === 'train' ? <TrainPage /> : <SearchPage />}
     </div>
   );
 }

@@ -10,9 +10,13 @@ import type { SurfaceGrid } from '../engine/surface/grid';
 import type { SurfaceResult } from '../engine/surface/runSurface';
 import type { TrainSpec } from '../engine/spec/trainSchema';
 import type { TrainSpecResult } from '../engine/training/runTrainSpec';
-import type { BackendStart, EngineApi, ProgressListener, TrainEvent } from './engineApi';
+import type { BatchStudyResult, BatchStudyRun } from '../engine/search/batchStudy';
+import type { LrFinderPoint, LrFinderResult } from '../engine/search/lrFinder';
+import type { SearchResult } from '../engine/search/runSearch';
+import type { SearchSpec } from '../engine/spec/searchSchema';
+import type { BackendStart, EngineApi, ProgressListener, SearchEvent, TrainEvent } from './engineApi';
 
-export type { BackendStart, RunDelta, TrainDelta, TrainEvent } from './engineApi';
+export type { BackendStart, RunDelta, SearchEvent, TrainDelta, TrainEvent } from './engineApi';
 
 export interface EngineStart extends BackendStart {
   /** where the engine runs */
@@ -108,11 +112,27 @@ export interface TrainJob extends Job<TrainSpecResult> {
 
 /** Trains a `train` spec in the engine, streaming data info, per-step deltas and probes. */
 export function engineTrain(spec: TrainSpec, options: { csvText?: string; keepWeights?: boolean; paused?: boolean }, onEvent: (event: TrainEvent) => void): TrainJob {
-  const assetBase = new URL('.', window.location.href).href;
-  const j = job((e, id) => e.train(id, spec, { ...options, assetBase }, Comlink.proxy(onEvent)));
+  const j = job((e, id) => e.train(id, spec, { ...options, assetBase: assetOptions().assetBase }, Comlink.proxy(onEvent)));
   return {
     ...j,
     pause: (paused) => void engine().then((e) => e.trainPause(j.id, paused)),
     step: () => void engine().then((e) => e.trainStep(j.id)),
   };
+}
+
+const assetOptions = (csvText?: string) => ({ assetBase: new URL('.', window.location.href).href, ...(csvText !== undefined ? { csvText } : {}) });
+
+/** Runs a search, streaming changed trials and progress. */
+export function engineSearch(spec: SearchSpec, csvText: string | undefined, onEvent: (event: SearchEvent) => void): Job<SearchResult> {
+  return job((e, id) => e.search(id, spec, assetOptions(csvText), Comlink.proxy(onEvent)));
+}
+
+/** The learning-rate range test of a search spec's base experiment. */
+export function engineLrFinder(spec: SearchSpec, csvText: string | undefined, onPoints: (points: LrFinderPoint[]) => void): Job<LrFinderResult> {
+  return job((e, id) => e.lrFinder(id, spec, assetOptions(csvText), Comlink.proxy(onPoints)));
+}
+
+/** The batch-size study of a search spec's base experiment. */
+export function engineBatchStudy(spec: SearchSpec, csvText: string | undefined, onRun: (run: BatchStudyRun) => void): Job<BatchStudyResult> {
+  return job((e, id) => e.batchStudy(id, spec, assetOptions(csvText), Comlink.proxy(onRun)));
 }

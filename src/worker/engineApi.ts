@@ -4,7 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendIsName, backendSelect, type BackendReport } from '../engine/backend';
+import { batchStudyRun, type BatchStudyResult, type BatchStudyRun } from '../engine/search/batchStudy';
+import { lrFinderRun, type LrFinderPoint, type LrFinderResult } from '../engine/search/lrFinder';
+import { searchRun, type SearchProgress, type SearchResult, type SearchTrial } from '../engine/search/runSearch';
 import type { SurfaceSpec } from '../engine/spec/schema';
+import type { SearchSpec } from '../engine/spec/searchSchema';
 import type { TrainSpec } from '../engine/spec/trainSchema';
 import type { TrainModelResult } from '../engine/training/train';
 import { trainSpecRun, type AssetLoader, type TrainDataInfo, type TrainRunProbe, type TrainSpecResult } from '../engine/training/runTrainSpec';
@@ -47,6 +51,14 @@ export interface TrainDelta {
 export type TrainEvent =
   | { type: 'data'; info: TrainDataInfo }
   | { type: 'progress'; step: number; deltas: TrainDelta[]; probes: [number, TrainRunProbe][] | null };
+
+export type SearchEvent = { type: 'trials'; trials: SearchTrial[] } | { type: 'progress'; progress: SearchProgress };
+
+/** What the search lab's jobs need besides the spec. */
+export interface SearchJobOptions {
+  assetBase: string;
+  csvText?: string;
+}
 
 export interface TrainJobOptions {
   /** the page's folder, for the datasets under public/ */
@@ -115,6 +127,9 @@ export interface EngineApi {
   runCloud(job: number, spec: SurfaceSpec, options: Omit<CloudOptions, 'signal'>): Promise<CloudResult>;
   grid(spec: SurfaceSpec, nx: number, ny: number): Promise<SurfaceGrid>;
   train(job: number, spec: TrainSpec, options: TrainJobOptions, onEvent: (event: TrainEvent) => void): Promise<TrainSpecResult>;
+  search(job: number, spec: SearchSpec, options: SearchJobOptions, onEvent: (event: SearchEvent) => void): Promise<SearchResult>;
+  lrFinder(job: number, spec: SearchSpec, options: SearchJobOptions, onPoints: (points: LrFinderPoint[]) => void): Promise<LrFinderResult>;
+  batchStudy(job: number, spec: SearchSpec, options: SearchJobOptions, onRun: (run: BatchStudyRun) => void): Promise<BatchStudyResult>;
   /** pause or resume a training job */
   trainPause(job: number, paused: boolean): void;
   /** one more step of a paused training job */
@@ -128,6 +143,17 @@ export function engineApiCreate(): EngineApi {
   const gates = new Map<number, Gate>();
   let started: Promise<BackendStart> | null = null;
   const ready = () => started ?? api.start(null);
+  /** Runs a cancellable job once the backend is ready. */
+  const withJob = async <T,>(job: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    jobs.set(job, controller);
+    try {
+      await ready();
+      return await run(controller.signal);
+    } finally {
+      jobs.delete(job);
+    }
+  };
 
   const api: EngineApi = {
     start(requested) {
@@ -175,15 +201,26 @@ export function engineApiCreate(): EngineApi {
       }
     },
 
-    async runCloud(job, spec, options) {
-      await ready();
-      const controller = new AbortController();
-      jobs.set(job, controller);
-      try {
-        return await cloudRun(spec, { ...options, signal: controller.signal });
-      } finally {
-        jobs.delete(job);
-      }
+    runCloud(job, spec, options) {
+      return withJob(job, (signal) => cloudRun(spec, { ...options, signal }));
+    },
+
+    search(job, spec, options, onEvent) {
+      return withJob(job, (signal) =>
+        searchRun(spec, assetLoaderFor(options.assetBase), {
+          signal, csvText: options.csvText,
+          onTrials: (trials) => onEvent({ type: 'trials', trials }),
+          onProgress: (progress) => onEvent({ type: 'progress', progress }),
+        }),
+      );
+    },
+
+    lrFinder(job, spec, options, onPoints) {
+      return withJob(job, (signal) => lrFinderRun(spec.base, spec.finder, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onPoints }));
+    },
+
+    batchStudy(job, spec, options, onRun) {
+      return withJob(job, (signal) => batchStudyRun(spec.base, spec.study, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onRun }));
     },
 
     async grid(spec, nx, ny) {

@@ -260,3 +260,9 @@ export function optimizerGroups(settings: Record<string, number | boolean | stri
 export function optimizerCreate(name: OptimizerName, rows: Partial<HyperValues>[]): BatchedOptimizer {
   return OPTIMIZERS[name].create(rows.map((r) => optimizerWithDefaults(name, r)));
 }
+
+/** The same setting with another learning rate. */
+export function optimizerWithLr(setting: OptimizerSetting, lr: number): OptimizerSetting {
+  const { name, ...hyper } = setting;
+  return optimizerSetting(name, { ...hyper, lr });
+}

@@ -113,3 +113,28 @@ describe('search runner', () => {
     expect(r.trials.filter((t) => t.status === 'cancelled')).toHaveLength(4);
   });
 });
+
+describe('parameter importance', () => {
+  it('η² is 1 for the parameter that decides the score, about 0 for one that does not, by hand for a choice', async () => {
+    const { searchImportance } = await import('./importance');
+    const space = [
+      { param: 'optimizer.lr', min: 1e-3, max: 1, scale: 'log' as const },
+      { param: 'optimizer.momentum', min: 0, max: 1, scale: 'linear' as const },
+    ];
+    const points = Array.from({ length: 30 }, (_, i) => ({
+      params: { 'optimizer.lr': 10 ** (-3 + (3 * i) / 29), 'optimizer.momentum': ((i * 7) % 30) / 30 },
+      score: i < 15 ? 0 : 1, // decided by lr alone
+    }));
+    const [lr, momentum] = searchImportance(space, points);
+    // 5 bins of 6: means 0, 0, ½, 1, 1 around ½: between = 6·¼·4 = 6, total = 30·¼ = 7.5
+    expect(lr.eta2).toBeCloseTo(0.8, 12);
+    expect(momentum.eta2).toBeLessThan(0.2);
+    // a choice: groups {1, 3} and {5}: mean 3; between = 2·(2−3)² + 1·(5−3)² = 6; total = 4 + 0 + 4 = 8
+    const choice = searchImportance([{ param: 'training.batchSize', min: 8, max: 32, scale: 'log', values: [8, 32] }], [
+      { params: { 'training.batchSize': 8 }, score: 1 },
+      { params: { 'training.batchSize': 8 }, score: 3 },
+      { params: { 'training.batchSize': 32 }, score: 5 },
+    ]);
+    expect(choice[0].eta2).toBeCloseTo(6 / 8, 12);
+  });
+});

@@ -24,6 +24,7 @@ import { trainSpecSchema, type TrainSpec } from '../spec/trainSchema';
 import { trainDataset, type AssetLoader } from '../training/runTrainSpec';
 import { trainConfigProblem, trainRun, type EpochMetrics, type TrainConfig, type TrainModelResult } from '../training/train';
 import { spaceDecode, spaceEncode, spaceGrid, type ParamValues } from './space';
+import { thinSteps } from './thin';
 import { bayesPropose, hyperbandBrackets, randomPoint, successiveHalvingRungs, type Rung } from './strategies';
 
 export type TrialStatus = 'queued' | 'running' | 'ok' | 'diverged' | 'stopped' | 'pruned' | 'invalid' | 'cancelled';
@@ -89,8 +90,6 @@ export interface SearchOptions {
   onProgress?: (progress: SearchProgress) => void;
 }
 
-const CURVE_POINTS = 120;
-
 /** The objective as a score to minimise. */
 export function searchScore(objective: SearchSpec['objective'], value: number): number {
   return objective === 'testAccuracy' ? -value : value;
@@ -125,17 +124,6 @@ export function searchTrialSpec(base: TrainSpec, values: ParamValues): TrainSpec
   });
   if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.slice(i.path[0] === 'runs' ? 2 : 0).join('.')}: ${i.message}`).join('; ');
   return parsed.data;
-}
-
-/** Batch loss averaged into at most `points` buckets. */
-function thinSteps(loss: number[], points = CURVE_POINTS): [number, number][] {
-  const per = Math.max(1, Math.ceil(loss.length / points));
-  const out: [number, number][] = [];
-  for (let at = 0; at < loss.length; at += per) {
-    const chunk = loss.slice(at, at + per);
-    out.push([at + (chunk.length - 1) / 2, chunk.reduce((a, b) => a + b, 0) / chunk.length]);
-  }
-  return out;
 }
 
 /** How many trials a spec will evaluate, and the epochs they will train in all. */

@@ -52,12 +52,22 @@ const paramSchema = z.strictObject({
   values: z.array(z.number('must be a number'), 'must be a list of numbers').max(32, 'at most 32 values').optional(),
 });
 
-const baseSchema = z.strictObject({
-  data: z.unknown(),
-  model: z.unknown().optional(),
-  training: z.unknown().optional(),
-  run: z.unknown(),
-});
+/** `base` is a train experiment's data, model, training and one run; a whole parsed TrainSpec (with
+ * `runs`) is read as its first run, so a parsed search spec parses again to itself. */
+const baseSchema = z.preprocess(
+  (v) => {
+    if (typeof v !== 'object' || v === null || !Array.isArray((v as { runs?: unknown }).runs) || 'run' in v) return v;
+    const t = v as { data?: unknown; model?: unknown; training?: unknown; runs: Record<string, unknown>[] };
+    const r = t.runs[0] ?? {};
+    return { data: t.data, model: t.model, training: t.training, run: { optimizer: r.optimizer, ...(r.schedule ? { schedule: r.schedule } : {}), ...(r.initSeed !== undefined ? { initSeed: r.initSeed } : {}) } };
+  },
+  z.strictObject({
+    data: z.unknown(),
+    model: z.unknown().optional(),
+    training: z.unknown().optional(),
+    run: z.unknown(),
+  }, 'must be an experiment: data, model, training and a run'),
+);
 
 export const searchSpecSchema = z
   .strictObject({
@@ -147,3 +157,9 @@ export const searchSpecSchema = z
       view: { tool: p.view?.tool ?? 'search' },
     };
   });
+
+/** A train spec's data, model, training and first run, as a search's `base` (the input form). */
+export function searchBaseOf(train: TrainSpec): { data: TrainSpec['data']; model: TrainSpec['model']; training: TrainSpec['training']; run: { optimizer: TrainSpec['runs'][number]['optimizer']; schedule: TrainSpec['runs'][number]['schedule']; initSeed: number } } {
+  const r = train.runs[0];
+  return { data: train.data, model: train.model, training: { ...train.training, seeds: 1 }, run: { optimizer: r.optimizer, schedule: r.schedule, initSeed: r.initSeed } };
+}

@@ -27,8 +27,8 @@ describe('ExperimentSpec v1', () => {
   it('fills the start point, steps, seed and objective parameters', () => {
     const r = specParse({ version: 1, kind: 'surface', objective: { name: 'quadratic' }, runs: [{ optimizer: { name: 'sgd' } }] });
     expect(r.ok && r.spec).toMatchObject({ seed: 0, steps: 100, start: [-2.5, 1.5], objective: { name: 'quadratic', condition: 10, angle: 30 } });
-    expect(r.ok && r.spec.runs[0].optimizer).toEqual({ name: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
-    expect(r.ok && r.spec.runs[0].schedule).toEqual({ name: 'constant', warmupSteps: 0 });
+    expect(r.ok && r.spec.kind === 'surface' && r.spec.runs[0].optimizer).toEqual({ name: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
+    expect(r.ok && r.spec.kind === 'surface' && r.spec.runs[0].schedule).toEqual({ name: 'constant', warmupSteps: 0 });
   });
 
   it('names the field and the reason for out-of-range values', () => {
@@ -43,7 +43,7 @@ describe('ExperimentSpec v1', () => {
   it('rejects unknown optimizers, fields, kinds and options torch rejects', () => {
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'lion' } }] })[0]).toMatch(/unknown optimizer "lion": expected one of sgd, adagrad/);
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'adam', momentum: 0.9 } }] })).toEqual(['runs.0.optimizer: unknown field "momentum"']);
-    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface, train']);
+    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface, train, search']);
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'sgd', lr: 0.1, nesterov: true } }] })[0]).toMatch(
       /^runs\.0\.optimizer\.nesterov: Nesterov momentum requires a momentum > 0/,
     );

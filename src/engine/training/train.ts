@@ -52,6 +52,8 @@ export interface TrainConfig {
   dropout?: number;
   /** one batch-order seed per model; by default every model uses `seed` (the same batches) */
   shuffleSeeds?: number[];
+  /** stop after this many optimizer steps, even within an epoch (the learning-rate range test) */
+  maxSteps?: number;
 }
 
 export interface EpochMetrics {
@@ -369,6 +371,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   let epoch = 0;
   /** readbacks come after 1, 2, 4 … steps, then every chunkSize: the first numbers show at once */
   let reports = 0;
+  let cut = false;
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -425,6 +428,10 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           await options.control.wait();
         }
         if (options.signal?.aborted) break;
+        if (step >= (cfg.maxSteps ?? Infinity)) {
+          cut = true;
+          break;
+        }
         const lrs = schedules.map((s, k) => (frozen[k] ? 0 : s.lrAt(step)));
         const { value, grads } = tf.tidy(() => {
           const size = Math.min(cfg.batchSize, train.n - b * cfg.batchSize);
@@ -477,6 +484,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       }
       order.dispose();
       if (options.signal?.aborted) break;
+      if (cut) break; // stopped inside an epoch by maxSteps: no epoch metrics for a part-epoch
       await flush();
       const tr = await evaluate(shape, params, trainData);
       const te = await evaluate(shape, params, testData);

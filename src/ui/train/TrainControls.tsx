@@ -31,7 +31,7 @@ function useEdit(): [string[] | null, (fn: (spec: TrainSpec) => unknown) => void
   }];
 }
 
-function FieldErrors({ errors, testId }: { errors: string[] | null; testId: string }) {
+export function FieldErrors({ errors, testId }: { errors: string[] | null; testId: string }) {
   if (!errors) return null;
   return (
     <p role="alert" className="field-error" data-testid={testId}>

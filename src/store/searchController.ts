@@ -1,0 +1,138 @@
+/**
+ * Runs the search lab's jobs in the engine: a search (its changed trials folded into the record as
+ * they stream in), the learning-rate range test and the batch-size study. One job of each kind at a
+ * time; starting another cancels the previous one, whose finished trials stay.
+ */
+import { searchTrialSpec, type SearchTrial } from '../engine/search/runSearch';
+import { optimizerWithLr } from '../engine/optimizers/registry';
+import { searchBaseOf, type SearchSpec } from '../engine/spec/searchSchema';
+import type { TrainSpec } from '../engine/spec/trainSchema';
+import { engineBatchStudy, engineLrFinder, engineSearch, type Job, type SearchEvent } from '../worker/client';
+import type { SearchRecord } from './searchSlice';
+import { useAppStore } from './store';
+
+const running: { search: { id: number; job: Job<unknown> } | null; finder: Job<unknown> | null; study: Job<unknown> | null } = { search: null, finder: null, study: null };
+
+/** The CSV text a spec needs, or null after telling the user to load it. */
+function csvFor(spec: SearchSpec): string | undefined | null {
+  if (spec.base.data.name !== 'csv') return undefined;
+  const file = useAppStore.getState().csvFile;
+  if (!file) {
+    useAppStore.getState().searchErrorSet('Load your CSV file in the training lab first: it never leaves this machine, so links do not carry it.');
+    return null;
+  }
+  return file.text;
+}
+
+/** Folds changed trials into a record (by id; new ones are appended). */
+export function searchEventApply(record: SearchRecord, event: SearchEvent): Partial<SearchRecord> {
+  if (event.type === 'progress') return { progress: event.progress };
+  const trials = record.trials.slice();
+  for (const t of event.trials) trials[t.id] = t;
+  return { trials };
+}
+
+export function searchStart(): number | null {
+  const s = useAppStore.getState();
+  const spec = s.searchSpec;
+  const csv = csvFor(spec);
+  if (csv === null) return null;
+  searchCancel();
+  s.searchErrorSet(null);
+  const id = s.searchRecordStart(spec);
+  const update = (fn: (r: SearchRecord) => Partial<SearchRecord>) => useAppStore.getState().searchRecordUpdate(id, fn);
+  const job = engineSearch(spec, csv, (event) => update((r) => searchEventApply(r, event)));
+  running.search = { id, job };
+  job.result.then(
+    (result) => {
+      // the result is authoritative: a streamed message may arrive after it over the worker channel
+      update((r) => ({ trials: result.trials, evaluations: result.evaluations, best: result.best, backend: result.backend, status: result.cancelled || r.status === 'cancelled' ? 'cancelled' : 'done' }));
+      if (running.search?.id === id) running.search = null;
+    },
+    (err: Error) => {
+      update(() => ({ status: 'error', error: err.message }));
+      if (running.search?.id === id) running.search = null;
+    },
+  );
+  return id;
+}
+
+/** Cancels the running search; its finished trials stay. */
+export function searchCancel(): void {
+  if (!running.search) return;
+  const { id, job } = running.search;
+  running.search = null;
+  useAppStore.getState().searchRecordUpdate(id, (r) => (r.status === 'running' ? { status: 'cancelled' } : {}));
+  job.cancel();
+}
+
+export function finderStart(): void {
+  const s = useAppStore.getState();
+  const spec = s.searchSpec;
+  const csv = csvFor(spec);
+  if (csv === null) return;
+  running.finder?.cancel();
+  s.finderSet(() => ({ spec, points: [], result: null, status: 'running', error: null }));
+  const job = engineLrFinder(spec, csv, (points) => useAppStore.getState().finderSet((f) => (f && f.spec === spec && f.status === 'running' ? { ...f, points } : f)));
+  running.finder = job;
+  job.result.then(
+    (result) => useAppStore.getState().finderSet((f) => (f && f.spec === spec ? { ...f, points: result.points, result, status: result.stop === 'cancelled' ? 'cancelled' : 'done' } : f)),
+    (err: Error) => useAppStore.getState().finderSet((f) => (f && f.spec === spec ? { ...f, status: 'error', error: err.message } : f)),
+  );
+}
+
+export function studyStart(): void {
+  const s = useAppStore.getState();
+  const spec = s.searchSpec;
+  const csv = csvFor(spec);
+  if (csv === null) return;
+  running.study?.cancel();
+  s.studySet(() => ({ spec, runs: [], result: null, status: 'running', error: null, startedAt: Date.now() }));
+  const job = engineBatchStudy(spec, csv, (run) => useAppStore.getState().studySet((st) => (st && st.spec === spec ? { ...st, runs: [...st.runs, run] } : st)));
+  running.study = job;
+  job.result.then(
+    (result) => useAppStore.getState().studySet((st) => (st && st.spec === spec ? { ...st, runs: result.runs, result, status: 'done' } : st)),
+    (err: Error) => useAppStore.getState().studySet((st) => (st && st.spec === spec ? { ...st, status: 'error', error: err.message } : st)),
+  );
+}
+
+export function toolCancel(tool: 'finder' | 'study'): void {
+  running[tool]?.cancel();
+  running[tool] = null;
+  const s = useAppStore.getState();
+  if (tool === 'finder') s.finderSet((f) => (f?.status === 'running' ? { ...f, status: 'cancelled' } : f));
+  else s.studySet((st) => (st?.status === 'running' ? { ...st, status: 'cancelled' } : st));
+}
+
+/** Opens the training lab on this experiment (one run, labelled). */
+function openInTrainLab(spec: TrainSpec, label: string): void {
+  const s = useAppStore.getState();
+  s.trainSpecReplace({ ...spec, training: { ...spec.training, seeds: 1 }, runs: [{ ...spec.runs[0], label }] });
+  s.labSet('train');
+}
+
+/** The range test's suggestion applied: the base experiment with that learning rate, in the training lab. */
+export function finderApply(lr: number): void {
+  const base = useAppStore.getState().searchSpec.base;
+  const rounded = Number(lr.toPrecision(2));
+  openInTrainLab({ ...base, runs: [{ ...base.runs[0], optimizer: optimizerWithLr(base.runs[0].optimizer, rounded) }] }, `lr ${rounded} (range test)`);
+}
+
+/** A trial's configuration, in the training lab. */
+export function trialToTrainLab(record: SearchRecord, trial: SearchTrial): void {
+  const spec = searchTrialSpec(record.spec.base, trial.params);
+  if (typeof spec === 'string') useAppStore.getState().searchErrorSet(spec);
+  else openInTrainLab(spec, `trial ${trial.id}`);
+}
+
+/** Tunes the training lab's experiment: its data, model, training settings and first run. */
+export function searchBaseFromTrainLab(): void {
+  const s = useAppStore.getState();
+  const t = s.trainSpec;
+  const errors = s.searchEdit((spec) => {
+    // parameters the new optimizer or schedule does not have are dropped from the space
+    const space = spec.space.filter((p) => !p.param.startsWith('optimizer.') || p.param.slice(10) in t.runs[0].optimizer).filter((p) => !p.param.startsWith('schedule.') || p.param.slice(9) in t.runs[0].schedule);
+    return { ...spec, seed: t.seed, base: searchBaseOf(t), space: space.length ? space : [{ param: 'optimizer.lr', min: 1e-4, max: 1, scale: 'log' }] };
+  });
+  s.searchErrorSet(errors ? `The training lab's experiment cannot be searched: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : null);
+}
