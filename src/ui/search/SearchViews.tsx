@@ -98,7 +98,7 @@ function BestSoFar({ record }: { record: SearchRecord }) {
   return (
     <figure data-testid="best-so-far">
       <figcaption>
-        <span>Best {objectiveLabel(record.spec.objective)} so far, against {x === 'n' ? 'trials evaluated' : 'epochs trained'} ({same.length} search{same.length > 1 ? 'es' : ''} on this data)</span>
+        <span>Best {objectiveLabel(record.spec.objective)} so far, against {x === 'n' ? 'evaluations (SHA and Hyperband count each rung)' : 'epochs trained'} ({same.length} search{same.length > 1 ? 'es' : ''} on this data)</span>
         <span className="chart-options">
           <button type="button" className={x === 'n' ? 'active' : ''} onClick={() => setX('n')}>trials</button>
           <button type="button" className={x === 'cost' ? 'active' : ''} onClick={() => setX('cost')}>epochs</button>
@@ -107,7 +107,7 @@ function BestSoFar({ record }: { record: SearchRecord }) {
       <ResponsiveContainer width="100%" height={170}>
         <LineChart margin={{ top: 5, right: 12, bottom: 14, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey={x} type="number" domain={[0, 'dataMax']} allowDecimals={false} tick={{ fontSize: 11 }} label={{ value: x === 'n' ? 'trial' : 'epochs trained', position: 'insideBottom', offset: -8, fontSize: 11 }} />
+          <XAxis dataKey={x} type="number" domain={[0, 'dataMax']} allowDecimals={false} tick={{ fontSize: 11 }} label={{ value: x === 'n' ? 'evaluation' : 'epochs trained', position: 'insideBottom', offset: -8, fontSize: 11 }} />
           <YAxis type="number" tick={{ fontSize: 11 }} width={52} tickFormatter={formatValue} domain={range ?? ['auto', 'auto']} />
           <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(v) => `${x === 'n' ? 'trial' : 'epochs'} ${v}`} />
           {lines.map((l) => <Line key={l.r.id} data={l.points} dataKey="best" name={`#${l.r.id} ${l.r.title}`} stroke={l.color} strokeWidth={l.r.id === record.id ? 2.5 : 1.5} dot={false} type="stepAfter" isAnimationActive={false} connectNulls />)}
@@ -178,7 +178,7 @@ function SlicePlots({ spec, trials, color }: { spec: SearchSpec; trials: SearchT
             <ResponsiveContainer width="100%" height={150}>
               <ScatterChart margin={{ top: 5, right: 10, bottom: 14, left: 4 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-                <XAxis dataKey="x" type="number" scale={log ? 'log' : 'linear'} domain={log ? [p.min, p.max] : [p.values ? Math.min(...p.values) : p.min, p.values ? Math.max(...p.values) : p.max]} allowDataOverflow tick={{ fontSize: 10 }} tickFormatter={formatValue} ticks={log ? logTicks(p.min, p.max) : undefined} />
+                <XAxis dataKey="x" type="number" scale={log ? 'log' : 'linear'} domain={log ? [p.min, p.max] : [p.values ? Math.min(...p.values) : p.min, p.values ? Math.max(...p.values) : p.max]} allowDataOverflow tick={{ fontSize: 10 }} tickFormatter={formatValue} ticks={log ? logTicks(p.min, p.max) : p.values} />
                 <YAxis dataKey="y" type="number" domain={range ?? ['auto', 'auto']} allowDataOverflow tick={{ fontSize: 10 }} width={48} tickFormatter={formatValue} />
                 <Tooltip formatter={(v) => formatValue(Number(v))} />
                 <Scatter data={points} isAnimationActive={false}>

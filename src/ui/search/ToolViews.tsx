@@ -69,7 +69,7 @@ export function FinderView() {
             <p>The loss never fell on this range: try a wider range. The minimum's rate ÷ 10 gives {formatValue(suggestion.minimumLr)}.</p>
           )}
           <button type="button" className="primary" data-testid="finder-apply" onClick={() => finderApply(suggestion.steepestLr ?? suggestion.minimumLr)}>
-            Train with lr {formatValue(Number((suggestion.steepestLr ?? suggestion.minimumLr).toPrecision(2)))} in the training lab
+            Train with lr {String(Number((suggestion.steepestLr ?? suggestion.minimumLr).toPrecision(2)))} in the training lab
           </button>
         </div>
       )}
@@ -87,6 +87,10 @@ export function StudyView() {
   const colorOf = (i: number) => SIZE_COLORS[i % SIZE_COLORS.length];
   const batchRange = finiteRange(runs.filter((r) => r.status !== 'diverged').flatMap((r) => r.steps.map(([, l]) => l)));
   const testRange = finiteRange(runs.filter((r) => r.status !== 'diverged').flatMap((r) => r.epochs.map((e) => e.testLoss)));
+  const xTicks = (series: (r: (typeof runs)[number]) => { x: number }[]) => {
+    const xs = runs.flatMap((r) => series(r).map((p) => p.x));
+    return logTicks(Math.min(...xs), Math.max(...xs));
+  };
   /** one line per batch size; x and y from each run's points */
   const chart = (title: string, testId: string, series: (r: (typeof runs)[number]) => { x: number; y: number }[], xLabel: string, log: boolean, range: [number, number] | null) => (
     <figure data-testid={testId}>
@@ -94,7 +98,7 @@ export function StudyView() {
       <ResponsiveContainer width="100%" height={190}>
         <LineChart margin={{ top: 5, right: 12, bottom: 16, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="x" type="number" scale={log ? 'log' : 'linear'} domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} tickFormatter={formatValue} label={{ value: xLabel, position: 'insideBottom', offset: -8, fontSize: 11 }} />
+          <XAxis dataKey="x" type="number" scale={log ? 'log' : 'linear'} domain={['dataMin', 'dataMax']} ticks={log ? xTicks(series) : undefined} tick={{ fontSize: 10 }} tickFormatter={formatValue} label={{ value: xLabel, position: 'insideBottom', offset: -8, fontSize: 11 }} />
           <YAxis type="number" domain={range ?? ['auto', 'auto']} allowDataOverflow tick={{ fontSize: 10 }} width={50} tickFormatter={formatValue} />
           <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(v) => `${xLabel.replace(' (log)', '')} ${formatValue(Number(v))}`} />
           {runs.map((r, i) => (
