@@ -172,3 +172,43 @@ describe('optiplay run', () => {
     expect(result.runs[0].epochs.at(-1).testAccuracy).toBe(1); // the classes are separated by a
   });
 });
+
+describe('optiplay run: search specs', () => {
+  const search = (extra: Record<string, unknown>) => ({
+    version: 1, kind: 'search', seed: 2,
+    base: { data: { name: 'circle', size: 160 }, model: { hidden: [6] }, training: { batchSize: 16, epochs: 2 }, run: { optimizer: { name: 'sgd', lr: 0.1 } } },
+    space: [{ param: 'optimizer.lr', min: 0.001, max: 1, scale: 'log' }, { param: 'optimizer.momentum', min: 0, max: 0.9 }],
+    ...extra,
+  });
+
+  it('runs a search: the trials table as JSON, each trial on stderr, the same trials from the share link', async () => {
+    const doc = search({ strategy: { name: 'random', trials: 4, parallel: 4 } });
+    const f = fakeIo({ 's.json': JSON.stringify(doc) });
+    expect(await main(['run', 's.json'], f.io)).toBe(0);
+    const result = JSON.parse(f.out());
+    expect(result).toMatchObject({ backend: 'cpu', strategy: 'random', objective: 'testLoss', cancelled: false });
+    expect(result.trials).toHaveLength(4);
+    expect(Object.keys(result.trials[0]).sort()).toEqual(['epochs', 'id', 'params', 'status', 'value']);
+    expect(f.err().match(/^trial \d: optimizer.lr=\S+ optimizer.momentum=\S+ → ok testLoss \S+ \(2 epochs\)$/gm)).toHaveLength(4);
+    expect(f.err()).toMatch(new RegExp(`best: trial ${result.best}, testLoss`));
+    const viaLink = fakeIo();
+    expect(await main(['run', linkUrl('https://example.org/', doc)], viaLink.io)).toBe(0);
+    expect(JSON.parse(viaLink.out()).trials).toEqual(result.trials);
+    const csv = fakeIo({ 's.json': JSON.stringify(doc) });
+    expect(await main(['run', 's.json', '--csv'], csv.io)).toBe(0);
+    expect(csv.out().split('\n')[0]).toBe('trial,optimizer.lr,optimizer.momentum,status,epochs,testLoss,bracket,rung');
+    expect(csv.out().trim().split('\n')).toHaveLength(5);
+  });
+
+  it('runs the range test and the batch-size study named by view.tool', async () => {
+    const f = fakeIo({ 'f.json': JSON.stringify(search({ finder: { minLr: 1e-4, maxLr: 10, steps: 40 }, view: { tool: 'finder' } })) });
+    expect(await main(['run', 'f.json'], f.io)).toBe(0);
+    const r = JSON.parse(f.out());
+    expect(r.points.length).toBeGreaterThan(5);
+    expect(f.err()).toMatch(/lr range test \(sgd\): \d+ steps, stopped: \w+; steepest descent at lr \S+/);
+    const st = fakeIo({ 's.json': JSON.stringify(search({ study: { sizes: [8, 32], epochs: 1 }, view: { tool: 'study' } })) });
+    expect(await main(['run', 's.json'], st.io)).toBe(0);
+    expect(JSON.parse(st.out()).runs.map((x: { batchSize: number }) => x.batchSize)).toEqual([8, 32]);
+    expect(st.err()).toMatch(/^batch 8 \(lr 0.100\): ok; test loss \S+ after 1 epochs/m);
+  });
+});

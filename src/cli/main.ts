@@ -155,8 +155,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(specErrorsFormat(parsed.errors).map((line) => `${line}\n`).join(''));
     return 2;
   }
-  if (parsed.spec.kind === 'train' && parsed.spec.data.name === 'csv' && !args.data) {
-    io.stderr(`optiplay: this experiment trains on a CSV file${parsed.spec.data.file ? ` (${parsed.spec.data.file})` : ''}; give it with --data FILE.csv\n`);
+  const trainData = parsed.spec.kind === 'train' ? parsed.spec.data : parsed.spec.kind === 'search' ? parsed.spec.base.data : null;
+  if (trainData?.name === 'csv' && !args.data) {
+    io.stderr(`optiplay: this experiment trains on a CSV file${trainData.file ? ` (${trainData.file})` : ''}; give it with --data FILE.csv\n`);
     return 2;
   }
   let csvText: string | undefined;
