@@ -71,7 +71,7 @@ function SelectedTrial({ record }: { record: SearchRecord }) {
   return (
     <figure data-testid="trial-curves">
       <figcaption>
-        <span>Trial {t.id}: {record.spec.space.map((p) => `${paramLabel(p.param)} ${formatValue(t.params[p.param])}`).join(', ')} · {STATUS_TEXT[t.status]}{t.message ? ` (${t.message})` : ''}</span>
+        <span>Trial {t.id}: {record.spec.space.map((p) => `${paramLabel(p.param)} ${formatValue(t.params[p.param])}`).join(', ')} · {STATUS_TEXT[t.status]}{t.message ? ` (${t.message})` : ''} — <span style={{ color: '#2563eb' }}>train</span> and <span style={{ color: '#d97706' }}>test</span> loss</span>
         <button type="button" className="link small" data-testid="trial-train" onClick={() => trialToTrainLab(record, t)}>open in the training lab</button>
       </figcaption>
       <ResponsiveContainer width="100%" height={170}>
