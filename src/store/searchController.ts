@@ -8,7 +8,9 @@ import { optimizerWithLr } from '../engine/optimizers/registry';
 import { searchBaseOf, type SearchSpec } from '../engine/spec/searchSchema';
 import type { TrainSpec } from '../engine/spec/trainSchema';
 import { engineBatchStudy, engineLrFinder, engineSearch, type Job, type SearchEvent } from '../worker/client';
-import type { SearchRecord } from './searchSlice';
+import type { BatchStudyResult } from '../engine/search/batchStudy';
+import type { LrFinderResult } from '../engine/search/lrFinder';
+import type { FinderState, JobStatus, SearchRecord, StudyState } from './searchSlice';
 import { useAppStore } from './store';
 
 const running: { search: { id: number; job: Job<unknown> } | null; finder: Job<unknown> | null; study: Job<unknown> | null } = { search: null, finder: null, study: null };
@@ -66,33 +68,53 @@ export function searchCancel(): void {
   job.cancel();
 }
 
-export function finderStart(): void {
-  const s = useAppStore.getState();
-  const spec = s.searchSpec;
+/** The state a tool keeps while it runs: its spec, status and error. */
+interface ToolState {
+  spec: SearchSpec;
+  status: JobStatus;
+  error: string | null;
+}
+
+/**
+ * Starts one of the two tools on the lab's spec: cancels the previous run, sets the initial state,
+ * and folds the job's progress and result into it (ignored once another run has replaced it).
+ */
+function toolStart<S extends ToolState, R>(
+  tool: 'finder' | 'study',
+  set: (fn: (x: S | null) => S | null) => void,
+  initial: (spec: SearchSpec) => S,
+  start: (spec: SearchSpec, csv: string | undefined, progress: (fn: (x: S) => S) => void) => Job<R>,
+  done: (x: S, result: R) => S,
+): void {
+  const spec = useAppStore.getState().searchSpec;
   const csv = csvFor(spec);
   if (csv === null) return;
-  running.finder?.cancel();
-  s.finderSet(() => ({ spec, points: [], result: null, status: 'running', error: null }));
-  const job = engineLrFinder(spec, csv, (points) => useAppStore.getState().finderSet((f) => (f && f.spec === spec && f.status === 'running' ? { ...f, points } : f)));
-  running.finder = job;
+  running[tool]?.cancel();
+  set(() => initial(spec));
+  const mine = (fn: (x: S) => S) => set((x) => (x && x.spec === spec ? fn(x) : x));
+  const job = start(spec, csv, (fn) => mine((x) => (x.status === 'running' ? fn(x) : x)));
+  running[tool] = job;
   job.result.then(
-    (result) => useAppStore.getState().finderSet((f) => (f && f.spec === spec ? { ...f, points: result.points, result, status: result.stop === 'cancelled' ? 'cancelled' : 'done' } : f)),
-    (err: Error) => useAppStore.getState().finderSet((f) => (f && f.spec === spec ? { ...f, status: 'error', error: err.message } : f)),
+    (result) => mine((x) => done(x, result)),
+    (err: Error) => mine((x) => ({ ...x, status: 'error', error: err.message })),
+  );
+}
+
+export function finderStart(): void {
+  toolStart<FinderState, LrFinderResult>(
+    'finder', useAppStore.getState().finderSet,
+    (spec) => ({ spec, points: [], result: null, status: 'running', error: null }),
+    (spec, csv, progress) => engineLrFinder(spec, csv, (points) => progress((f) => ({ ...f, points }))),
+    (f, result) => ({ ...f, points: result.points, result, status: result.stop === 'cancelled' ? 'cancelled' : 'done' }),
   );
 }
 
 export function studyStart(): void {
-  const s = useAppStore.getState();
-  const spec = s.searchSpec;
-  const csv = csvFor(spec);
-  if (csv === null) return;
-  running.study?.cancel();
-  s.studySet(() => ({ spec, runs: [], result: null, status: 'running', error: null, startedAt: Date.now() }));
-  const job = engineBatchStudy(spec, csv, (run) => useAppStore.getState().studySet((st) => (st && st.spec === spec ? { ...st, runs: [...st.runs, run] } : st)));
-  running.study = job;
-  job.result.then(
-    (result) => useAppStore.getState().studySet((st) => (st && st.spec === spec ? { ...st, runs: result.runs, result, status: 'done' } : st)),
-    (err: Error) => useAppStore.getState().studySet((st) => (st && st.spec === spec ? { ...st, status: 'error', error: err.message } : st)),
+  toolStart<StudyState, BatchStudyResult>(
+    'study', useAppStore.getState().studySet,
+    (spec) => ({ spec, runs: [], result: null, status: 'running', error: null, startedAt: Date.now() }),
+    (spec, csv, progress) => engineBatchStudy(spec, csv, (run) => progress((st) => ({ ...st, runs: [...st.runs, run] }))),
+    (st, result) => ({ ...st, runs: result.runs, result, status: result.cancelled ? 'cancelled' : 'done' }),
   );
 }
 

@@ -49,8 +49,10 @@ export interface GradientNoisePoint {
 export interface BatchStudyResult {
   backend: string;
   runs: BatchStudyRun[];
-  noise: { population: number; gradNormSq: number; sigmaSq: number; points: GradientNoisePoint[] };
+  /** null when cancelled before it was measured */
+  noise: { population: number; gradNormSq: number; sigmaSq: number; points: GradientNoisePoint[] } | null;
   skipped: { batchSize: number; reason: string }[];
+  cancelled: boolean;
 }
 
 export interface BatchStudyOptions {
@@ -75,7 +77,7 @@ function sqDistance(grads: tf.Tensor[], full: tf.Tensor[]): tf.Tensor1D {
   return grads.map((g, i) => perModelSumSquares(tf.sub(g, full[i]))).reduce((a, b) => tf.add(a, b));
 }
 
-export async function gradientNoise(train: Dataset, model: ModelSpec, sizes: number[], seed: number, draws = 32): Promise<BatchStudyResult['noise']> {
+export async function gradientNoise(train: Dataset, model: ModelSpec, sizes: number[], seed: number, draws = 32): Promise<NonNullable<BatchStudyResult['noise']>> {
   const shape = modelShape(model, train);
   if (typeof shape === 'string') throw new Error(shape);
   const N = Math.min(train.n, POPULATION);
@@ -152,6 +154,7 @@ export async function batchStudyRun(base: TrainSpec, study: SearchSpec['study'],
     runs.push(entry);
     options.onRun?.(entry);
   }
-  const noise = await gradientNoise(train, base.model, sizes, base.seed);
-  return { backend: tf.getBackend(), runs, noise, skipped };
+  const cancelled = !!options.signal?.aborted;
+  const noise = cancelled ? null : await gradientNoise(train, base.model, sizes, base.seed);
+  return { backend: tf.getBackend(), runs, noise, skipped, cancelled };
 }

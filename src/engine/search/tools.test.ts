@@ -41,6 +41,17 @@ describe('learning-rate range test', () => {
     // the loss there is falling: lower than at the start
     expect(r.points[s.minimum].smoothed).toBeLessThan(r.points[0].smoothed);
   });
+
+  it('stops after exactly `steps` optimizer steps, inside an epoch, when the loss never explodes', async () => {
+    const spec = searchSpecParseValid({
+      base: { data: { name: 'circle', size: 300 }, model: { hidden: [8] }, training: { batchSize: 16 }, run: { optimizer: { name: 'sgd', lr: 0.1 } } },
+      space: [{ param: 'optimizer.lr' }], finder: { minLr: 1e-5, maxLr: 1e-3, steps: 25 },
+    });
+    const r = await lrFinderRun(spec.base, spec.finder, noAsset); // 240 training rows: 15 steps per epoch
+    expect(r.stop).toBe('end');
+    expect(r.points).toHaveLength(25);
+    expect(r.points[24].lr).toBeCloseTo(1e-3, 9);
+  });
 });
 
 describe('batch-size study', () => {
@@ -78,5 +89,12 @@ describe('batch-size study', () => {
       expect(x.epochMs[1]).toBeGreaterThanOrEqual(x.epochMs[0]);
     });
     expect(r.skipped).toEqual([{ batchSize: 1000, reason: 'larger than the training set (160 rows)' }]);
+    expect(r.cancelled).toBe(false);
+    // cancelled after the first size: what finished stays, the spread is not measured
+    const controller = new AbortController();
+    const c = await batchStudyRun(spec.base, spec.study, noAsset, { signal: controller.signal, onRun: () => controller.abort() });
+    expect(c).toMatchObject({ cancelled: true, noise: null });
+    expect(c.runs.map((x) => x.batchSize)).toEqual([4]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
