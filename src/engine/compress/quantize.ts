@@ -82,7 +82,8 @@ export function quantParamsOf(w: tf.Tensor, cfg: QuantConfig): { scale: tf.Tenso
  * treated as constants.
  */
 export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor, qmin: number, qmax: number): tf.Tensor {
-  const op = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const q = tf.add(tf.round(tf.div(input, scale)), zeroPoint);
     const inside = tf.logicalAnd(tf.greaterEqual(q, qmin), tf.lessEqual(q, qmax));
     save([inside]);
@@ -99,7 +100,8 @@ export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tenso
  */
 export function quantizeWeight(w: tf.Tensor, cfg: QuantConfig): tf.Tensor {
   const { qmin, qmax } = quantRange(cfg.bits, cfg.scheme);
-  const op = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const { scale, zeroPoint } = quantParamsOf(input, cfg);
     const q = tf.add(tf.round(tf.div(input, scale)), zeroPoint);
     const inside = tf.logicalAnd(tf.greaterEqual(q, qmin), tf.lessEqual(q, qmax));
