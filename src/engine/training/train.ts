@@ -27,6 +27,9 @@ import {
 } from '../models/models';
 import type { ParamMap } from '../optimizers/base';
 import { optimizerCreate, type OptimizerSetting } from '../optimizers/registry';
+import { pruneMasks, type PruneScope } from '../compress/prune';
+import { distillLoss } from '../compress/distill';
+import { quantizeWeight, type QuantConfig } from '../compress/quantize';
 import { randomCreate, randomMixSeed } from '../random';
 import { scheduleCreate, type ScheduleSpec } from '../schedules/schedules';
 
@@ -54,6 +57,27 @@ export interface TrainConfig {
   shuffleSeeds?: number[];
   /** stop after this many optimizer steps, even within an epoch (the learning-rate range test) */
   maxSteps?: number;
+  /** pruning, quantization-aware training, distillation and fine-tuning (the compression lab) */
+  compress?: TrainCompression;
+}
+
+/**
+ * What the compression lab adds to training. Masks are 1 (keep) or 0 (pruned) per weight of one
+ * model's layer; a pruned weight is set to exactly 0 after every optimizer step, so it stays 0.
+ */
+export interface TrainCompression {
+  /** start from these weights ([model][parameter], as `keepWeights` returns them) instead of initialising */
+  initialWeights?: ModelWeights[][];
+  /** fixed masks, [model][layer] (lottery-ticket retraining, fine-tuning after one-shot pruning) */
+  masks?: Uint8Array[][];
+  /** gradual magnitude pruning: at steps where `sparsityAt` rises, masks are recomputed from the weights */
+  prune?: { scope: PruneScope; sparsityAt: (step: number) => number };
+  /** quantization-aware training: every forward pass sees fake-quantized weights (straight-through gradients) */
+  qat?: QuantConfig;
+  /** knowledge distillation from a teacher's logits on the training rows (n × classes, row-major) */
+  teacher?: { logits: Float32Array; T: number; alpha: number };
+  /** per layer, a factor on the update (0 freezes the layer; 0.1 is a 10× lower rate for it) */
+  layerLrScale?: number[];
 }
 
 export interface EpochMetrics {
@@ -335,6 +359,31 @@ export function trainGradClip(grads: ParamMap, clipValue: number | null, clipNor
   });
 }
 
+/** Parameters as [K, …] tensors from per-model weight lists. */
+function paramsFromWeights(weights: ModelWeights[][]): ParamMap {
+  return Object.fromEntries(weights[0].map((w, i) => [w.name, tf.tensor(Float32Array.from(weights.flatMap((m) => m[i].values)), [weights.length, ...w.shape])]));
+}
+
+/**
+ * The optimizer's proposal, constrained: each layer's update scaled by its factor (0 keeps it
+ * frozen), then pruned weights set back to exactly 0. Disposes `stepped`.
+ */
+function constrain(stepped: ParamMap, before: ParamMap, scale: number[] | undefined, masks: ParamMap | null): ParamMap {
+  const out = tf.tidy(() =>
+    Object.fromEntries(
+      Object.entries(stepped).map(([k, v]) => {
+        const layer = Number(k.slice(1, k.indexOf('/')));
+        const f = scale?.[layer] ?? 1;
+        let t = f === 1 ? v : f === 0 ? before[k] : tf.add(before[k], tf.mul(f, tf.sub(v, before[k])));
+        if (masks?.[k]) t = tf.mul(t, masks[k]);
+        return [k, t === v || t === before[k] ? tf.clone(t) : t];
+      }),
+    ),
+  );
+  tf.dispose(Object.values(stepped));
+  return out;
+}
+
 export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
   const problem = trainConfigProblem(cfg, train);
   if (problem) throw new Error(problem);
@@ -360,10 +409,46 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   let probeCost = 0;
   let probe: TrainProbe | null = null;
 
+  const cx = cfg.compress ?? {};
+  if (cx.teacher && shape.head !== 'multiclass') throw new Error('distillation needs a classifier with a softmax head (several classes)');
+  if (cx.teacher && cx.teacher.logits.length !== train.n * train.nClasses) throw new Error(`the teacher's logits must be one row of ${train.nClasses} per training row`);
   const trainData = upload(train, shape);
   const testData = upload(test, shape);
-  let params = modelInit(shape, cfg.model.init, cfg.initSeeds);
+  let params = cx.initialWeights ? paramsFromWeights(cx.initialWeights) : modelInit(shape, cfg.model.init, cfg.initSeeds);
   const optimizer = optimizerCreate(cfg.optimizers[0].name, cfg.optimizers);
+  const teacher = cx.teacher ? tf.tensor2d(cx.teacher.logits, [train.n, cx.teacher.logits.length / train.n]) : null;
+  /** the forward pass's view of the weights: fake-quantized under QAT */
+  const seen = (p: ParamMap): ParamMap => (cx.qat ? Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k.endsWith('/w') ? quantizeWeight(v, cx.qat!) : v])) : p);
+  let masks: ParamMap | null = null;
+  let sparsity = 0;
+  /** masks as [K, …] tensors for the weights (and, for whole units, the biases), applied to params */
+  const masksSet = (perModel: Uint8Array[][], structured: boolean) => {
+    if (masks) tf.dispose(Object.values(masks));
+    masks = {};
+    shape.layers.forEach((layer, l) => {
+      const w = params[`l${l}/w`];
+      masks![`l${l}/w`] = tf.tensor(Float32Array.from(perModel.flatMap((m) => Array.from(m[l]))), w.shape);
+      if (structured) masks![`l${l}/b`] = tf.tensor(Float32Array.from(perModel.flatMap((m) => Array.from(m[l].subarray(0, layer.out)))), [K, 1, layer.out]);
+    });
+    const old = params;
+    params = tf.tidy(() => Object.fromEntries(Object.entries(old).map(([k, v]) => [k, masks![k] ? tf.mul(v, masks![k]) : tf.clone(v)])));
+    tf.dispose(Object.values(old));
+  };
+  /** recomputes magnitude masks from the current weights at `target` sparsity */
+  const prune = async (target: number, scope: PruneScope) => {
+    const perModel: Uint8Array[][] = Array.from({ length: K }, () => []);
+    const values = await Promise.all(shape.layers.map((_, l) => params[`l${l}/w`].data()));
+    for (let k = 0; k < K; k++) {
+      const layers = shape.layers.map((layer, l) => {
+        const size = values[l].length / K;
+        return { values: (values[l] as Float32Array).subarray(k * size, (k + 1) * size), units: layer.out };
+      });
+      perModel[k] = pruneMasks(layers, target, scope);
+    }
+    masksSet(perModel, scope === 'structured');
+    sparsity = target;
+  };
+  if (cx.masks) masksSet(cx.masks, false);
   /** per step: [K, 3 + L] = loss, batch accuracy, gradient norm, then each layer's update ratio */
   const pending: tf.Tensor2D[] = [];
   const pendingLr: number[][] = [];
@@ -428,6 +513,10 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           await options.control.wait();
         }
         if (options.signal?.aborted) break;
+        if (cx.prune) {
+          const target = cx.prune.sparsityAt(step);
+          if (target > sparsity) await prune(target, cx.prune.scope);
+        }
         if (step >= (cfg.maxSteps ?? Infinity)) {
           cut = true;
           break;
@@ -445,9 +534,9 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           // one forward pass: the gradient of the sum over models gives each model its own gradient
           const dropout = cfg.dropout ? { rate: cfg.dropout, seed: randomMixSeed(cfg.seed, step, 0xd40) } : undefined;
           const gradList = tf.grads(() => {
-            const out = modelForward(shape, params, xb, dropout);
+            const out = modelForward(shape, seen(params), xb, dropout);
             outputs = tf.keep(out);
-            const loss = modelLoss(shape, out, yb, hb);
+            const loss = teacher ? distillLoss(out, tf.gather(teacher, idx) as tf.Tensor2D | tf.Tensor3D, hb!, cx.teacher!.T, cx.teacher!.alpha) : modelLoss(shape, out, yb, hb);
             const pen = penalty(params, cfg.l1, cfg.l2);
             losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
             return tf.sum(losses);
@@ -460,7 +549,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           tf.dispose([perModel, out]); // kept inside tf.grads so they survived that scope; their values are in the stack now
           return { value, grads: trainGradClip(Object.fromEntries(names.map((n, i) => [n, gradList[i]])), cfg.clipValue, cfg.clipNorm) };
         });
-        const next = optimizer.step(params, grads, lrs);
+        const stepped = optimizer.step(params, grads, lrs);
+        const next = cx.layerLrScale || masks ? constrain(stepped, params, cx.layerLrScale, masks) : stepped;
         const metrics = tf.tidy(() => {
           const ratios = shape.layers.map((_, l) => {
             const before = params[`l${l}/w`];
@@ -486,8 +576,10 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       if (options.signal?.aborted) break;
       if (cut) break; // stopped inside an epoch by maxSteps: no epoch metrics for a part-epoch
       await flush();
-      const tr = await evaluate(shape, params, trainData);
-      const te = await evaluate(shape, params, testData);
+      const view = cx.qat ? tf.tidy(() => seen(params)) : params;
+      const tr = await evaluate(shape, view, trainData);
+      const te = await evaluate(shape, view, testData);
+      if (view !== params) tf.dispose(Object.entries(view).filter(([k]) => k.endsWith('/w')).map(([, v]) => v)); // the quantized copies; biases are params' own
       for (let k = 0; k < K; k++) {
         if (models[k].status === 'diverged') continue;
         if (!Number.isFinite(tr.loss[k])) {
@@ -532,5 +624,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     deviceDispose(trainData);
     deviceDispose(testData);
     optimizer.dispose();
+    if (masks) tf.dispose(Object.values(masks));
+    if (teacher) teacher.dispose();
   }
 }
