@@ -181,9 +181,10 @@ function convForward(shape: ModelShape, params: ParamMap, x: tf.Tensor3D, K: num
 
 /**
  * Outputs of K models for a batch: [K, B, out] (logits for classification). x is [B, d], shared by
- * every model, or [K, B, d] when each model sees its own batch.
+ * every model, or [K, B, d] when each model sees its own batch. `onActivation` sees (and may
+ * replace) each dense hidden layer's activations: activation quantization and its calibration.
  */
-export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D | tf.Tensor3D, dropout?: ModelDropout): tf.Tensor3D {
+export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D | tf.Tensor3D, dropout?: ModelDropout, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): tf.Tensor3D {
   return tf.tidy(() => {
     const K = params['l0/w'].shape[0];
     const x3 = x.rank === 3 ? (x as tf.Tensor3D) : (tf.expandDims(x, 0) as tf.Tensor3D);
@@ -192,7 +193,11 @@ export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D
     if (nConv > 0) h = dropoutApply(h, dropout, 99);
     for (let l = nConv; l < shape.layers.length; l++) {
       h = tf.add(tf.matMul(h as tf.Tensor3D, params[`l${l}/w`] as tf.Tensor3D), params[`l${l}/b`]);
-      if (l < shape.layers.length - 1) h = dropoutApply(activate(h, shape.activation), dropout, l);
+      if (l < shape.layers.length - 1) {
+        h = activate(h, shape.activation);
+        if (onActivation) h = onActivation(h, l);
+        h = dropoutApply(h, dropout, l);
+      }
     }
     return h as tf.Tensor3D;
   });

@@ -1,0 +1,212 @@
+/**
+ * The compression lab's measurements on a trained model (one model, K = 1):
+ * - `quantStudy`: post-training quantization of the weights (and optionally the hidden activations,
+ *   calibrated on training rows) at several bit widths, and quantization-aware fine-tuning from the
+ *   float model at the same widths; test metrics, model size and each layer's quantization error;
+ * - `pruneStudy`: one-shot magnitude pruning at several sparsities, before and after fine-tuning
+ *   with the mask held; the sparsity of each layer and the size of what is left.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from '../data/dataset';
+import { modelAccuracy, modelForward, modelLoss, modelShape, type ModelShape, type ModelSpec } from '../models/models';
+import type { ParamMap } from '../optimizers/base';
+import type { OptimizerSetting } from '../optimizers/registry';
+import { scheduleWithDefaults } from '../schedules/registry';
+import { trainRun, type ModelWeights, type TrainConfig } from '../training/train';
+import { pruneMasks, type PruneScope } from './prune';
+import { fakeQuantize, quantParams, quantRange, quantizeWeight, type QuantConfig } from './quantize';
+
+export interface Metrics {
+  testLoss: number;
+  testAccuracy: number | null;
+}
+
+/** How the model is fine-tuned (after pruning, or with QAT). */
+export interface FineTune {
+  optimizer: OptimizerSetting;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+}
+
+const EVAL_ROWS = 1024;
+
+function paramsOf(weights: ModelWeights[]): ParamMap {
+  return Object.fromEntries(weights.map((w) => [w.name, tf.tensor(w.values, [1, ...w.shape])]));
+}
+
+/** Test loss and accuracy of one model's parameters, optionally with each hidden activation transformed. */
+export async function evaluateParams(shape: ModelShape, params: ParamMap, ds: Dataset, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): Promise<Metrics> {
+  const sums = tf.tidy(() => {
+    let loss: tf.Tensor = tf.zeros([1]);
+    let acc: tf.Tensor = tf.zeros([1]);
+    for (let at = 0; at < ds.n; at += EVAL_ROWS) {
+      const size = Math.min(EVAL_ROWS, ds.n - at);
+      const x = tf.tensor2d(ds.x.subarray(at * ds.nFeatures, (at + size) * ds.nFeatures), [size, ds.nFeatures]);
+      const y = tf.tensor1d(ds.y.subarray(at, at + size));
+      const oneHot = shape.head === 'multiclass' ? tf.cast(tf.oneHot(tf.cast(y, 'int32'), ds.nClasses), 'float32') as tf.Tensor2D : null;
+      const out = modelForward(shape, params, x, undefined, onActivation);
+      loss = tf.add(loss, tf.mul(modelLoss(shape, out, y, oneHot), size / ds.n));
+      if (shape.head !== 'regression') acc = tf.add(acc, tf.mul(modelAccuracy(shape, out, y), size / ds.n));
+    }
+    return tf.concat([loss, acc]);
+  });
+  const v = await sums.data();
+  sums.dispose();
+  return { testLoss: v[0], testAccuracy: shape.head === 'regression' ? null : v[1] };
+}
+
+function shapeOf(model: ModelSpec, train: Dataset): ModelShape {
+  const shape = modelShape(model, train);
+  if (typeof shape === 'string') throw new Error(shape);
+  return shape;
+}
+
+function fineTuneConfig(model: ModelSpec, ft: FineTune, compress: TrainConfig['compress']): TrainConfig {
+  return {
+    model, optimizers: [ft.optimizer], schedules: [scheduleWithDefaults({ name: 'constant' })], initSeeds: [ft.seed], seed: ft.seed,
+    batchSize: ft.batchSize, epochs: ft.epochs, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null, compress,
+  };
+}
+
+export interface QuantRow {
+  bits: number;
+  /** post-training quantization */
+  ptq: Metrics;
+  /** quantization-aware fine-tuning from the float model (null when qatEpochs is 0) */
+  qat: Metrics | null;
+  /** weights at `bits` bits, biases float32, plus a float32 scale and an int32 zero point per tensor or channel */
+  sizeBytes: number;
+  /** per layer: ‖w − ŵ‖² / ‖w‖² */
+  layerError: number[];
+}
+
+export interface QuantStudy {
+  float: Metrics;
+  floatBytes: number;
+  rows: QuantRow[];
+}
+
+/** Per layer: min and max of each hidden activation over (up to) 1,024 training rows. */
+async function activationRanges(shape: ModelShape, params: ParamMap, train: Dataset): Promise<Map<number, [number, number]>> {
+  const n = Math.min(train.n, EVAL_ROWS);
+  const found: { layer: number; range: tf.Tensor }[] = [];
+  const out = tf.tidy(() =>
+    modelForward(shape, params, tf.tensor2d(train.x.subarray(0, n * train.nFeatures), [n, train.nFeatures]), undefined, (h, layer) => {
+      found.push({ layer, range: tf.keep(tf.stack([tf.min(h), tf.max(h)])) });
+      return h;
+    }),
+  );
+  out.dispose();
+  const ranges = new Map<number, [number, number]>();
+  for (const f of found) {
+    const v = await f.range.data();
+    ranges.set(f.layer, [v[0], v[1]]);
+    f.range.dispose();
+  }
+  return ranges;
+}
+
+export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { bits: number[]; scheme: QuantConfig['scheme']; perChannel: boolean; activations: boolean; fineTune: FineTune }): Promise<QuantStudy> {
+  const shape = shapeOf(model, train);
+  const params = paramsOf(weights);
+  try {
+    const float = await evaluateParams(shape, params, test);
+    const paramCount = weights.reduce((n, w) => n + w.values.length, 0);
+    const rows: QuantRow[] = [];
+    const ranges = options.activations ? await activationRanges(shape, params, train) : null;
+    for (const bits of options.bits) {
+      const cfg: QuantConfig = { bits, scheme: options.scheme, perChannel: options.perChannel };
+      const q = tf.tidy(() => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k.endsWith('/w') ? quantizeWeight(v, cfg) : tf.clone(v)])));
+      // activations: 8-bit affine per tensor at most (weights may go lower), as deployed integer kernels do
+      const actBits = Math.max(bits, 8);
+      const { qmin, qmax } = quantRange(actBits, 'affine');
+      const hook = ranges
+        ? (h: tf.Tensor, layer: number) => {
+            const [lo, hi] = ranges.get(layer)!;
+            const p = quantParams(lo, hi, actBits, 'affine');
+            return fakeQuantize(h, tf.scalar(p.scale), tf.scalar(p.zeroPoint), qmin, qmax);
+          }
+        : undefined;
+      const ptq = await evaluateParams(shape, q, test, hook);
+      const layerError: number[] = [];
+      for (const k of Object.keys(params).filter((name) => name.endsWith('/w'))) {
+        const e = tf.tidy(() => tf.stack([tf.sum(tf.square(tf.sub(params[k], q[k]))), tf.sum(tf.square(params[k]))]));
+        const [num, den] = await e.data();
+        e.dispose();
+        layerError.push(den > 0 ? num / den : 0);
+      }
+      tf.dispose(Object.values(q));
+      let qat: Metrics | null = null;
+      if (options.fineTune.epochs > 0) {
+        const r = await trainRun(train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [weights], qat: cfg }));
+        const last = r.models[0].epochs[r.models[0].epochs.length - 1];
+        qat = last ? { testLoss: last.testLoss, testAccuracy: last.testAccuracy } : null;
+      }
+      const sizeBytes = weights.reduce((n, w) => {
+        if (!w.name.endsWith('/w')) return n + 4 * w.values.length;
+        const groups = options.perChannel ? w.shape[w.shape.length - 1] : 1;
+        return n + Math.ceil((w.values.length * bits) / 8) + 8 * groups;
+      }, 0);
+      rows.push({ bits, ptq, qat, sizeBytes, layerError });
+    }
+    return { float, floatBytes: 4 * paramCount, rows };
+  } finally {
+    tf.dispose(Object.values(params));
+  }
+}
+
+export interface PruneRow {
+  sparsity: number;
+  oneShot: Metrics;
+  fineTuned: Metrics | null;
+  /** per layer: share of its weights pruned */
+  layerSparsity: number[];
+  /** weights left (biases included) */
+  nonzero: number;
+  /** stored sparse: each kept weight as float32 value + int32 index, biases dense */
+  sparseBytes: number;
+  /** the masks, per layer (for the mask image) */
+  masks: Uint8Array[];
+}
+
+export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { sparsities: number[]; scope: PruneScope; fineTune: FineTune }): Promise<{ dense: Metrics; denseBytes: number; rows: PruneRow[] }> {
+  const shape = shapeOf(model, train);
+  const layerWeights = weights.filter((w) => w.name.endsWith('/w'));
+  const biases = weights.filter((w) => w.name.endsWith('/b'));
+  const params = paramsOf(weights);
+  try {
+    const dense = await evaluateParams(shape, params, test);
+    const rows: PruneRow[] = [];
+    for (const sparsity of options.sparsities) {
+      const masks = pruneMasks(layerWeights.map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] })), sparsity, options.scope);
+      const pruned = weights.map((w) => {
+        const l = layerWeights.indexOf(w);
+        if (l >= 0) return { ...w, values: w.values.map((v, i) => (masks[l][i] ? v : 0)) };
+        if (options.scope !== 'structured') return w;
+        const layer = Number(w.name.slice(1, w.name.indexOf('/')));
+        return { ...w, values: w.values.map((v, j) => (masks[layer][j] ? v : 0)) }; // a removed unit loses its bias too
+      });
+      const p = paramsOf(pruned);
+      const oneShot = await evaluateParams(shape, p, test);
+      tf.dispose(Object.values(p));
+      let fineTuned: Metrics | null = null;
+      if (options.fineTune.epochs > 0) {
+        const r = await trainRun(train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [pruned], masks: [masks] }));
+        const last = r.models[0].epochs[r.models[0].epochs.length - 1];
+        fineTuned = last ? { testLoss: last.testLoss, testAccuracy: last.testAccuracy } : null;
+      }
+      const kept = masks.map((m) => m.reduce((a, b) => a + b, 0));
+      const biasCount = biases.reduce((n, b) => n + b.values.length, 0);
+      rows.push({
+        sparsity, oneShot, fineTuned, masks,
+        layerSparsity: masks.map((m, l) => 1 - kept[l] / m.length),
+        nonzero: kept.reduce((a, b) => a + b, 0) + biasCount,
+        sparseBytes: 8 * kept.reduce((a, b) => a + b, 0) + 4 * biasCount,
+      });
+    }
+    return { dense, denseBytes: 4 * weights.reduce((n, w) => n + w.values.length, 0), rows };
+  } finally {
+    tf.dispose(Object.values(params));
+  }
+}
