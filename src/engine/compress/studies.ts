@@ -7,12 +7,13 @@
  *   with the mask held; the sparsity of each layer and the size of what is left.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../data/dataset';
-import { modelAccuracy, modelForward, modelLoss, modelShape, type ModelShape, type ModelSpec } from '../models/models';
+import { datasetRows, type Dataset } from '../data/dataset';
+import { modelAccuracy, modelForward, modelInit, modelLoss, modelShape, type ModelShape, type ModelSpec } from '../models/models';
 import type { ParamMap } from '../optimizers/base';
 import type { OptimizerSetting } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
-import { trainRun, type ModelWeights, type TrainConfig } from '../training/train';
+import { trainRun, type EpochMetrics, type ModelWeights, type TrainConfig } from '../training/train';
+import { softTargets } from './distill';
 import { pruneMasks, type PruneScope } from './prune';
 import { fakeQuantize, quantParams, quantRange, quantizeWeight, type QuantConfig } from './quantize';
 
@@ -209,4 +210,98 @@ export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec
   } finally {
     tf.dispose(Object.values(params));
   }
+}
+
+/** One model's freshly initialised weights (as keepWeights returns them). */
+export async function initialWeights(model: ModelSpec, data: Dataset, seed: number): Promise<ModelWeights[]> {
+  const shape = shapeOf(model, data);
+  const params = modelInit(shape, model.init, [seed]);
+  const out: ModelWeights[] = [];
+  for (const [name, t] of Object.entries(params)) out.push({ name, shape: t.shape.slice(1), values: Array.from(await t.data()) });
+  tf.dispose(Object.values(params));
+  return out;
+}
+
+const lastMetrics = (r: { models: { epochs: EpochMetrics[] }[] }): Metrics => {
+  const e = r.models[0].epochs[r.models[0].epochs.length - 1];
+  return { testLoss: e?.testLoss ?? NaN, testAccuracy: e?.testAccuracy ?? null };
+};
+
+export interface DistillStudy {
+  teacher: Metrics;
+  /** the student trained on the labels alone, and distilled, on the same budget and initial weights */
+  scratch: EpochMetrics[];
+  distilled: EpochMetrics[];
+  /** the teacher's softened probabilities for one test row at each temperature */
+  softTargets: { T: number; probs: number[] }[];
+  sample: { index: number; label: number };
+}
+
+/** Trains a teacher, then the same student from scratch and distilled (α·T²·KL + (1 − α)·CE). */
+export async function distillStudy(train: Dataset, test: Dataset, options: { teacher: ModelSpec; student: ModelSpec; teacherTrain: FineTune; studentTrain: FineTune; T: number; alpha: number; temperatures: number[]; sample: number }): Promise<DistillStudy> {
+  const t = await trainRun(train, test, fineTuneConfig(options.teacher, options.teacherTrain, undefined), { keepWeights: true });
+  const shape = shapeOf(options.teacher, train);
+  const params = paramsOf(t.weights![0]);
+  const logitsOf = async (ds: Dataset) => {
+    const out = tf.tidy(() => tf.squeeze(modelForward(shape, params, tf.tensor2d(ds.x, [ds.n, ds.nFeatures])), [0]));
+    const v = (await out.data()) as Float32Array;
+    out.dispose();
+    return v;
+  };
+  const logits = await logitsOf(train);
+  const sample = Math.min(options.sample, test.n - 1);
+  const testLogits = await logitsOf(test);
+  tf.dispose(Object.values(params));
+  const C = train.nClasses;
+  const row = Array.from(testLogits.subarray(sample * C, (sample + 1) * C));
+  const scratch = await trainRun(train, test, fineTuneConfig(options.student, options.studentTrain, undefined));
+  const distilled = await trainRun(train, test, fineTuneConfig(options.student, options.studentTrain, { teacher: { logits, T: options.T, alpha: options.alpha } }));
+  return {
+    teacher: lastMetrics(t), scratch: scratch.models[0].epochs, distilled: distilled.models[0].epochs,
+    softTargets: options.temperatures.map((T) => ({ T, probs: softTargets(row, T) })),
+    sample: { index: sample, label: test.y[sample] },
+  };
+}
+
+export const TRANSFER_STRATEGIES = ['freeze', 'finetune', 'lowerLr', 'scratch'] as const;
+export type TransferStrategy = (typeof TRANSFER_STRATEGIES)[number];
+
+/**
+ * Pretrains on a source task, then adapts to a target task with few labels, four ways: freeze the
+ * feature layers and train a new head; fine-tune everything; fine-tune with the base's updates
+ * scaled by `baseScale`; train from scratch. The head is re-initialised in the first three (the
+ * classes differ); every strategy sees the same target rows and batches.
+ */
+export async function transferStudy(source: { train: Dataset; test: Dataset }, target: { train: Dataset; test: Dataset }, options: { model: ModelSpec; pretrain: FineTune; adapt: FineTune; labels: number[]; baseScale: number }): Promise<{ source: Metrics; runs: { labels: number; strategy: TransferStrategy; epochs: EpochMetrics[] }[] }> {
+  if (source.train.nClasses !== target.train.nClasses) throw new Error('the source and target tasks need the same number of classes (the head is re-initialised, not resized)');
+  const pre = await trainRun(source.train, source.test, fineTuneConfig(options.model, options.pretrain, undefined), { keepWeights: true });
+  const pretrained = pre.weights![0];
+  const fresh = await initialWeights(options.model, target.train, options.adapt.seed);
+  const layers = pretrained.filter((w) => w.name.endsWith('/w')).length;
+  const head = `l${layers - 1}/`;
+  const withNewHead = pretrained.map((w) => (w.name.startsWith(head) ? fresh.find((f) => f.name === w.name)! : w));
+  const runs: { labels: number; strategy: TransferStrategy; epochs: EpochMetrics[] }[] = [];
+  for (const n of options.labels) {
+    const few = datasetRows(target.train, Int32Array.from({ length: Math.min(n, target.train.n) }, (_, i) => i), `${target.train.name} (${n} labels)`);
+    const batch = { ...options.adapt, batchSize: Math.min(options.adapt.batchSize, few.n) };
+    for (const strategy of TRANSFER_STRATEGIES) {
+      const compress: TrainConfig['compress'] =
+        strategy === 'scratch' ? undefined
+        : strategy === 'freeze' ? { initialWeights: [withNewHead], layerLrScale: Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 1 : 0)) }
+        : strategy === 'lowerLr' ? { initialWeights: [withNewHead], layerLrScale: Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 1 : options.baseScale)) }
+        : { initialWeights: [withNewHead] };
+      const r = await trainRun(few, target.test, fineTuneConfig(options.model, batch, compress));
+      runs.push({ labels: n, strategy, epochs: r.models[0].epochs });
+    }
+  }
+  return { source: lastMetrics(pre), runs };
+}
+
+/** Rows with the labels in `keep`, relabelled 0…k−1 in that order (e.g. digits 5–9 → 0–4). */
+export function datasetSubsetByLabel(ds: Dataset, keep: number[]): Dataset {
+  const rows: number[] = [];
+  for (let i = 0; i < ds.n; i++) if (keep.includes(ds.y[i])) rows.push(i);
+  const sub = datasetRows(ds, rows, `${ds.name} ${keep.join(',')}`);
+  const y = Float32Array.from(sub.y, (v) => keep.indexOf(v));
+  return { ...sub, y, nClasses: keep.length, ...(ds.classNames ? { classNames: keep.map((k) => ds.classNames![k]) } : {}) };
 }
