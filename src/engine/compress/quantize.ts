@@ -77,13 +77,14 @@ export function quantParamsOf(w: tf.Tensor, cfg: QuantConfig): { scale: tf.Tenso
 }
 
 /**
- * x̂ = (clamp(round(x / s) + z, qmin, qmax) − z) · s, with the straight-through gradient (the
- * upstream gradient where round(x / s) + z is in range, 0 elsewhere). scale and zeroPoint are
- * treated as constants.
+ * x̂ = (clamp(round(x / s) + z, qmin, qmax) − z) · s with the straight-through gradient (the
+ * upstream gradient where round(x / s) + z is in range, 0 elsewhere); `qparams` gives s and z for
+ * the input and is not differentiated.
  */
-export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor, qmin: number, qmax: number): tf.Tensor {
+function fakeQuantOp(x: tf.Tensor, qmin: number, qmax: number, qparams: (input: tf.Tensor) => { scale: tf.Tensor; zeroPoint: tf.Tensor }): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const { scale, zeroPoint } = qparams(input);
     const q = tf.add(tf.round(tf.div(input, scale)), zeroPoint);
     const inside = tf.logicalAnd(tf.greaterEqual(q, qmin), tf.lessEqual(q, qmax));
     save([inside]);
@@ -93,6 +94,11 @@ export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tenso
   return op(x) as tf.Tensor;
 }
 
+/** Fake quantization with a given scale and zero point (activations, fixed ranges). */
+export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor, qmin: number, qmax: number): tf.Tensor {
+  return fakeQuantOp(x, qmin, qmax, () => ({ scale, zeroPoint }));
+}
+
 /**
  * Fake-quantizes a [K, …, out] weight with its own min/max (post-training quantization, and the
  * forward pass of quantization-aware training). The min/max are observed, not differentiated: the
@@ -100,14 +106,5 @@ export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tenso
  */
 export function quantizeWeight(w: tf.Tensor, cfg: QuantConfig): tf.Tensor {
   const { qmin, qmax } = quantRange(cfg.bits, cfg.scheme);
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const { scale, zeroPoint } = quantParamsOf(input, cfg);
-    const q = tf.add(tf.round(tf.div(input, scale)), zeroPoint);
-    const inside = tf.logicalAnd(tf.greaterEqual(q, qmin), tf.lessEqual(q, qmax));
-    save([inside]);
-    const value = tf.mul(tf.sub(tf.clipByValue(q, qmin, qmax), zeroPoint), scale);
-    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.cast(saved[0], 'float32')) };
-  });
-  return op(w) as tf.Tensor;
+  return fakeQuantOp(w, qmin, qmax, (input) => quantParamsOf(input, cfg));
 }
