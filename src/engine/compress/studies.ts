@@ -157,6 +157,21 @@ export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec
   }
 }
 
+/**
+ * The weights with the masks applied ([layer] masks for the `/w` parameters in order); with
+ * `units`, a removed output unit (structured pruning) loses its bias too.
+ */
+export function masksApply(weights: ModelWeights[], masks: Uint8Array[], units: boolean): ModelWeights[] {
+  const names = weights.filter((w) => w.name.endsWith('/w')).map((w) => w.name);
+  return weights.map((w) => {
+    const l = names.indexOf(w.name);
+    if (l >= 0) return { ...w, values: w.values.map((v, i) => (masks[l][i] ? v : 0)) };
+    if (!units) return w;
+    const layer = names.indexOf(w.name.replace('/b', '/w'));
+    return { ...w, values: w.values.map((v, j) => (masks[layer][j] ? v : 0)) };
+  });
+}
+
 export interface PruneRow {
   sparsity: number;
   oneShot: Metrics;
@@ -181,13 +196,7 @@ export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec
     const rows: PruneRow[] = [];
     for (const sparsity of options.sparsities) {
       const masks = pruneMasks(layerWeights.map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] })), sparsity, options.scope);
-      const pruned = weights.map((w) => {
-        const l = layerWeights.indexOf(w);
-        if (l >= 0) return { ...w, values: w.values.map((v, i) => (masks[l][i] ? v : 0)) };
-        if (options.scope !== 'structured') return w;
-        const layer = Number(w.name.slice(1, w.name.indexOf('/')));
-        return { ...w, values: w.values.map((v, j) => (masks[layer][j] ? v : 0)) }; // a removed unit loses its bias too
-      });
+      const pruned = masksApply(weights, masks, options.scope === 'structured');
       const p = paramsOf(pruned);
       const oneShot = await evaluateParams(shape, p, test);
       tf.dispose(Object.values(p));
@@ -304,4 +313,42 @@ export function datasetSubsetByLabel(ds: Dataset, keep: number[]): Dataset {
   const sub = datasetRows(ds, rows, `${ds.name} ${keep.join(',')}`);
   const y = Float32Array.from(sub.y, (v) => keep.indexOf(v));
   return { ...sub, y, nClasses: keep.length, ...(ds.classNames ? { classNames: keep.map((k) => ds.classNames![k]) } : {}) };
+}
+
+export interface LotteryRound {
+  round: number;
+  /** share of the weights pruned after this round */
+  sparsity: number;
+  /** the masked network retrained from the rewound weights (the "winning ticket") */
+  rewound: Metrics;
+  /** the same mask, retrained from a fresh random initialisation */
+  random: Metrics;
+}
+
+/**
+ * The lottery-ticket experiment (Frankle & Carbin 2019; rewinding to an early step: Frankle et al.
+ * 2020): train; prune `rate` of the remaining weights by magnitude (global); reset the survivors to
+ * their values at initialisation (rewindEpochs = 0) or after `rewindEpochs` epochs; retrain; repeat
+ * for `rounds`. Each round's mask is also retrained from a new random initialisation, the control.
+ */
+export async function lotteryStudy(train: Dataset, test: Dataset, model: ModelSpec, options: { rounds: number; rate: number; rewindEpochs: number; train: FineTune }): Promise<{ dense: Metrics; rounds: LotteryRound[] }> {
+  const ft = options.train;
+  const theta0 = await initialWeights(model, train, ft.seed);
+  const rewindTo = options.rewindEpochs > 0
+    ? (await trainRun(train, test, fineTuneConfig(model, { ...ft, epochs: options.rewindEpochs }, { initialWeights: [theta0] }), { keepWeights: true })).weights![0]
+    : theta0;
+  const other = await initialWeights(model, train, ft.seed + 1000);
+  const dense = await trainRun(train, test, fineTuneConfig(model, ft, { initialWeights: [theta0] }), { keepWeights: true });
+  let trained = dense.weights![0];
+  const rounds: LotteryRound[] = [];
+  for (let r = 1; r <= options.rounds; r++) {
+    const sparsity = 1 - (1 - options.rate) ** r;
+    const layers = trained.filter((w) => w.name.endsWith('/w')).map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] }));
+    const masks = pruneMasks(layers, sparsity, 'global');
+    const ticket = await trainRun(train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(rewindTo, masks, false)], masks: [masks] }), { keepWeights: true });
+    const control = await trainRun(train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(other, masks, false)], masks: [masks] }));
+    rounds.push({ round: r, sparsity, rewound: lastMetrics(ticket), random: lastMetrics(control) });
+    trained = ticket.weights![0];
+  }
+  return { dense: lastMetrics(dense), rounds };
 }
