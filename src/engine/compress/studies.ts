@@ -8,11 +8,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetRows, type Dataset } from '../data/dataset';
-import { modelAccuracy, modelForward, modelInit, modelLoss, modelShape, type ModelShape, type ModelSpec } from '../models/models';
+import { modelForward, modelInit, modelShape, type ModelShape, type ModelSpec } from '../models/models';
 import type { ParamMap } from '../optimizers/base';
 import type { OptimizerSetting } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
-import { trainRun, type EpochMetrics, type ModelWeights, type TrainConfig } from '../training/train';
+import { trainEvaluate, trainRun, type EpochMetrics, type ModelWeights, type TrainConfig } from '../training/train';
 import { softTargets } from './distill';
 import { pruneMasks, type PruneScope } from './prune';
 import { fakeQuantize, quantParams, quantRange, quantizeWeight, type QuantConfig } from './quantize';
@@ -30,7 +30,8 @@ export interface FineTune {
   seed: number;
 }
 
-const EVAL_ROWS = 1024;
+/** training rows the activation ranges are calibrated on */
+const CALIBRATION_ROWS = 1024;
 
 function paramsOf(weights: ModelWeights[]): ParamMap {
   return Object.fromEntries(weights.map((w) => [w.name, tf.tensor(w.values, [1, ...w.shape])]));
@@ -38,23 +39,8 @@ function paramsOf(weights: ModelWeights[]): ParamMap {
 
 /** Test loss and accuracy of one model's parameters, optionally with each hidden activation transformed. */
 export async function evaluateParams(shape: ModelShape, params: ParamMap, ds: Dataset, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): Promise<Metrics> {
-  const sums = tf.tidy(() => {
-    let loss: tf.Tensor = tf.zeros([1]);
-    let acc: tf.Tensor = tf.zeros([1]);
-    for (let at = 0; at < ds.n; at += EVAL_ROWS) {
-      const size = Math.min(EVAL_ROWS, ds.n - at);
-      const x = tf.tensor2d(ds.x.subarray(at * ds.nFeatures, (at + size) * ds.nFeatures), [size, ds.nFeatures]);
-      const y = tf.tensor1d(ds.y.subarray(at, at + size));
-      const oneHot = shape.head === 'multiclass' ? tf.cast(tf.oneHot(tf.cast(y, 'int32'), ds.nClasses), 'float32') as tf.Tensor2D : null;
-      const out = modelForward(shape, params, x, undefined, onActivation);
-      loss = tf.add(loss, tf.mul(modelLoss(shape, out, y, oneHot), size / ds.n));
-      if (shape.head !== 'regression') acc = tf.add(acc, tf.mul(modelAccuracy(shape, out, y), size / ds.n));
-    }
-    return tf.concat([loss, acc]);
-  });
-  const v = await sums.data();
-  sums.dispose();
-  return { testLoss: v[0], testAccuracy: shape.head === 'regression' ? null : v[1] };
+  const r = await trainEvaluate(shape, params, ds, onActivation);
+  return { testLoss: r.loss[0], testAccuracy: r.accuracy ? r.accuracy[0] : null };
 }
 
 function shapeOf(model: ModelSpec, train: Dataset): ModelShape {
@@ -90,7 +76,7 @@ export interface QuantStudy {
 
 /** Per layer: min and max of each hidden activation over (up to) 1,024 training rows. */
 async function activationRanges(shape: ModelShape, params: ParamMap, train: Dataset): Promise<Map<number, [number, number]>> {
-  const n = Math.min(train.n, EVAL_ROWS);
+  const n = Math.min(train.n, CALIBRATION_ROWS);
   const found: { layer: number; range: tf.Tensor }[] = [];
   const out = tf.tidy(() =>
     modelForward(shape, params, tf.tensor2d(train.x.subarray(0, n * train.nFeatures), [n, train.nFeatures]), undefined, (h, layer) => {

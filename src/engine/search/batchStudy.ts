@@ -10,14 +10,14 @@
  * σ² = (1/N) Σ_i ‖g_i − g‖² is the spread of per-example gradients, estimated from `examples` rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { datasetPermutation, datasetSplit, type Dataset } from '../data/dataset';
+import { datasetPermutation, type Dataset } from '../data/dataset';
 import { modelForward, modelInit, modelLoss, modelShape, perModelSumSquares, type ModelShape, type ModelSpec } from '../models/models';
 import type { ParamMap } from '../optimizers/base';
 import { randomCreate, randomMixSeed } from '../random';
 import { optimizerWithLr } from '../optimizers/registry';
 import type { SearchSpec } from '../spec/searchSchema';
 import type { TrainSpec } from '../spec/trainSchema';
-import { trainDataset, type AssetLoader } from '../training/runTrainSpec';
+import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
 import { trainRun, type EpochMetrics } from '../training/train';
 import { thinSteps } from './thin';
 
@@ -121,8 +121,7 @@ export async function gradientNoise(train: Dataset, model: ModelSpec, sizes: num
 }
 
 export async function batchStudyRun(base: TrainSpec, study: SearchSpec['study'], loadAsset: AssetLoader, options: BatchStudyOptions = {}): Promise<BatchStudyResult> {
-  const { dataset } = await trainDataset(base, loadAsset, options.csvText);
-  const { train, test } = datasetSplit(dataset, base.data.testFraction, base.seed);
+  const { train, test } = await trainDataSplit(base, loadAsset, options.csvText);
   const run = base.runs[0];
   const baseLr = Number(run.optimizer.lr);
   const runs: BatchStudyRun[] = [];
@@ -139,11 +138,7 @@ export async function batchStudyRun(base: TrainSpec, study: SearchSpec['study'],
     const epochMs: number[] = [];
     const result = await trainRun(
       train, test,
-      {
-        model: base.model, optimizers: [optimizerWithLr(run.optimizer, lr)], schedules: [run.schedule], initSeeds: [run.initSeed], seed: base.seed,
-        batchSize: B, epochs: study.epochs, l1: base.training.l1, l2: base.training.l2, clipNorm: base.training.clipNorm, clipValue: base.training.clipValue,
-        patience: null, dropout: base.training.dropout,
-      },
+      { ...trainSpecConfig(base, [{ ...run, optimizer: optimizerWithLr(run.optimizer, lr) }]), batchSize: B, epochs: study.epochs, patience: null },
       { signal: options.signal, onEpoch: () => epochMs.push(performance.now() - t0) },
     );
     const m = result.models[0];

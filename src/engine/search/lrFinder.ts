@@ -9,11 +9,10 @@
  * its minimum; and the rate at the minimum divided by 10 (a common rule of thumb).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { datasetSplit } from '../data/dataset';
 import { optimizerWithLr } from '../optimizers/registry';
 import type { SearchSpec } from '../spec/searchSchema';
 import type { TrainSpec } from '../spec/trainSchema';
-import { trainDataset, type AssetLoader } from '../training/runTrainSpec';
+import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
 import { trainRun, trainStepsPerEpoch } from '../training/train';
 
 export interface LrFinderPoint {
@@ -71,8 +70,7 @@ export interface LrFinderOptions {
 }
 
 export async function lrFinderRun(base: TrainSpec, finder: SearchSpec['finder'], loadAsset: AssetLoader, options: LrFinderOptions = {}): Promise<LrFinderResult> {
-  const { dataset } = await trainDataset(base, loadAsset, options.csvText);
-  const { train, test } = datasetSplit(dataset, base.data.testFraction, base.seed);
+  const { train, test } = await trainDataSplit(base, loadAsset, options.csvText);
   const run = base.runs[0];
   const { minLr, maxLr, steps } = finder;
   const gamma = (maxLr / minLr) ** (1 / Math.max(1, steps - 1));
@@ -97,10 +95,9 @@ export async function lrFinderRun(base: TrainSpec, finder: SearchSpec['finder'],
   const result = await trainRun(
     train, test,
     {
-      model: base.model, optimizers: [optimizerWithLr(run.optimizer, minLr)], schedules: [{ name: 'exponential', gamma, warmupSteps: 0 }],
-      initSeeds: [run.initSeed], seed: base.seed, batchSize: base.training.batchSize,
-      epochs: Math.ceil(steps / trainStepsPerEpoch(train.n, base.training.batchSize)), maxSteps: steps,
-      l1: base.training.l1, l2: base.training.l2, clipNorm: base.training.clipNorm, clipValue: base.training.clipValue, patience: null, dropout: base.training.dropout,
+      ...trainSpecConfig(base, [{ ...run, optimizer: optimizerWithLr(run.optimizer, minLr) }]),
+      schedules: [{ name: 'exponential', gamma, warmupSteps: 0 }],
+      epochs: Math.ceil(steps / trainStepsPerEpoch(train.n, base.training.batchSize)), maxSteps: steps, patience: null,
     },
     {
       signal, chunkSize: 10,

@@ -16,13 +16,12 @@
  * are marked "pruned" at the epochs they reached.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { datasetSplit } from '../data/dataset';
-import { optimizerGroupKey, type OptimizerSetting } from '../optimizers/registry';
+import { optimizerGroupKey } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import type { SearchSpec } from '../spec/searchSchema';
 import { trainSpecSchema, type TrainSpec } from '../spec/trainSchema';
-import { trainDataset, type AssetLoader } from '../training/runTrainSpec';
-import { trainConfigProblem, trainRun, type EpochMetrics, type TrainConfig, type TrainModelResult } from '../training/train';
+import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
+import { trainConfigProblem, trainRun, type EpochMetrics, type TrainModelResult } from '../training/train';
 import { spaceDecode, spaceEncode, spaceGrid, type ParamValues } from './space';
 import { thinSteps } from './thin';
 import { bayesPropose, hyperbandBrackets, randomPoint, successiveHalvingRungs, type Rung } from './strategies';
@@ -140,8 +139,7 @@ export function searchPlan(spec: SearchSpec): { trials: number; epochs: number; 
 
 export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, options: SearchOptions = {}): Promise<SearchResult> {
   const t0 = performance.now();
-  const { dataset } = await trainDataset(spec.base, loadAsset, options.csvText);
-  const { train, test } = datasetSplit(dataset, spec.base.data.testFraction, spec.seed);
+  const { dataset, train, test } = await trainDataSplit(spec.base, loadAsset, options.csvText);
   const plan = searchPlan(spec);
   const trials: SearchTrial[] = [];
   const evaluations: SearchEvaluation[] = [];
@@ -178,7 +176,7 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
     const groups = new Map<string, { trial: SearchTrial; spec: TrainSpec }[]>();
     for (const trial of batch) {
       const ts = searchTrialSpec(spec.base, epochs === undefined ? trial.params : { ...trial.params, 'training.epochs': epochs });
-      const problem = typeof ts === 'string' ? ts : trainConfigProblem(configOf(ts, [ts]), train);
+      const problem = typeof ts === 'string' ? ts : trainConfigProblem(trainSpecConfig(ts, ts.runs), train);
       if (typeof ts === 'string' || problem) {
         trial.epochs = 0;
         costDone += epochs ?? trial.params['training.epochs'] ?? spec.base.training.epochs;
@@ -201,7 +199,7 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
         emit(chunk.map((c) => c.trial));
         progress();
         const seen = chunk.map(() => 0);
-        const result = await trainRun(train, test, configOf(chunk[0].spec, chunk.map((c) => c.spec)), {
+        const result = await trainRun(train, test, trainSpecConfig(chunk[0].spec, chunk.map((c) => c.spec.runs[0])), {
           signal: options.signal,
           onEpoch: (models) => {
             const changed: SearchTrial[] = [];
@@ -292,18 +290,5 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
   return {
     backend: tf.getBackend(), strategy: strategy.name, objective: spec.objective, trials, evaluations, best, cancelled,
     elapsedMs: performance.now() - t0, dataset: { name: dataset.name, train: train.n, test: test.n },
-  };
-}
-
-/** The batched training configuration for trial specs that share everything but the optimizer's numbers and schedule. */
-function configOf(first: TrainSpec, members: TrainSpec[]): TrainConfig {
-  const t = first.training;
-  return {
-    model: first.model,
-    optimizers: members.map((m) => m.runs[0].optimizer as OptimizerSetting),
-    schedules: members.map((m) => m.runs[0].schedule),
-    initSeeds: members.map((m) => m.runs[0].initSeed),
-    seed: first.seed,
-    batchSize: t.batchSize, epochs: t.epochs, l1: t.l1, l2: t.l2, clipNorm: t.clipNorm, clipValue: t.clipValue, patience: t.patience, dropout: t.dropout,
   };
 }

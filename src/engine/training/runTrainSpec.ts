@@ -15,7 +15,7 @@ import { syntheticMake } from '../data/synthetic';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomMixSeed } from '../random';
 import type { TrainSpec } from '../spec/trainSchema';
-import { trainRun, trainStepsPerEpoch, type ModelWeights, type ProbeOptions, type TrainControl, type TrainModelResult, type TrainProbe, type WeightHistogram } from './train';
+import { trainRun, trainStepsPerEpoch, type ModelWeights, type TrainConfig, type ProbeOptions, type TrainControl, type TrainModelResult, type TrainProbe, type WeightHistogram } from './train';
 
 /** Reads a file from the app's public folder (fetch + gunzip in the browser, fs + zlib in Node). */
 export type AssetLoader = (path: string) => Promise<Uint8Array>;
@@ -138,9 +138,27 @@ function probeOf(p: TrainProbe, k: number): TrainRunProbe {
   };
 }
 
+/** A train spec's data, loaded and split with the spec's seed (as every tool that trains it splits it). */
+export async function trainDataSplit(spec: TrainSpec, loadAsset: AssetLoader, csvText?: string): Promise<{ dataset: Dataset; train: Dataset; test: Dataset; csvProblems?: CsvProblem[] }> {
+  const { dataset, csvProblems } = await trainDataset(spec, loadAsset, csvText);
+  return { dataset, ...datasetSplit(dataset, spec.data.testFraction, spec.seed), ...(csvProblems ? { csvProblems } : {}) };
+}
+
+/** The training loop's settings for these runs of a spec, one model each (seeds, batch order and extras are the caller's). */
+export function trainSpecConfig(spec: TrainSpec, runs: TrainSpec['runs'][number][]): TrainConfig {
+  const t = spec.training;
+  return {
+    model: spec.model,
+    optimizers: runs.map((r) => r.optimizer),
+    schedules: runs.map((r) => r.schedule),
+    initSeeds: runs.map((r) => r.initSeed),
+    seed: spec.seed,
+    batchSize: t.batchSize, epochs: t.epochs, l1: t.l1, l2: t.l2, clipNorm: t.clipNorm, clipValue: t.clipValue, patience: t.patience, dropout: t.dropout,
+  };
+}
+
 export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, options: TrainSpecOptions = {}): Promise<TrainSpecResult> {
-  const { dataset, csvProblems } = await trainDataset(spec, loadAsset, options.csvText);
-  const { train, test } = datasetSplit(dataset, spec.data.testFraction, spec.seed);
+  const { train, test, csvProblems } = await trainDataSplit(spec, loadAsset, options.csvText);
   options.onData?.(dataInfo(spec, train, test, csvProblems));
   const S = spec.training.seeds;
   const runs: TrainModelResult[] = new Array(spec.runs.length);
@@ -156,14 +174,9 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
       train,
       test,
       {
-        model: spec.model,
-        optimizers: expand((i) => spec.runs[i].optimizer),
-        schedules: expand((i) => spec.runs[i].schedule),
+        ...trainSpecConfig(spec, expand((i) => spec.runs[i])),
         initSeeds: expand((i, s) => (s === 0 ? spec.runs[i].initSeed : randomMixSeed(spec.runs[i].initSeed, s, 0x5eed))),
         shuffleSeeds: expand((_, s) => (s === 0 ? spec.seed : randomMixSeed(spec.seed, s, 0x5eed))),
-        seed: spec.seed,
-        batchSize: spec.training.batchSize, epochs: spec.training.epochs, l1: spec.training.l1, l2: spec.training.l2,
-        clipNorm: spec.training.clipNorm, clipValue: spec.training.clipValue, patience: spec.training.patience, dropout: spec.training.dropout,
       },
       {
         signal: options.signal,

@@ -235,7 +235,7 @@ function penalty(params: ParamMap, l1: number, l2: number): tf.Tensor1D | null {
 const EVAL_ROWS = 1024;
 
 /** Loss and accuracy of each model on a whole set, computed in slices of EVAL_ROWS and weighted by size. */
-async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData): Promise<{ loss: number[]; accuracy: number[] | null }> {
+async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): Promise<{ loss: number[]; accuracy: number[] | null }> {
   const sums = tf.tidy(() => {
     let loss: tf.Tensor = tf.zeros([params['l0/w'].shape[0]]);
     let acc: tf.Tensor = tf.zerosLike(loss);
@@ -243,7 +243,7 @@ async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData): 
       const size = Math.min(EVAL_ROWS, data.n - at);
       const x = tf.slice(data.x, [at, 0], [size, -1]);
       const y = tf.slice(data.y, [at], [size]);
-      const out = modelForward(shape, params, x);
+      const out = modelForward(shape, params, x, undefined, onActivation);
       loss = tf.add(loss, tf.mul(modelLoss(shape, out, y, data.oneHot ? tf.slice(data.oneHot, [at, 0], [size, -1]) : null), size / data.n));
       if (shape.head !== 'regression') acc = tf.add(acc, tf.mul(modelAccuracy(shape, out, y), size / data.n));
     }
@@ -252,6 +252,16 @@ async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData): 
   const v = (await sums.array()) as number[][];
   sums.dispose();
   return { loss: v[0] as number[], accuracy: shape.head === 'regression' ? null : (v[1] as number[]) };
+}
+
+/** Loss and accuracy of each model on a dataset from the host (uploaded for the call), optionally with each hidden activation transformed. */
+export async function trainEvaluate(shape: ModelShape, params: ParamMap, ds: Dataset, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): Promise<{ loss: number[]; accuracy: number[] | null }> {
+  const data = upload(ds, shape);
+  try {
+    return await evaluate(shape, params, data, onActivation);
+  } finally {
+    deviceDispose(data);
+  }
 }
 
 function histogram(values: Float32Array, bins: number, layer: number): WeightHistogram {
@@ -369,18 +379,20 @@ function paramsFromWeights(weights: ModelWeights[][]): ParamMap {
  * frozen), then pruned weights set back to exactly 0. Disposes `stepped`.
  */
 function constrain(stepped: ParamMap, before: ParamMap, scale: number[] | undefined, masks: ParamMap | null): ParamMap {
-  const out = tf.tidy(() =>
-    Object.fromEntries(
-      Object.entries(stepped).map(([k, v]) => {
-        const layer = Number(k.slice(1, k.indexOf('/')));
-        const f = scale?.[layer] ?? 1;
-        let t = f === 1 ? v : f === 0 ? before[k] : tf.add(before[k], tf.mul(f, tf.sub(v, before[k])));
-        if (masks?.[k]) t = tf.mul(t, masks[k]);
-        return [k, t === v || t === before[k] ? tf.clone(t) : t];
-      }),
-    ),
-  );
-  tf.dispose(Object.values(stepped));
+  const out: ParamMap = {};
+  for (const [k, v] of Object.entries(stepped)) {
+    const f = scale?.[Number(k.slice(1, k.indexOf('/')))] ?? 1;
+    const mask = masks?.[k];
+    if (f === 1 && !mask) {
+      out[k] = v; // unchanged: the optimizer's tensor is kept as it is
+      continue;
+    }
+    out[k] = tf.tidy(() => {
+      const t = f === 1 ? v : f === 0 ? tf.clone(before[k]) : tf.add(before[k], tf.mul(f, tf.sub(v, before[k])));
+      return mask ? tf.mul(t, mask) : t;
+    });
+    v.dispose();
+  }
   return out;
 }
 

@@ -31,7 +31,7 @@ function TrialsTable({ record, trials, color }: { record: SearchRecord; trials: 
     });
   }, [trials, sort, spec.objective]);
   const head = (key: string, label: string) => (
-    <th aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+    <th key={key} aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
       <button type="button" className="link" onClick={() => setSort((s) => ({ key, dir: s.key === key ? (-s.dir as 1 | -1) : 1 }))}>{label}{sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button>
     </th>
   );
@@ -41,7 +41,7 @@ function TrialsTable({ record, trials, color }: { record: SearchRecord; trials: 
         <thead>
           <tr>
             {head('id', '#')}
-            {spec.space.map((p) => <th key={p.param} aria-sort={sort.key === p.param ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}><button type="button" className="link" onClick={() => setSort((s) => ({ key: p.param, dir: s.key === p.param ? (-s.dir as 1 | -1) : 1 }))}>{paramLabel(p.param)}{sort.key === p.param ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</button></th>)}
+            {spec.space.map((p) => head(p.param, paramLabel(p.param)))}
             {head('value', objectiveLabel(spec.objective))}
             {head('epochs', 'epochs')}
             <th>status</th>
