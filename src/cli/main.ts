@@ -12,6 +12,7 @@ import { backendSelect } from '../engine/backend';
 import { linkDecode, linkPayload } from '../engine/spec/link';
 import { specErrorsFormat, specParse, type SpecResult } from '../engine/spec/schema';
 import type { TrainSpec } from '../engine/spec/trainSchema';
+import { cliCompress } from './compress';
 import { cliSearch } from './search';
 import { surfaceRun, type SurfaceResult } from '../engine/surface/runSurface';
 import { trainSpecRun, type TrainSpecResult } from '../engine/training/runTrainSpec';
@@ -155,7 +156,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(specErrorsFormat(parsed.errors).map((line) => `${line}\n`).join(''));
     return 2;
   }
-  const trainData = parsed.spec.kind === 'train' ? parsed.spec.data : parsed.spec.kind === 'search' ? parsed.spec.base.data : null;
+  const trainData = parsed.spec.kind === 'train' ? parsed.spec.data : parsed.spec.kind === 'search' || parsed.spec.kind === 'compress' ? parsed.spec.base.data : null;
   if (trainData?.name === 'csv' && !args.data) {
     io.stderr(`optiplay: this experiment trains on a CSV file${trainData.file ? ` (${trainData.file})` : ''}; give it with --data FILE.csv\n`);
     return 2;
@@ -177,6 +178,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       output = await runTrain(parsed.spec, args, io, csvText);
     } else if (parsed.spec.kind === 'search') {
       output = await cliSearch(parsed.spec, args.csv, io, csvText);
+    } else if (parsed.spec.kind === 'compress') {
+      output = await cliCompress(parsed.spec, args.csv, io, csvText);
     } else {
       const result = await surfaceRun(parsed.spec);
       const labels = parsed.spec.runs.map((r, i) => r.label ?? `${i + 1}: ${r.optimizer.name}`);

@@ -8,7 +8,7 @@ import { optimizerSetting } from '../optimizers/registry';
 import { testingUseCpu } from '../testing';
 import { trainRun, type ModelWeights } from '../training/train';
 import { trainTestConfig } from '../training/trainTesting';
-import { datasetSubsetByLabel, distillStudy, lotteryStudy, pruneStudy, quantStudy, transferStudy } from './studies';
+import { lotteryStudy, pruneStudy, quantStudy } from './studies';
 
 beforeAll(testingUseCpu);
 
@@ -54,44 +54,8 @@ describe('compression studies on a real MNIST MLP (784-64-10, 1,600 training dig
   }, 120_000);
 });
 
-describe('distillation and transfer on real digits', () => {
-  it('the distilled student beats the same student trained from scratch on the same budget', async () => {
-    const ft = (epochs: number, lr: number) => ({ optimizer: optimizerSetting('adam', { lr }), batchSize: 50, epochs, seed: 4 });
-    const before = tf.memory().numTensors;
-    const d = await distillStudy(train, test, {
-      teacher: { ...model, hidden: [128] }, student: { ...model, hidden: [8] },
-      // measured: T 2, α 0.5 (this test) gains 4 points; T 4, α 0.9 loses 4; with 10 epochs from-scratch wins (0.84 vs 0.80)
-      teacherTrain: ft(6, 0.003), studentTrain: ft(4, 0.003), T: 2, alpha: 0.5, temperatures: [1, 4, 16], sample: 0,
-    });
-    expect(tf.memory().numTensors).toBe(before);
-    const acc = (e: { testAccuracy: number | null }[]) => e[e.length - 1].testAccuracy!;
-    expect(d.teacher.testAccuracy!).toBeGreaterThan(acc(d.scratch));
-    expect(acc(d.distilled)).toBeGreaterThan(acc(d.scratch));
-    // soft targets flatten as T grows; they sum to 1
-    const top = d.softTargets.map((s) => Math.max(...s.probs));
-    expect(top[0]).toBeGreaterThan(top[1]);
-    expect(top[1]).toBeGreaterThan(top[2]);
-    d.softTargets.forEach((s) => expect(s.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6));
-  }, 180_000);
-
-  it('transfer from digits 0–4 to 5–9: every strategy adapts on the same few labels; the pretrained base is reused', async () => {
-    const all = mnistParse(new Uint8Array(gunzipSync(readFileSync(`public/${MNIST_ASSET}`))), 2000);
-    const split = (keep: number[]) => datasetSplit(datasetSubsetByLabel(all, keep), 0.25, 5);
-    const source = split([0, 1, 2, 3, 4]);
-    const target = split([5, 6, 7, 8, 9]);
-    expect(target.train.nClasses).toBe(5);
-    expect(Math.max(...target.train.y)).toBe(4);
-    expect(target.train.n + target.test.n).toBe(Array.from(all.y).filter((v) => v >= 5).length);
-    const ft = (epochs: number, lr: number, batchSize = 25) => ({ optimizer: optimizerSetting('adam', { lr }), batchSize, epochs, seed: 6 });
-    const r = await transferStudy(source, target, { model, pretrain: ft(3, 0.003, 50), adapt: ft(4, 0.003), labels: [50], baseScale: 0.1 });
-    expect(r.source.testAccuracy!).toBeGreaterThan(0.9);
-    expect(r.runs.map((x) => x.strategy)).toEqual(['freeze', 'finetune', 'lowerLr', 'scratch']);
-    r.runs.forEach((x) => expect(x.epochs).toHaveLength(4));
-    // not asserted: which strategy wins. Measured on 4,000 digits (784-64-5, 30 epochs of 2 steps, lr 0.003), 50 labels:
-    // freeze 0.45, fine-tune 0.78, lower lr for the base 0.64, scratch 0.80 — see the closing note of this session
-    await expect(transferStudy(source, { train: train, test }, { model, pretrain: ft(1, 0.003), adapt: ft(1, 0.003), labels: [50], baseScale: 0.1 })).rejects.toThrow('the same number of classes');
-  }, 180_000);
-});
+// Distillation and transfer: their mechanics are tested in runCompress.test.ts, and they run end to
+// end in the browser suite (e2e/compress.spec.ts); which strategy wins is measured, not asserted (README).
 
 describe('lottery ticket', () => {
   it('iterative magnitude pruning: the masks compound, survivors rewind, and a random re-initialisation is the control', async () => {

@@ -12,9 +12,9 @@ import { modelForward, modelInit, modelShape, type ModelShape, type ModelSpec } 
 import type { ParamMap } from '../optimizers/base';
 import type { OptimizerSetting } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
-import { trainEvaluate, trainRun, type EpochMetrics, type ModelWeights, type TrainConfig } from '../training/train';
+import { trainEvaluate, trainRun, trainStepsPerEpoch, type EpochMetrics, type ModelWeights, type TrainConfig } from '../training/train';
 import { softTargets } from './distill';
-import { pruneMasks, type PruneScope } from './prune';
+import { pruneMasks, zhuGuptaSparsity, type GradualSchedule, type PruneScope } from './prune';
 import { fakeQuantize, quantParams, quantRange, quantizeWeight, type QuantConfig } from './quantize';
 
 export interface Metrics {
@@ -29,6 +29,28 @@ export interface FineTune {
   epochs: number;
   seed: number;
 }
+
+/** Cancellation, and a label for each training a study starts (for progress). */
+export interface StudyContext {
+  signal?: AbortSignal;
+  onStage?: (label: string) => void;
+  /** each epoch of the training in progress */
+  onEpoch?: (epoch: number, epochs: number) => void;
+}
+
+/** trainRun for one stage of a study: announced, cancellable, its epochs reported. */
+async function stageRun(ctx: StudyContext, label: string, train: Dataset, test: Dataset, cfg: TrainConfig, keepWeights = false) {
+  if (ctx.signal?.aborted) throw new Error('cancelled');
+  ctx.onStage?.(label);
+  const r = await trainRun(train, test, cfg, { keepWeights, signal: ctx.signal, onEpoch: (models) => ctx.onEpoch?.(models[0].epochs.length, cfg.epochs) });
+  if (ctx.signal?.aborted) throw new Error('cancelled');
+  return r;
+}
+
+const lastMetrics = (r: { models: { epochs: EpochMetrics[] }[] }): Metrics => {
+  const e = r.models[0].epochs[r.models[0].epochs.length - 1];
+  return { testLoss: e?.testLoss ?? NaN, testAccuracy: e?.testAccuracy ?? null };
+};
 
 /** training rows the activation ranges are calibrated on */
 const CALIBRATION_ROWS = 1024;
@@ -94,7 +116,7 @@ async function activationRanges(shape: ModelShape, params: ParamMap, train: Data
   return ranges;
 }
 
-export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { bits: number[]; scheme: QuantConfig['scheme']; perChannel: boolean; activations: boolean; fineTune: FineTune }): Promise<QuantStudy> {
+export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { bits: number[]; scheme: QuantConfig['scheme']; perChannel: boolean; activations: boolean; fineTune: FineTune }, ctx: StudyContext = {}): Promise<QuantStudy> {
   const shape = shapeOf(model, train);
   const params = paramsOf(weights);
   try {
@@ -126,9 +148,7 @@ export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec
       tf.dispose(Object.values(q));
       let qat: Metrics | null = null;
       if (options.fineTune.epochs > 0) {
-        const r = await trainRun(train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [weights], qat: cfg }));
-        const last = r.models[0].epochs[r.models[0].epochs.length - 1];
-        qat = last ? { testLoss: last.testLoss, testAccuracy: last.testAccuracy } : null;
+        qat = lastMetrics(await stageRun(ctx, `quantization-aware training at ${bits} bits`, train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [weights], qat: cfg })));
       }
       const sizeBytes = weights.reduce((n, w) => {
         if (!w.name.endsWith('/w')) return n + 4 * w.values.length;
@@ -172,7 +192,17 @@ export interface PruneRow {
   masks: Uint8Array[];
 }
 
-export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { sparsities: number[]; scope: PruneScope; fineTune: FineTune }): Promise<{ dense: Metrics; denseBytes: number; rows: PruneRow[] }> {
+/**
+ * Gradual pruning's schedule over a fine-tuning of `steps` steps (Zhu & Gupta): from 0 to the final
+ * sparsity in up to 10 updates over the first three quarters, the last quarter with the mask held.
+ */
+export function gradualScheduleFor(final: number, steps: number): GradualSchedule {
+  const span = Math.max(1, Math.floor(0.75 * steps));
+  const updates = Math.min(10, span);
+  return { initial: 0, final, start: 0, updates, every: Math.max(1, Math.floor(span / updates)) };
+}
+
+export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { sparsities: number[]; scope: PruneScope; gradual?: boolean; fineTune: FineTune }, ctx: StudyContext = {}): Promise<{ dense: Metrics; denseBytes: number; rows: PruneRow[] }> {
   const shape = shapeOf(model, train);
   const layerWeights = weights.filter((w) => w.name.endsWith('/w'));
   const biases = weights.filter((w) => w.name.endsWith('/b'));
@@ -181,16 +211,22 @@ export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec
     const dense = await evaluateParams(shape, params, test);
     const rows: PruneRow[] = [];
     for (const sparsity of options.sparsities) {
-      const masks = pruneMasks(layerWeights.map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] })), sparsity, options.scope);
+      let masks = pruneMasks(layerWeights.map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] })), sparsity, options.scope);
       const pruned = masksApply(weights, masks, options.scope === 'structured');
       const p = paramsOf(pruned);
       const oneShot = await evaluateParams(shape, p, test);
       tf.dispose(Object.values(p));
       let fineTuned: Metrics | null = null;
-      if (options.fineTune.epochs > 0) {
-        const r = await trainRun(train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [pruned], masks: [masks] }));
-        const last = r.models[0].epochs[r.models[0].epochs.length - 1];
-        fineTuned = last ? { testLoss: last.testLoss, testAccuracy: last.testAccuracy } : null;
+      if (options.gradual && options.fineTune.epochs > 0) {
+        // Zhu & Gupta: prune while training, from the dense weights; the mask is what training left at 0
+        const steps = options.fineTune.epochs * trainStepsPerEpoch(train.n, options.fineTune.batchSize);
+        const g = gradualScheduleFor(sparsity, steps);
+        const r = await stageRun(ctx, `gradual pruning to ${Math.round(sparsity * 100)} %`, train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [weights], prune: { scope: options.scope, sparsityAt: (t) => zhuGuptaSparsity(t, g) } }), true);
+        fineTuned = lastMetrics(r);
+        const names = layerWeights.map((w) => w.name);
+        masks = names.map((name) => Uint8Array.from(r.weights![0].find((w) => w.name === name)!.values, (v) => (v !== 0 ? 1 : 0)));
+      } else if (options.fineTune.epochs > 0) {
+        fineTuned = lastMetrics(await stageRun(ctx, `fine-tuning at ${Math.round(sparsity * 100)} % sparsity`, train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [pruned], masks: [masks] })));
       }
       const kept = masks.map((m) => m.reduce((a, b) => a + b, 0));
       const biasCount = biases.reduce((n, b) => n + b.values.length, 0);
@@ -217,11 +253,6 @@ export async function initialWeights(model: ModelSpec, data: Dataset, seed: numb
   return out;
 }
 
-const lastMetrics = (r: { models: { epochs: EpochMetrics[] }[] }): Metrics => {
-  const e = r.models[0].epochs[r.models[0].epochs.length - 1];
-  return { testLoss: e?.testLoss ?? NaN, testAccuracy: e?.testAccuracy ?? null };
-};
-
 export interface DistillStudy {
   teacher: Metrics;
   /** the student trained on the labels alone, and distilled, on the same budget and initial weights */
@@ -233,8 +264,8 @@ export interface DistillStudy {
 }
 
 /** Trains a teacher, then the same student from scratch and distilled (α·T²·KL + (1 − α)·CE). */
-export async function distillStudy(train: Dataset, test: Dataset, options: { teacher: ModelSpec; student: ModelSpec; teacherTrain: FineTune; studentTrain: FineTune; T: number; alpha: number; temperatures: number[]; sample: number }): Promise<DistillStudy> {
-  const t = await trainRun(train, test, fineTuneConfig(options.teacher, options.teacherTrain, undefined), { keepWeights: true });
+export async function distillStudy(train: Dataset, test: Dataset, options: { teacher: ModelSpec; student: ModelSpec; teacherTrain: FineTune; studentTrain: FineTune; T: number; alpha: number; temperatures: number[]; sample: number }, ctx: StudyContext = {}): Promise<DistillStudy> {
+  const t = await stageRun(ctx, 'training the teacher', train, test, fineTuneConfig(options.teacher, options.teacherTrain, undefined), true);
   const shape = shapeOf(options.teacher, train);
   const params = paramsOf(t.weights![0]);
   const logitsOf = async (ds: Dataset) => {
@@ -249,8 +280,8 @@ export async function distillStudy(train: Dataset, test: Dataset, options: { tea
   tf.dispose(Object.values(params));
   const C = train.nClasses;
   const row = Array.from(testLogits.subarray(sample * C, (sample + 1) * C));
-  const scratch = await trainRun(train, test, fineTuneConfig(options.student, options.studentTrain, undefined));
-  const distilled = await trainRun(train, test, fineTuneConfig(options.student, options.studentTrain, { teacher: { logits, T: options.T, alpha: options.alpha } }));
+  const scratch = await stageRun(ctx, 'training the student from scratch', train, test, fineTuneConfig(options.student, options.studentTrain, undefined));
+  const distilled = await stageRun(ctx, 'distilling the student', train, test, fineTuneConfig(options.student, options.studentTrain, { teacher: { logits, T: options.T, alpha: options.alpha } }));
   return {
     teacher: lastMetrics(t), scratch: scratch.models[0].epochs, distilled: distilled.models[0].epochs,
     softTargets: options.temperatures.map((T) => ({ T, probs: softTargets(row, T) })),
@@ -267,14 +298,15 @@ export type TransferStrategy = (typeof TRANSFER_STRATEGIES)[number];
  * scaled by `baseScale`; train from scratch. The head is re-initialised in the first three (the
  * classes differ); every strategy sees the same target rows and batches.
  */
-export async function transferStudy(source: { train: Dataset; test: Dataset }, target: { train: Dataset; test: Dataset }, options: { model: ModelSpec; pretrain: FineTune; adapt: FineTune; labels: number[]; baseScale: number }): Promise<{ source: Metrics; runs: { labels: number; strategy: TransferStrategy; epochs: EpochMetrics[] }[] }> {
+export async function transferStudy(source: { train: Dataset; test: Dataset }, target: { train: Dataset; test: Dataset }, options: { model: ModelSpec; pretrain: FineTune; adapt: FineTune; labels: number[]; baseScale: number }, ctx: StudyContext = {}): Promise<{ source: Metrics; runs: { labels: number; strategy: TransferStrategy; epochs: EpochMetrics[] }[] }> {
   if (source.train.nClasses !== target.train.nClasses) throw new Error('the source and target tasks need the same number of classes (the head is re-initialised, not resized)');
-  const pre = await trainRun(source.train, source.test, fineTuneConfig(options.model, options.pretrain, undefined), { keepWeights: true });
+  const pre = await stageRun(ctx, 'pretraining on the source task', source.train, source.test, fineTuneConfig(options.model, options.pretrain, undefined), true);
   const pretrained = pre.weights![0];
-  const fresh = await initialWeights(options.model, target.train, options.adapt.seed);
   const layers = pretrained.filter((w) => w.name.endsWith('/w')).length;
   const head = `l${layers - 1}/`;
-  const withNewHead = pretrained.map((w) => (w.name.startsWith(head) ? fresh.find((f) => f.name === w.name)! : w));
+  // the new head starts at zero: its first updates then see the pretrained features as they are, and
+  // no gradient from a random head reaches the base until the head has learned something
+  const withNewHead = pretrained.map((w) => (w.name.startsWith(head) ? { ...w, values: w.values.map(() => 0) } : w));
   const runs: { labels: number; strategy: TransferStrategy; epochs: EpochMetrics[] }[] = [];
   for (const n of options.labels) {
     const few = datasetRows(target.train, Int32Array.from({ length: Math.min(n, target.train.n) }, (_, i) => i), `${target.train.name} (${n} labels)`);
@@ -285,7 +317,7 @@ export async function transferStudy(source: { train: Dataset; test: Dataset }, t
         : strategy === 'freeze' ? { initialWeights: [withNewHead], layerLrScale: Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 1 : 0)) }
         : strategy === 'lowerLr' ? { initialWeights: [withNewHead], layerLrScale: Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 1 : options.baseScale)) }
         : { initialWeights: [withNewHead] };
-      const r = await trainRun(few, target.test, fineTuneConfig(options.model, batch, compress));
+      const r = await stageRun(ctx, `${n} labels: ${strategy}`, few, target.test, fineTuneConfig(options.model, batch, compress));
       runs.push({ labels: n, strategy, epochs: r.models[0].epochs });
     }
   }
@@ -317,22 +349,22 @@ export interface LotteryRound {
  * their values at initialisation (rewindEpochs = 0) or after `rewindEpochs` epochs; retrain; repeat
  * for `rounds`. Each round's mask is also retrained from a new random initialisation, the control.
  */
-export async function lotteryStudy(train: Dataset, test: Dataset, model: ModelSpec, options: { rounds: number; rate: number; rewindEpochs: number; train: FineTune }): Promise<{ dense: Metrics; rounds: LotteryRound[] }> {
+export async function lotteryStudy(train: Dataset, test: Dataset, model: ModelSpec, options: { rounds: number; rate: number; rewindEpochs: number; train: FineTune }, ctx: StudyContext = {}): Promise<{ dense: Metrics; rounds: LotteryRound[] }> {
   const ft = options.train;
   const theta0 = await initialWeights(model, train, ft.seed);
   const rewindTo = options.rewindEpochs > 0
-    ? (await trainRun(train, test, fineTuneConfig(model, { ...ft, epochs: options.rewindEpochs }, { initialWeights: [theta0] }), { keepWeights: true })).weights![0]
+    ? (await stageRun(ctx, `training to the rewind point (${options.rewindEpochs} epochs)`, train, test, fineTuneConfig(model, { ...ft, epochs: options.rewindEpochs }, { initialWeights: [theta0] }), true)).weights![0]
     : theta0;
   const other = await initialWeights(model, train, ft.seed + 1000);
-  const dense = await trainRun(train, test, fineTuneConfig(model, ft, { initialWeights: [theta0] }), { keepWeights: true });
+  const dense = await stageRun(ctx, 'training the dense network', train, test, fineTuneConfig(model, ft, { initialWeights: [theta0] }), true);
   let trained = dense.weights![0];
   const rounds: LotteryRound[] = [];
   for (let r = 1; r <= options.rounds; r++) {
     const sparsity = 1 - (1 - options.rate) ** r;
     const layers = trained.filter((w) => w.name.endsWith('/w')).map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] }));
     const masks = pruneMasks(layers, sparsity, 'global');
-    const ticket = await trainRun(train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(rewindTo, masks, false)], masks: [masks] }), { keepWeights: true });
-    const control = await trainRun(train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(other, masks, false)], masks: [masks] }));
+    const ticket = await stageRun(ctx, `round ${r}: the rewound ticket`, train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(rewindTo, masks, false)], masks: [masks] }), true);
+    const control = await stageRun(ctx, `round ${r}: random re-initialisation`, train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(other, masks, false)], masks: [masks] }));
     rounds.push({ round: r, sparsity, rewound: lastMetrics(ticket), random: lastMetrics(control) });
     trained = ticket.weights![0];
   }

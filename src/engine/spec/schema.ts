@@ -8,11 +8,12 @@ import { OBJECTIVES, OBJECTIVE_NAMES, type ObjectiveName } from '../objectives/r
 import { OPTIMIZER_NAMES, optimizerWithDefaults } from '../optimizers/registry';
 import { SCHEDULE_NAMES, scheduleWithDefaults } from '../schedules/registry';
 import { numberInRange, optimizerSchema, scheduleSchema, unionError } from './fields';
+import { compressSpecSchema, type CompressSpec } from './compressSchema';
 import { searchSpecSchema, type SearchSpec } from './searchSchema';
 import { trainSpecSchema, type TrainSpec } from './trainSchema';
 
 export const SPEC_VERSION = 1;
-export const SPEC_KINDS = ['surface', 'train', 'search'] as const;
+export const SPEC_KINDS = ['surface', 'train', 'search', 'compress'] as const;
 export const SURFACE_LIMITS = { maxRuns: 8, maxSteps: 10000, maxNoise: 100, maxParticles: 20000, maxSpeed: 1000 } as const;
 export const VIEW_MODES = ['race', 'cloud', 'basin'] as const;
 /** parts of the page a teacher can hide in a shared link */
@@ -112,8 +113,8 @@ export interface SurfaceRunSpec {
   color?: string;
 }
 
-export type ExperimentSpec = SurfaceSpec | TrainSpec | SearchSpec;
-export type { SearchSpec, TrainSpec };
+export type ExperimentSpec = SurfaceSpec | TrainSpec | SearchSpec | CompressSpec;
+export type { CompressSpec, SearchSpec, TrainSpec };
 
 export interface SpecError {
   /** where in the document, e.g. "runs.0.optimizer.lr" ("" for the whole document) */
@@ -200,6 +201,10 @@ export function specParse(input: unknown): SpecResult {
     const parsed = searchSpecSchema.safeParse(input);
     return parsed.success ? { ok: true, spec: parsed.data } : toErrors(parsed.error.issues);
   }
+  if (doc.kind === 'compress') {
+    const parsed = compressSpecSchema.safeParse(input);
+    return parsed.success ? { ok: true, spec: parsed.data } : toErrors(parsed.error.issues);
+  }
   const parsed = surfaceSpecSchema.safeParse(input);
   return parsed.success ? { ok: true, spec: withDefaults(parsed.data) } : toErrors(parsed.error.issues);
 }
@@ -222,6 +227,13 @@ export function trainSpecParseValid(doc: Record<string, unknown>): TrainSpec {
 export function searchSpecParseValid(doc: Record<string, unknown>): SearchSpec {
   const r = specParse({ version: SPEC_VERSION, kind: 'search', ...doc });
   if (!r.ok || r.spec.kind !== 'search') throw new Error(`invalid built-in spec: ${r.ok ? 'not a search spec' : specErrorsFormat(r.errors).join('; ')}`);
+  return r.spec;
+}
+
+/** A built-in `compress` spec, checked (throws if it is not valid: a programming error). */
+export function compressSpecParseValid(doc: Record<string, unknown>): CompressSpec {
+  const r = specParse({ version: SPEC_VERSION, kind: 'compress', ...doc });
+  if (!r.ok || r.spec.kind !== 'compress') throw new Error(`invalid built-in spec: ${r.ok ? 'not a compress spec' : specErrorsFormat(r.errors).join('; ')}`);
   return r.spec;
 }
 

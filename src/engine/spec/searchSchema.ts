@@ -54,7 +54,7 @@ const paramSchema = z.strictObject({
 
 /** `base` is a train experiment's data, model, training and one run; a whole parsed TrainSpec (with
  * `runs`) is read as its first run, so a parsed search spec parses again to itself. */
-const baseSchema = z.preprocess(
+export const searchBaseSchema = z.preprocess(
   (v) => {
     if (typeof v !== 'object' || v === null || !Array.isArray((v as { runs?: unknown }).runs) || 'run' in v) return v;
     const t = v as { data?: unknown; model?: unknown; training?: unknown; runs: Record<string, unknown>[] };
@@ -69,12 +69,23 @@ const baseSchema = z.preprocess(
   }, 'must be an experiment: data, model, training and a run'),
 );
 
+/** The base as a train spec with one run; its errors are added at `base.…` (null when it is invalid). */
+export function searchBaseParse(b: z.output<typeof searchBaseSchema>, seed: number, ctx: z.RefinementCtx): TrainSpec | null {
+  const train = trainSpecSchema.safeParse({ version: 1, kind: 'train', seed, data: b.data, ...(b.model !== undefined ? { model: b.model } : {}), ...(b.training !== undefined ? { training: b.training } : {}), runs: [b.run] });
+  if (train.success) return train.data;
+  for (const iss of train.error.issues) {
+    const path = iss.path[0] === 'runs' ? ['base', 'run', ...iss.path.slice(2)] : ['base', ...iss.path];
+    ctx.addIssue({ code: 'custom', path, message: iss.message });
+  }
+  return null;
+}
+
 export const searchSpecSchema = z
   .strictObject({
     version: z.literal(1, 'must be 1'),
     kind: z.literal('search'),
     seed: numberInRange({ min: 0, max: 2 ** 32 - 1, integer: true }).optional(),
-    base: baseSchema,
+    base: searchBaseSchema,
     space: z.array(paramSchema, 'must be a list of parameters').min(1, 'search at least one parameter').max(SEARCH_LIMITS.maxParams, `at most ${SEARCH_LIMITS.maxParams} parameters`),
     strategy: z
       .strictObject({
@@ -106,15 +117,8 @@ export const searchSpecSchema = z
   })
   .transform((p, ctx): SearchSpec => {
     const seed = p.seed ?? 0;
-    const train = trainSpecSchema.safeParse({ version: 1, kind: 'train', seed, data: p.base.data, ...(p.base.model !== undefined ? { model: p.base.model } : {}), ...(p.base.training !== undefined ? { training: p.base.training } : {}), runs: [p.base.run] });
-    if (!train.success) {
-      for (const iss of train.error.issues) {
-        const path = iss.path[0] === 'runs' ? ['base', 'run', ...iss.path.slice(2)] : ['base', ...iss.path];
-        ctx.addIssue({ code: 'custom', path, message: iss.message });
-      }
-      return z.NEVER;
-    }
-    const base = train.data;
+    const base = searchBaseParse(p.base, seed, ctx);
+    if (!base) return z.NEVER;
     const run = base.runs[0];
     const meta = searchableParams(run.optimizer.name, run.schedule.name);
     const seen = new Set<string>();

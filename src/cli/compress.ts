@@ -1,0 +1,66 @@
+/** `optiplay run` for a `compress` spec: runs the method's study and prints its table. */
+import { compressRun, type CompressResult } from '../engine/compress/runCompress';
+import type { CompressSpec } from '../engine/spec/compressSchema';
+import type { CliIo } from './main';
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : (100 * v).toFixed(2));
+
+/** The study as rows: one per sparsity, bit width, round, strategy and label count, or student. */
+export function cliCompressCsv(r: CompressResult): string {
+  const rows: (string | number)[][] = [];
+  if (r.method === 'pruning' && r.schedule === 'lottery') {
+    rows.push(['round', 'sparsity', 'rewoundAccuracy', 'randomInitAccuracy']);
+    for (const x of r.rounds) rows.push([x.round, x.sparsity, pct(x.rewound.testAccuracy), pct(x.random.testAccuracy)]);
+  } else if (r.method === 'pruning') {
+    rows.push(['sparsity', 'oneShotAccuracy', r.schedule === 'gradual' ? 'gradualAccuracy' : 'fineTunedAccuracy', 'nonzero', 'sparseBytes', ...r.layers.map((l) => `${l.name}Sparsity`)]);
+    rows.push([0, pct(r.dense.testAccuracy), pct(r.dense.testAccuracy), r.paramCount, r.denseBytes, ...r.layers.map(() => 0)]);
+    for (const x of r.rows) rows.push([x.sparsity, pct(x.oneShot.testAccuracy), pct(x.fineTuned?.testAccuracy), x.nonzero, x.sparseBytes, ...x.layerSparsity]);
+  } else if (r.method === 'quantization') {
+    rows.push(['bits', 'ptqAccuracy', 'qatAccuracy', 'bytes', ...r.layers.map((l) => `${l.name}Error`)]);
+    rows.push([32, pct(r.study.float.testAccuracy), '', r.study.floatBytes, ...r.layers.map(() => 0)]);
+    for (const x of r.study.rows) rows.push([x.bits, pct(x.ptq.testAccuracy), pct(x.qat?.testAccuracy), x.sizeBytes, ...x.layerError]);
+  } else if (r.method === 'distillation') {
+    rows.push(['model', 'epoch', 'testAccuracy', 'testLoss']);
+    rows.push(['teacher', '', pct(r.study.teacher.testAccuracy), r.study.teacher.testLoss]);
+    for (const [name, epochs] of [['scratch', r.study.scratch], ['distilled', r.study.distilled]] as const) for (const e of epochs) rows.push([name, e.epoch, pct(e.testAccuracy), e.testLoss]);
+  } else {
+    rows.push(['labels', 'strategy', 'epoch', 'testAccuracy', 'testLoss']);
+    for (const x of r.runs) for (const e of x.epochs) rows.push([x.labels, x.strategy, e.epoch, pct(e.testAccuracy), e.testLoss]);
+  }
+  return `${rows.map((row) => row.join(',')).join('\n')}\n`;
+}
+
+/** The study's headline on stderr, as a user would say it. */
+function summary(r: CompressResult): string {
+  const acc = (v: number | null | undefined) => `${pct(v)} %`;
+  if (r.method === 'pruning' && r.schedule === 'lottery') {
+    return `dense ${acc(r.dense.testAccuracy)}; ${r.rounds.map((x) => `${(100 * x.sparsity).toFixed(1)} % pruned: rewound ${acc(x.rewound.testAccuracy)}, random init ${acc(x.random.testAccuracy)}`).join('; ')}`;
+  }
+  if (r.method === 'pruning') {
+    return `dense ${acc(r.dense.testAccuracy)}; ${r.rows.map((x) => `${Math.round(100 * x.sparsity)} %: one-shot ${acc(x.oneShot.testAccuracy)}${x.fineTuned ? `, ${r.schedule === 'gradual' ? 'gradual' : 'fine-tuned'} ${acc(x.fineTuned.testAccuracy)}` : ''}`).join('; ')}`;
+  }
+  if (r.method === 'quantization') {
+    return `float ${acc(r.study.float.testAccuracy)} (${r.study.floatBytes} B); ${r.study.rows.map((x) => `${x.bits} bits: PTQ ${acc(x.ptq.testAccuracy)}${x.qat ? `, QAT ${acc(x.qat.testAccuracy)}` : ''} (${x.sizeBytes} B)`).join('; ')}`;
+  }
+  if (r.method === 'distillation') {
+    const last = (e: { testAccuracy: number | null }[]) => e[e.length - 1]?.testAccuracy;
+    return `teacher ${acc(r.study.teacher.testAccuracy)} (${r.paramCount} parameters); student (${r.studentParams} parameters) from scratch ${acc(last(r.study.scratch))}, distilled ${acc(last(r.study.distilled))}`;
+  }
+  return `source ${acc(r.source.testAccuracy)}; ${r.runs.map((x) => `${x.labels} labels ${x.strategy} ${acc(x.epochs[x.epochs.length - 1]?.testAccuracy)}`).join('; ')}`;
+}
+
+export async function cliCompress(spec: CompressSpec, csv: boolean, io: CliIo, csvText: string | undefined): Promise<string> {
+  let last = '';
+  const r = await compressRun(spec, (path) => io.readAsset(path), {
+    csvText,
+    onProgress: (p) => {
+      if (p.label !== last) io.stderr(`[${p.stage + 1}/${p.stages}] ${p.label}\n`);
+      last = p.label;
+    },
+  });
+  io.stderr(`${summary(r)}\n`);
+  if (csv) return cliCompressCsv(r);
+  // masks are for the mask image: the JSON keeps their sparsity, not 1 byte per weight
+  const out = r.method === 'pruning' && r.schedule !== 'lottery' ? { ...r, rows: r.rows.map((row) => ({ ...row, masks: undefined })) } : r;
+  return `${JSON.stringify(out)}\n`;
+}
