@@ -15,16 +15,18 @@ import { useAppStore } from './store';
 
 const running: { search: { id: number; job: Job<unknown> } | null; finder: Job<unknown> | null; study: Job<unknown> | null } = { search: null, finder: null, study: null };
 
-/** The CSV text a spec needs, or null after telling the user to load it. */
-function csvFor(spec: SearchSpec): string | undefined | null {
-  if (spec.base.data.name !== 'csv') return undefined;
+/** The CSV text a base experiment needs, or null after telling the user (`report`) to load it. */
+export function csvTextFor(base: TrainSpec, report: (message: string) => void): string | undefined | null {
+  if (base.data.name !== 'csv') return undefined;
   const file = useAppStore.getState().csvFile;
   if (!file) {
-    useAppStore.getState().searchErrorSet('Load your CSV file in the training lab first: it never leaves this machine, so links do not carry it.');
+    report('Load your CSV file in the training lab first: it never leaves this machine, so links do not carry it.');
     return null;
   }
   return file.text;
 }
+
+const csvFor = (spec: SearchSpec) => csvTextFor(spec.base, useAppStore.getState().searchErrorSet);
 
 /** Folds changed trials into a record (by id; new ones are appended). */
 export function searchEventApply(record: SearchRecord, event: SearchEvent): Partial<SearchRecord> {

@@ -25,7 +25,7 @@ export const DEFAULT_TRAIN_SPEC: TrainSpec = trainSpecParseValid({
   ],
 });
 
-export type Lab = 'surface' | 'train' | 'search';
+export type Lab = 'surface' | 'train' | 'search' | 'compress';
 
 export interface RecordRun extends TrainModelResult {
   label: string;

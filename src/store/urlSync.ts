@@ -3,7 +3,7 @@
  * with the open lab's spec in the hash, so the back button steps back through edits; going back
  * restores them. A link's kind decides the lab: `surface` opens the surface lab, `train` the
  * training lab (which then trains it, so the link reproduces the experiment), `search` the search
- * lab (which runs its tool: the search, the range test or the batch-size study).
+ * lab and `compress` the compression lab (each waits for Run: a search or a study takes minutes).
  */
 import { linkDecode, linkEncode, linkPayload } from '../engine/spec/link';
 import type { ExperimentSpec, SpecError } from '../engine/spec/schema';
@@ -14,7 +14,7 @@ const DEBOUNCE_MS = 400;
 
 /** The spec of the lab that is open. */
 export function openSpec(s: AppState): ExperimentSpec {
-  return s.lab === 'train' ? s.trainSpec : s.lab === 'search' ? s.searchSpec : s.spec;
+  return s.lab === 'train' ? s.trainSpec : s.lab === 'search' ? s.searchSpec : s.lab === 'compress' ? s.compressSpec : s.spec;
 }
 
 /** Puts a link's experiment in the store; a broken link keeps the current spec and says why. */
@@ -31,6 +31,9 @@ function install(hash: string): { ok: true; spec: ExperimentSpec } | { ok: false
   } else if (decoded.spec.kind === 'search') {
     s.searchSpecReplace(decoded.spec);
     s.labSet('search');
+  } else if (decoded.spec.kind === 'compress') {
+    s.compressSpecReplace(decoded.spec);
+    s.labSet('compress');
   } else {
     s.specReplace(decoded.spec);
     s.labSet('surface');
@@ -56,7 +59,7 @@ export function urlSyncStart(): () => void {
     if (hash !== window.location.hash) window.history.pushState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
   };
   const unsubscribe = useAppStore.subscribe((state, prev) => {
-    if (restoring || (state.spec === prev.spec && state.trainSpec === prev.trainSpec && state.searchSpec === prev.searchSpec && state.lab === prev.lab)) return;
+    if (restoring || (state.spec === prev.spec && state.trainSpec === prev.trainSpec && state.searchSpec === prev.searchSpec && state.compressSpec === prev.compressSpec && state.lab === prev.lab)) return;
     if (state.lab === prev.lab && openSpec(state) === openSpec(prev)) return; // an edit in the lab that is not open
     window.clearTimeout(timer);
     timer = window.setTimeout(write, state.lab !== prev.lab ? 0 : DEBOUNCE_MS);

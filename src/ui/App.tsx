@@ -1,6 +1,7 @@
 import { backendDescribe } from '../engine/backend';
 import { specErrorsFormat } from '../engine/spec/schema';
 import { useAppStore, selectBackend } from '../store/store';
+import { CompressPage } from './compress/CompressPage';
 import { SearchPage } from './search/SearchPage';
 import { SurfacePage } from './surface/SurfacePage';
 import { TrainPage } from './train/TrainPage';
@@ -59,6 +60,7 @@ export function App() {
           <button type="button" className={`tab${lab === 'surface' ? ' active' : ''}`} aria-current={lab === 'surface' ? 'page' : undefined} data-testid="lab-surface" onClick={() => useAppStore.getState().labSet('surface')}>Surface lab</button>
           <button type="button" className={`tab${lab === 'train' ? ' active' : ''}`} aria-current={lab === 'train' ? 'page' : undefined} data-testid="lab-train" onClick={() => useAppStore.getState().labSet('train')}>Training lab</button>
           <button type="button" className={`tab${lab === 'search' ? ' active' : ''}`} aria-current={lab === 'search' ? 'page' : undefined} data-testid="lab-search" onClick={() => useAppStore.getState().labSet('search')}>Search lab</button>
+          <button type="button" className={`tab${lab === 'compress' ? ' active' : ''}`} aria-current={lab === 'compress' ? 'page' : undefined} data-testid="lab-compress" onClick={() => useAppStore.getState().labSet('compress')}>Compression lab</button>
         </nav>
         {lab === 'surface' && <button
           type="button"
@@ -72,7 +74,7 @@ export function App() {
         <BackendBadge />
       </header>
       <Banners />
-      {lab === 'surface' ? <SurfacePage /> : lab === 'train' ? <TrainPage /> : <SearchPage />}
+      {lab === 'surface' ? <SurfacePage /> : lab === 'train' ? <TrainPage /> : lab === 'search' ? <SearchPage /> : <CompressPage />}
     </div>
   );
 }

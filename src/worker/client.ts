@@ -14,6 +14,8 @@ import type { BatchStudyResult, BatchStudyRun } from '../engine/search/batchStud
 import type { LrFinderPoint, LrFinderResult } from '../engine/search/lrFinder';
 import type { SearchResult } from '../engine/search/runSearch';
 import type { SearchSpec } from '../engine/spec/searchSchema';
+import type { CompressSpec } from '../engine/spec/compressSchema';
+import type { CompressProgress, CompressResult } from '../engine/compress/runCompress';
 import type { BackendStart, EngineApi, ProgressListener, SearchEvent, TrainEvent } from './engineApi';
 
 export type { BackendStart, RunDelta, SearchEvent, TrainDelta, TrainEvent } from './engineApi';
@@ -130,6 +132,11 @@ export function engineSearch(spec: SearchSpec, csvText: string | undefined, onEv
 /** The learning-rate range test of a search spec's base experiment. */
 export function engineLrFinder(spec: SearchSpec, csvText: string | undefined, onPoints: (points: LrFinderPoint[]) => void): Job<LrFinderResult> {
   return job((e, id) => e.lrFinder(id, spec, assetOptions(csvText), Comlink.proxy(onPoints)));
+}
+
+/** A compression study (pruning, quantization, distillation or transfer). */
+export function engineCompress(spec: CompressSpec, csvText: string | undefined, onProgress: (p: CompressProgress) => void): Job<CompressResult> {
+  return job((e, id) => e.compress(id, spec, assetOptions(csvText), Comlink.proxy(onProgress)));
 }
 
 /** The batch-size study of a search spec's base experiment. */

@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendIsName, backendSelect, type BackendReport } from '../engine/backend';
+import { compressRun, type CompressProgress, type CompressResult } from '../engine/compress/runCompress';
+import type { CompressSpec } from '../engine/spec/compressSchema';
 import { batchStudyRun, type BatchStudyResult, type BatchStudyRun } from '../engine/search/batchStudy';
 import { lrFinderRun, type LrFinderPoint, type LrFinderResult } from '../engine/search/lrFinder';
 import { searchRun, type SearchProgress, type SearchResult, type SearchTrial } from '../engine/search/runSearch';
@@ -130,6 +132,7 @@ export interface EngineApi {
   search(job: number, spec: SearchSpec, options: SearchJobOptions, onEvent: (event: SearchEvent) => void): Promise<SearchResult>;
   lrFinder(job: number, spec: SearchSpec, options: SearchJobOptions, onPoints: (points: LrFinderPoint[]) => void): Promise<LrFinderResult>;
   batchStudy(job: number, spec: SearchSpec, options: SearchJobOptions, onRun: (run: BatchStudyRun) => void): Promise<BatchStudyResult>;
+  compress(job: number, spec: CompressSpec, options: SearchJobOptions, onProgress: (p: CompressProgress) => void): Promise<CompressResult>;
   /** pause or resume a training job */
   trainPause(job: number, paused: boolean): void;
   /** one more step of a paused training job */
@@ -221,6 +224,10 @@ export function engineApiCreate(): EngineApi {
 
     batchStudy(job, spec, options, onRun) {
       return withJob(job, (signal) => batchStudyRun(spec.base, spec.study, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onRun }));
+    },
+
+    compress(job, spec, options, onProgress) {
+      return withJob(job, (signal) => compressRun(spec, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onProgress }));
     },
 
     async grid(spec, nx, ny) {

@@ -1,0 +1,91 @@
+/** The compression lab: settings on the left; the method's study (its progress and views) on the right. */
+import { useState } from 'react';
+import { COMPRESS_METHODS, type CompressMethod } from '../../engine/spec/compressSchema';
+import { compressCancel, compressStart } from '../../store/compressController';
+import { COMPRESS_METHOD_LABELS } from '../../store/compressSlice';
+import { useAppStore } from '../../store/store';
+import { urlWriteNow } from '../../store/urlSync';
+import { useThrottledStore } from '../charts/useThrottledStore';
+import { CompressControls } from './CompressControls';
+import { CompressViews } from './CompressViews';
+
+const WHAT: Record<CompressMethod, string> = {
+  pruning: 'Train the model, remove the smallest weights (one-shot, gradually while fine-tuning, or the lottery ticket’s iterative prune-and-rewind) and measure what is lost, before and after fine-tuning with the mask held.',
+  quantization: 'Train the model, round its weights to 8, 4 or 2 bits (PyTorch’s MinMaxObserver scale and zero point) and measure the accuracy, the size and each layer’s error; quantization-aware training fine-tunes through the rounding.',
+  distillation: 'Train a large teacher, then the same small student twice on the same budget: from the labels alone, and from the teacher’s softened outputs (Hinton et al. 2015).',
+  transfer: 'Pretrain on the source classes, then learn the target classes from a few labels four ways: a frozen base with a new head, fine-tuning all, fine-tuning with a lower rate for the base, and from scratch.',
+};
+
+function seconds(ms: number): string {
+  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function Toolbar() {
+  const records = useAppStore((s) => s.compressRecords);
+  const shown = useAppStore((s) => s.compressShown);
+  const error = useAppStore((s) => s.compressError);
+  const running = records.some((r) => r.status === 'running');
+  const [shared, setShared] = useState<string | null>(null);
+  return (
+    <div className="train-toolbar">
+      <button type="button" className="primary" data-testid="compress-run" onClick={() => compressStart()}>{running ? 'Restart' : 'Run study'}</button>
+      {running && <button type="button" data-testid="compress-cancel" onClick={() => compressCancel()}>Cancel</button>}
+      {records.length > 1 && (
+        <select aria-label="study shown" value={shown ?? ''} data-testid="compress-shown" onChange={(e) => useAppStore.getState().compressShow(Number(e.target.value))}>
+          {records.map((r) => <option key={r.id} value={r.id}>#{r.id} {r.title}</option>)}
+        </select>
+      )}
+      <button type="button" data-testid="compress-share" onClick={() => {
+        const url = urlWriteNow();
+        setShared(url);
+        void navigator.clipboard?.writeText(url).catch(() => undefined);
+      }}>Share link</button>
+      {shared && <input className="share-url" readOnly value={shared} data-testid="compress-share-url" onFocus={(e) => e.target.select()} aria-label="share link" />}
+      {error && <p role="alert" className="field-error" data-testid="compress-error">{error}</p>}
+    </div>
+  );
+}
+
+function Study() {
+  const record = useThrottledStore((s) => s.compressRecords.find((r) => r.id === s.compressShown) ?? null, 200);
+  if (!record) return <p className="small muted" data-testid="compress-status" data-status="idle">Press Run study: it trains the model and measures the trade-off (about a minute for the MNIST MLP).</p>;
+  const p = record.progress;
+  const share = record.status === 'done' ? 1 : p ? (p.stage + (p.epochs ? p.epoch / p.epochs : 0)) / p.stages : 0;
+  const elapsed = (record.finishedAt ?? record.updatedAt) - record.startedAt;
+  const classNames = (c: number) => (record.spec.base.data.name === 'mnist' ? `digit ${c}` : `class ${c}`);
+  return (
+    <>
+      <div className="search-progress">
+        <progress max={1} value={share} aria-label="study progress" data-testid="compress-progress" />
+        <span className="small" data-testid="compress-status" data-status={record.status} data-backend={record.result?.backend ?? ''}>
+          #{record.id} {record.title} · {record.status}
+          {record.status === 'running' && p ? ` · ${p.stage + 1}/${p.stages}: ${p.label}${p.epochs ? ` (epoch ${p.epoch}/${p.epochs})` : ''}` : ''}
+          {` · ${seconds(elapsed)}`}
+          {record.result ? ` · ${record.result.backend} · ${record.result.dataset.train} training / ${record.result.dataset.test} test rows` : ''}
+        </span>
+      </div>
+      {record.error && <p role="alert" className="field-error" data-testid="compress-run-error">The study failed: {record.error}</p>}
+      {record.result && <CompressViews key={record.id} result={record.result} classNames={classNames} />}
+    </>
+  );
+}
+
+export function CompressPage() {
+  const method = useAppStore((s) => s.compressSpec.method);
+  const setMethod = (m: CompressMethod) => useAppStore.getState().compressEdit((s) => ({ ...s, method: m }));
+  return (
+    <main className="train-page">
+      <CompressControls />
+      <div className="train-main">
+        <nav className="segmented tools" aria-label="compression methods">
+          {COMPRESS_METHODS.map((m) => (
+            <button key={m} type="button" className={method === m ? 'active' : ''} aria-current={method === m ? 'page' : undefined} data-testid={`method-${m}`} onClick={() => setMethod(m)}>{COMPRESS_METHOD_LABELS[m]}</button>
+          ))}
+        </nav>
+        <p className="small">{WHAT[method]}</p>
+        <Toolbar />
+        <Study />
+      </div>
+    </main>
+  );
+}
