@@ -2,26 +2,22 @@
  * The compression lab's settings: the base model (data, architecture, how it trains), fine-tuning,
  * and the chosen method's settings. Impossible settings are refused with the reason next to them.
  */
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { OPTIMIZERS, OPTIMIZER_NAMES, optimizerSetting, optimizerWithLr, type OptimizerName } from '../../engine/optimizers/registry';
 import { PRUNE_SCHEDULES, PRUNE_SCOPES, QUANT_BITS, type CompressSpec } from '../../engine/spec/compressSchema';
-import { specErrorsFormat } from '../../engine/spec/schema';
 import { searchBaseOf } from '../../engine/spec/searchSchema';
 import { TRAIN_DATASETS, type TrainDatasetName } from '../../engine/spec/trainSchema';
 import { useAppStore } from '../../store/store';
 import { trainRecordTitle } from '../../store/trainSlice';
 import { BooleanControl, ListControl, NumberControl, type NumberControlMeta } from '../controls/HyperControl';
+import { useSpecEdit } from '../controls/JobToolbar';
 import { FieldErrors } from '../train/TrainControls';
 
 const num = (key: string, label: string, description: string, min: number, max: number, scale: 'log' | 'linear' = 'linear', integer = false): NumberControlMeta => ({ key, label, description, min, max, scale, integer });
 
 /** Applies an edit of the compress spec; returns the messages to show when it is refused. */
 export function useCompressEdit(): [string[] | null, (fn: (spec: CompressSpec) => unknown) => void] {
-  const [errors, setErrors] = useState<string[] | null>(null);
-  return [errors, (fn) => {
-    const e = useAppStore.getState().compressEdit(fn);
-    setErrors(e ? specErrorsFormat(e) : null);
-  }];
+  return useSpecEdit<CompressSpec>((fn) => useAppStore.getState().compressEdit(fn));
 }
 
 type BaseInput = ReturnType<typeof searchBaseOf>;

@@ -1,11 +1,10 @@
 /** The compression lab: settings on the left; the method's study (its progress and views) on the right. */
-import { useState } from 'react';
 import { COMPRESS_METHODS, type CompressMethod } from '../../engine/spec/compressSchema';
 import { compressCancel, compressStart } from '../../store/compressController';
 import { COMPRESS_METHOD_LABELS } from '../../store/compressSlice';
 import { useAppStore } from '../../store/store';
-import { urlWriteNow } from '../../store/urlSync';
 import { useThrottledStore } from '../charts/useThrottledStore';
+import { JobToolbar } from '../controls/JobToolbar';
 import { CompressControls } from './CompressControls';
 import { CompressViews } from './CompressViews';
 
@@ -24,25 +23,9 @@ function Toolbar() {
   const records = useAppStore((s) => s.compressRecords);
   const shown = useAppStore((s) => s.compressShown);
   const error = useAppStore((s) => s.compressError);
-  const running = records.some((r) => r.status === 'running');
-  const [shared, setShared] = useState<string | null>(null);
   return (
-    <div className="train-toolbar">
-      <button type="button" className="primary" data-testid="compress-run" onClick={() => compressStart()}>{running ? 'Restart' : 'Run study'}</button>
-      {running && <button type="button" data-testid="compress-cancel" onClick={() => compressCancel()}>Cancel</button>}
-      {records.length > 1 && (
-        <select aria-label="study shown" value={shown ?? ''} data-testid="compress-shown" onChange={(e) => useAppStore.getState().compressShow(Number(e.target.value))}>
-          {records.map((r) => <option key={r.id} value={r.id}>#{r.id} {r.title}</option>)}
-        </select>
-      )}
-      <button type="button" data-testid="compress-share" onClick={() => {
-        const url = urlWriteNow();
-        setShared(url);
-        void navigator.clipboard?.writeText(url).catch(() => undefined);
-      }}>Share link</button>
-      {shared && <input className="share-url" readOnly value={shared} data-testid="compress-share-url" onFocus={(e) => e.target.select()} aria-label="share link" />}
-      {error && <p role="alert" className="field-error" data-testid="compress-error">{error}</p>}
-    </div>
+    <JobToolbar prefix="compress" noun="study" runLabel="Run study" running={records.some((r) => r.status === 'running')} records={records} shown={shown} error={error}
+      onRun={() => compressStart()} onCancel={() => compressCancel()} onShow={(id) => useAppStore.getState().compressShow(id)} />
   );
 }
 

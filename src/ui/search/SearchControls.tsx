@@ -2,11 +2,10 @@
  * The search lab's settings: the experiment being tuned (its base), the search space, the strategy
  * and its budget. Impossible settings are refused with the reason next to the control.
  */
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
 import { searchableParams, type SearchParam } from '../../engine/search/space';
 import { searchPlan } from '../../engine/search/runSearch';
-import { specErrorsFormat } from '../../engine/spec/schema';
 import { SEARCH_LIMITS, SEARCH_OBJECTIVES, SEARCH_STRATEGIES, searchBaseOf, type SearchSpec } from '../../engine/spec/searchSchema';
 import { TRAIN_DATASETS, type TrainDatasetName } from '../../engine/spec/trainSchema';
 import { searchBaseFromTrainLab } from '../../store/searchController';
@@ -14,17 +13,14 @@ import { searchStrategyLabel } from '../../store/searchSlice';
 import { useAppStore } from '../../store/store';
 import { trainRecordTitle } from '../../store/trainSlice';
 import { NumberControl, type NumberControlMeta } from '../controls/HyperControl';
+import { useSpecEdit } from '../controls/JobToolbar';
 import { FieldErrors } from '../train/TrainControls';
 
 const num = (key: string, label: string, description: string, min: number, max: number, scale: 'log' | 'linear' = 'linear', integer = false): NumberControlMeta => ({ key, label, description, min, max, scale, integer });
 
 /** Applies an edit of the search spec; returns the messages to show when it is refused. */
 export function useSearchEdit(): [string[] | null, (fn: (spec: SearchSpec) => unknown) => void] {
-  const [errors, setErrors] = useState<string[] | null>(null);
-  return [errors, (fn) => {
-    const e = useAppStore.getState().searchEdit(fn);
-    setErrors(e ? specErrorsFormat(e) : null);
-  }];
+  return useSpecEdit<SearchSpec>((fn) => useAppStore.getState().searchEdit(fn));
 }
 
 /** The base experiment in the spec's input form (so edits go back through validation). */

@@ -1,10 +1,9 @@
 /** The search lab: settings on the left; the tool (search, batch-size study, range test) on the right. */
-import { useState } from 'react';
 import type { SearchTool } from '../../engine/spec/searchSchema';
 import { searchCancel, searchStart } from '../../store/searchController';
 import { useAppStore } from '../../store/store';
-import { urlWriteNow } from '../../store/urlSync';
 import { useThrottledStore } from '../charts/useThrottledStore';
+import { JobToolbar } from '../controls/JobToolbar';
 import { SearchControls } from './SearchControls';
 import { SearchViews } from './SearchViews';
 import { FinderView, StudyView } from './ToolViews';
@@ -45,28 +44,12 @@ function Progress() {
 }
 
 function Toolbar() {
-  const running = useAppStore((s) => s.searches.some((r) => r.status === 'running'));
   const searches = useAppStore((s) => s.searches);
   const shown = useAppStore((s) => s.searchShown);
   const error = useAppStore((s) => s.searchError);
-  const [shared, setShared] = useState<string | null>(null);
   return (
-    <div className="train-toolbar">
-      <button type="button" className="primary" data-testid="search-run" onClick={() => searchStart()}>{running ? 'Restart' : 'Run search'}</button>
-      {running && <button type="button" data-testid="search-cancel" onClick={() => searchCancel()}>Cancel</button>}
-      {searches.length > 1 && (
-        <select aria-label="search shown" value={shown ?? ''} data-testid="search-shown" onChange={(e) => useAppStore.getState().searchShow(Number(e.target.value))}>
-          {searches.map((r) => <option key={r.id} value={r.id}>#{r.id} {r.title}</option>)}
-        </select>
-      )}
-      <button type="button" data-testid="search-share" onClick={() => {
-        const url = urlWriteNow();
-        setShared(url);
-        void navigator.clipboard?.writeText(url).catch(() => undefined);
-      }}>Share link</button>
-      {shared && <input className="share-url" readOnly value={shared} data-testid="search-share-url" onFocus={(e) => e.target.select()} aria-label="share link" />}
-      {error && <p role="alert" className="field-error" data-testid="search-error">{error}</p>}
-    </div>
+    <JobToolbar prefix="search" noun="search" runLabel="Run search" running={searches.some((r) => r.status === 'running')} records={searches} shown={shown} error={error}
+      onRun={() => searchStart()} onCancel={() => searchCancel()} onShow={(id) => useAppStore.getState().searchShow(id)} />
   );
 }
 
