@@ -43,7 +43,7 @@ describe('ExperimentSpec v1', () => {
   it('rejects unknown optimizers, fields, kinds and options torch rejects', () => {
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'lion' } }] })[0]).toMatch(/unknown optimizer "lion": expected one of sgd, adagrad/);
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'adam', momentum: 0.9 } }] })).toEqual(['runs.0.optimizer: unknown field "momentum"']);
-    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface, train, search']);
+    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface, train, search, compress']);
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'sgd', lr: 0.1, nesterov: true } }] })[0]).toMatch(
       /^runs\.0\.optimizer\.nesterov: Nesterov momentum requires a momentum > 0/,
     );
