@@ -8,11 +8,11 @@ import { datasetSplit, type Dataset } from '../data/dataset';
 import { layerWeightShape, modelParamCount, modelShape, type ModelSpec } from '../models/models';
 import { optimizerWithLr } from '../optimizers/registry';
 import type { CompressSpec } from '../spec/compressSchema';
-import { trainRun, type EpochMetrics, type ModelWeights } from '../training/train';
+import type { EpochMetrics, ModelWeights } from '../training/train';
 import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
 import { quantParams, quantRange } from './quantize';
 import {
-  datasetSubsetByLabel, distillStudy, lotteryStudy, pruneStudy, quantStudy, transferStudy,
+  datasetSubsetByLabel, distillStudy, lotteryStudy, pruneStudy, quantStudy, stageRun, transferStudy,
   type DistillStudy, type FineTune, type LotteryRound, type Metrics, type PruneRow, type QuantStudy, type StudyContext, type TransferStrategy,
 } from './studies';
 
@@ -185,9 +185,7 @@ export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, op
   }
 
   // pruning and quantization compress a trained model: train the base experiment as the training lab does
-  ctx.onStage!('training the model');
-  const trained = await trainRun(train, test, trainSpecConfig(spec.base, [run]), { keepWeights: true, signal: options.signal, onEpoch: (models) => ctx.onEpoch!(models[0].epochs.length, spec.base.training.epochs) });
-  if (options.signal?.aborted) throw new Error('cancelled');
+  const trained = await stageRun(ctx, 'training the model', train, test, trainSpecConfig(spec.base, [run]), true);
   const weights = trained.weights![0];
   const baseEpochs = trained.models[0].epochs;
   if (spec.method === 'quantization') {

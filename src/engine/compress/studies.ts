@@ -39,7 +39,7 @@ export interface StudyContext {
 }
 
 /** trainRun for one stage of a study: announced, cancellable, its epochs reported. */
-async function stageRun(ctx: StudyContext, label: string, train: Dataset, test: Dataset, cfg: TrainConfig, keepWeights = false) {
+export async function stageRun(ctx: StudyContext, label: string, train: Dataset, test: Dataset, cfg: TrainConfig, keepWeights = false) {
   if (ctx.signal?.aborted) throw new Error('cancelled');
   ctx.onStage?.(label);
   const r = await trainRun(train, test, cfg, { keepWeights, signal: ctx.signal, onEpoch: (models) => ctx.onEpoch?.(models[0].epochs.length, cfg.epochs) });

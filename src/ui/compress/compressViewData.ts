@@ -45,12 +45,13 @@ export function transferCurves(r: Result<'transfer'>, labels: number): Record<st
   return Array.from({ length: epochs }, (_, e) => ({ epoch: e + 1, ...Object.fromEntries(runs.map((x) => [x.strategy, pct(x.epochs[e]?.testAccuracy)])) }));
 }
 
-const lastAcc = (epochs: EpochMetrics[]) => pct(epochs[epochs.length - 1]?.testAccuracy);
+/** The last epoch's test accuracy, in percent. */
+export const lastAccuracy = (epochs: EpochMetrics[]) => pct(epochs[epochs.length - 1]?.testAccuracy);
 
 /** Final accuracy of each strategy at each label count. */
 export function transferTable(r: Result<'transfer'>): { labels: number; acc: Partial<Record<TransferStrategy, number | null>> }[] {
   const counts = [...new Set(r.runs.map((x) => x.labels))];
-  return counts.map((labels) => ({ labels, acc: Object.fromEntries(r.runs.filter((x) => x.labels === labels).map((x) => [x.strategy, lastAcc(x.epochs)])) }));
+  return counts.map((labels) => ({ labels, acc: Object.fromEntries(r.runs.filter((x) => x.labels === labels).map((x) => [x.strategy, lastAccuracy(x.epochs)])) }));
 }
 
 /** The two students' test accuracy per epoch. */
@@ -65,4 +66,3 @@ export function softTargetRows(r: Result<'distillation'>, classNames: (c: number
   return Array.from({ length: C }, (_, c) => ({ cls: classNames(c), ...Object.fromEntries(r.study.softTargets.map((s) => [`T${s.T}`, s.probs[c]])) }));
 }
 
-export { lastAcc as lastAccuracy };
