@@ -40,3 +40,12 @@ export async function runLosses(page: Page, runs: number): Promise<number[]> {
 export async function shot(page: Page, name: string, backend: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}-${backend}.png` });
 }
+
+/**
+ * Runs a test on the webgl project only. For flows that never touch the backend (keyboard, layout,
+ * address bar, chart controls) or that assert mechanics the webgpu project already exercises in
+ * other tests; the key flows still run on both backends. Keeps CI inside its time budget.
+ */
+export function webglOnly(backend: string, why: string): void {
+  test.skip(backend !== 'webgl', why);
+}

@@ -1,4 +1,4 @@
-import { appOpen, expect, playToEnd, raceDone, runLosses, shot, test } from './fixtures';
+import { appOpen, expect, playToEnd, raceDone, runLosses, shot, test, webglOnly } from './fixtures';
 
 test('opens on the requested backend, in a worker, and says so', async ({ page, backend }) => {
   const errors: string[] = [];
@@ -25,6 +25,7 @@ test('a surface experiment computes a path whose loss falls', async ({ page, bac
 });
 
 test('a broken link shows what was wrong and falls back to the defaults', async ({ page, backend }) => {
+  webglOnly(backend, 'link parsing is backend-independent');
   await appOpen(page, backend, '#s=N4IgLgTg');
   const alert = page.getByTestId('link-error');
   await expect(alert).toContainText('This link could not be opened');

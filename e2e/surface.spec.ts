@@ -1,4 +1,4 @@
-import { appOpen, expect, playToEnd, raceDone, runLosses, shot, speedSet, test } from './fixtures';
+import { appOpen, expect, playToEnd, raceDone, runLosses, shot, speedSet, test, webglOnly } from './fixtures';
 
 test('a lesson loads and plays; the loss in the chart falls', async ({ page, backend }) => {
   await appOpen(page, backend);
@@ -83,6 +83,7 @@ test('the particle cloud runs 10,000 starts per optimizer, and the basin map col
 });
 
 test('keyboard: space plays and pauses, → steps, r resets', async ({ page, backend }) => {
+  webglOnly(backend, 'keyboard handling is backend-independent');
   await appOpen(page, backend);
   await raceDone(page);
   await page.locator('body').click({ position: { x: 5, y: 300 } });
@@ -98,6 +99,7 @@ test('keyboard: space plays and pauses, → steps, r resets', async ({ page, bac
 });
 
 test('editing keeps the address current, and the back button restores the previous setting', async ({ page, backend }) => {
+  webglOnly(backend, 'address-bar sync is backend-independent');
   await appOpen(page, backend);
   await page.getByLabel('function').selectOption('himmelblau');
   await expect.poll(() => page.url()).toContain('#s=');
@@ -113,6 +115,7 @@ test('editing keeps the address current, and the back button restores the previo
 });
 
 test('a classroom link hides the optimizer names and locks the settings; presentation mode', async ({ page, context, backend }) => {
+  webglOnly(backend, 'classroom mode is UI only');
   await appOpen(page, backend);
   await page.getByText('Classroom link…').click();
   await page.getByLabel(/optimizer names and settings/).check();
@@ -138,6 +141,7 @@ test('a classroom link hides the optimizer names and locks the settings; present
 });
 
 test('usable on a 768-px-wide tablet', async ({ page, backend }) => {
+  webglOnly(backend, 'layout is backend-independent');
   await page.setViewportSize({ width: 768, height: 1024 });
   await appOpen(page, backend);
   await raceDone(page);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { linkEncode } from '../src/engine/spec/link';
-import { appOpen, expect, shot, test } from './fixtures';
+import { appOpen, expect, shot, test, webglOnly } from './fixtures';
 
 const trainLink = (spec: Record<string, unknown>) => `#${linkEncode({ version: 1, kind: 'train', seed: 0, ...spec })}`;
 
@@ -44,6 +44,7 @@ test('an MNIST MLP reaches at least 90% test accuracy within 120 steps', async (
 });
 
 test('the batch size sets the steps per epoch shown: 1 is SGD, all rows is GD', async ({ page, backend }) => {
+  webglOnly(backend, 'steps per epoch are counted by the engine the same way on every backend; webgpu training is covered by the circle, MNIST and share-link tests');
   await appOpen(page, backend);
   await page.getByTestId('lab-train').click();
   await expect(page.getByTestId('steps-per-epoch')).toHaveText('10'); // 320 rows / 32
@@ -64,6 +65,7 @@ test('the batch size sets the steps per epoch shown: 1 is SGD, all rows is GD', 
 });
 
 test('two runs overlay on the same charts, a baseline can be pinned, and the x axis can count epochs', async ({ page, backend }) => {
+  webglOnly(backend, 'chart overlay and baseline are UI only');
   await appOpen(page, backend, trainLink({
     data: { name: 'moons', size: 300 }, model: { hidden: [8] }, training: { batchSize: 24, epochs: 4 }, runs: [{ optimizer: { name: 'sgd', lr: 0.1 } }],
   }));
@@ -120,6 +122,7 @@ test('a share link reproduces the run: same final metrics in a fresh page', asyn
 });
 
 test('pause, single step and resume', async ({ page, backend }) => {
+  webglOnly(backend, 'pausing is the control flow of the training loop, the same on every backend (unit-tested); webgpu training is covered elsewhere');
   await appOpen(page, backend);
   await page.getByTestId('lab-train').click();
   await page.getByTestId('epochs').fill('3');
@@ -162,7 +165,7 @@ test('impossible settings are refused with a message next to the control; a dive
 
 test('your own CSV: pick the label and features, bad rows are listed by line, it trains', async ({ page, backend }) => {
   // reading the file is the same on every backend; training on webgpu is covered by the other tests (CI time)
-  test.skip(backend === 'webgpu', 'the CSV path is backend-independent; run on webgl');
+  webglOnly(backend, 'the CSV path is backend-independent');
   await appOpen(page, backend);
   await page.getByTestId('lab-train').click();
   await page.getByTestId('train-dataset').selectOption('csv');

@@ -60,13 +60,14 @@ describe('compression studies on a real MNIST MLP (784-64-10, 1,600 training dig
 describe('lottery ticket', () => {
   it('iterative magnitude pruning: the masks compound, survivors rewind, and a random re-initialisation is the control', async () => {
     const before = tf.memory().numTensors;
-    const r = await lotteryStudy(train, test, model, { rounds: 3, rate: 0.6, rewindEpochs: 0, train: { optimizer: optimizerSetting('adam', { lr: 0.003 }), batchSize: 50, epochs: 3, seed: 8 } });
+    const r = await lotteryStudy(train, test, model, { rounds: 2, rate: 0.75, rewindEpochs: 0, train: { optimizer: optimizerSetting('adam', { lr: 0.003 }), batchSize: 50, epochs: 2, seed: 8 } });
     expect(tf.memory().numTensors).toBe(before);
-    expect(r.rounds.map((x) => x.sparsity)).toEqual([0.6, 0.84, 0.936].map((v) => expect.closeTo(v, 12)));
-    // measured: dense 0.877; rewound 0.880 / 0.870 / 0.860 against random re-initialisation 0.865 / 0.817 / 0.790
-    const last = r.rounds[2];
-    expect(last.rewound.testAccuracy!).toBeGreaterThan(last.random.testAccuracy! + 0.03);
-    expect(last.rewound.testAccuracy!).toBeGreaterThan(r.dense.testAccuracy! - 0.03);
+    expect(r.rounds.map((x) => x.sparsity)).toEqual([0.75, 0.9375].map((v) => expect.closeTo(v, 12)));
+    // measured (seed 8): dense 0.857; rewound 0.855 / 0.820 against random re-initialisation 0.792 / 0.722
+    // (seed 9: dense 0.837; rewound 0.840 / 0.815 against 0.815 / 0.710)
+    const last = r.rounds[1];
+    expect(last.rewound.testAccuracy!).toBeGreaterThan(last.random.testAccuracy! + 0.05);
+    expect(last.rewound.testAccuracy!).toBeGreaterThan(r.dense.testAccuracy! - 0.05);
     for (const x of r.rounds) {
       expect(x.rewound.testAccuracy).not.toBeNull();
       expect(x.random.testAccuracy).not.toBeNull();
