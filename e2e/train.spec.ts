@@ -104,7 +104,7 @@ test('a share link reproduces the run: same final metrics in a fresh page', asyn
   await page.getByTestId('train-dataset').selectOption('moons');
   await page.getByTestId('train-hidden').fill('12, 6');
   await page.getByTestId('train-hidden').press('Enter');
-  await page.getByTestId('epochs').fill('4');
+  await page.getByTestId('epochs').fill('2');
   await page.getByTestId('epochs').press('Enter');
   await page.getByTestId('train-start').click();
   const id = await trained(page);
