@@ -83,6 +83,9 @@ export abstract class BatchedOptimizer {
     const pending = new Map<string, tf.Tensor>();
     const result = tf.tidy(() => {
       const out: ParamMap = {};
+      // per-step values (the learning rates, bias corrections) are the same for every parameter of a
+      // rank: made once per step and rank, not once per parameter (fewer uploads per step)
+      const perStep = new Map<string, tf.Tensor>();
       for (const [name, param] of Object.entries(params)) {
         const grad = grads[name];
         if (!grad) throw new Error(`no gradient for parameter "${name}"`);
@@ -92,7 +95,14 @@ export abstract class BatchedOptimizer {
           for (let i = 1; i < data.length; i++) if (data[i] !== first) return tf.tensor(Float32Array.from(data), shape);
           return tf.scalar(first);
         };
-        const lrTensor = column(lr);
+        const stepColumn = (key: string, data: ArrayLike<number>): tf.Tensor => {
+          if (data.length > 64) return column(data);
+          const k = `${param.rank}|${key}|${Array.prototype.join.call(data, ',')}`;
+          let made = perStep.get(k);
+          if (!made) perStep.set(k, (made = column(data)));
+          return made;
+        };
+        const lrTensor = stepColumn('lr', lr);
         const ctx: UpdateContext = {
           t,
           lr: lrTensor,
@@ -106,7 +116,7 @@ export abstract class BatchedOptimizer {
             this.columns.set(cacheKey, made);
             return made;
           },
-          perRow: (fn) => column(Float64Array.from({ length: this.rows }, (_, i) => fn(i))),
+          perRow: (fn) => stepColumn('row', Float64Array.from({ length: this.rows }, (_, i) => fn(i))),
           slot: (slotName, init = 'zeros') => {
             const key = `${name}/${slotName}`;
             const existing = pending.get(key) ?? this.slots.get(key);
