@@ -5,7 +5,7 @@ import { useAppStore } from './store/store';
 import { trainStart } from './store/trainController';
 import { urlRead, urlSyncStart } from './store/urlSync';
 import { App } from './ui/App';
-import { engineStart } from './worker/client';
+import { engineMemory, engineStart } from './worker/client';
 import './ui/styles.css';
 
 // A link in the address restores its experiment; a broken one shows why and keeps the defaults.
@@ -16,6 +16,9 @@ void engineStart(params.get('backend'), { worker: params.get('worker') !== '0' }
   .then(({ report, notice, thread, threadReason }) => useAppStore.getState().backendSet(report, notice, thread, threadReason))
   .catch((err: Error) => useAppStore.setState({ raceError: `The engine could not start: ${err.message}` }));
 raceControllerStart();
+// The engine's tensor count and bytes, for the benchmark suite (bench/run.mjs checks that every lab
+// gives back what it took) and for anyone curious in the devtools console: await optiplay.memory()
+Object.assign(window, { optiplay: { memory: engineMemory } });
 urlSyncStart();
 // a shared training experiment is trained on opening, so the link reproduces it (not a CSV one: its file is not in the link)
 if (linked?.kind === 'train' && linked.data.name !== 'csv') trainStart();

@@ -6,26 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 
-export const BACKEND_ORDER = ['webgpu', 'webgl', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_ORDER)[number];
-
-export interface BackendSkip {
-  backend: BackendName;
-  reason: string;
-}
-
-export interface BackendReport {
-  /** the backend that is running */
-  active: BackendName;
-  /** what was asked for (a `?backend=` parameter or the CLI), if anything */
-  requested?: BackendName;
-  /** faster backends that were tried and skipped, each with the reason */
-  skipped: BackendSkip[];
-}
-
-export function backendIsName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_ORDER as readonly string[]).includes(value);
-}
+export { BACKEND_ORDER, backendDescribe, backendIsName, type BackendName, type BackendReport, type BackendSkip } from './backendInfo';
+import { BACKEND_ORDER, type BackendName, type BackendReport, type BackendSkip } from './backendInfo';
 
 interface GpuLike {
   requestAdapter(): Promise<unknown>;
@@ -97,10 +79,4 @@ export async function backendSelect(requested?: BackendName): Promise<BackendRep
   await tf.setBackend('cpu');
   await tf.ready();
   return { active: 'cpu', requested, skipped };
-}
-
-/** A one-line, human-readable account of the report, for a header or a log. */
-export function backendDescribe(report: BackendReport): string {
-  const skips = report.skipped.map((s) => `${s.backend} skipped: ${s.reason}`);
-  return [`Running on ${report.active}`, ...skips].join('. ');
 }

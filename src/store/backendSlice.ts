@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { BackendReport } from '../engine/backend';
+import type { BackendReport } from '../engine/backendInfo';
 import type { AppState } from './store';
 
 export interface BackendSlice {

@@ -3,7 +3,8 @@
  * they stream in), the learning-rate range test and the batch-size study. One job of each kind at a
  * time; starting another cancels the previous one, whose finished trials stay.
  */
-import { searchTrialSpec, type SearchTrial } from '../engine/search/runSearch';
+import type { SearchTrial } from '../engine/search/runSearch';
+import { searchTrialSpec } from '../engine/search/space';
 import { optimizerWithLr } from '../engine/optimizers/registry';
 import { searchBaseOf, type SearchSpec } from '../engine/spec/searchSchema';
 import type { TrainSpec } from '../engine/spec/trainSchema';

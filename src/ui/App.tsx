@@ -1,10 +1,13 @@
-import { backendDescribe } from '../engine/backend';
+import { backendDescribe } from '../engine/backendInfo';
 import { specErrorsFormat } from '../engine/spec/schema';
 import { useAppStore, selectBackend } from '../store/store';
-import { CompressPage } from './compress/CompressPage';
-import { SearchPage } from './search/SearchPage';
+import { lazy, Suspense } from 'react';
 import { SurfacePage } from './surface/SurfacePage';
-import { TrainPage } from './train/TrainPage';
+
+// The surface lab opens first; the other labs' code loads when one is opened (or a link names it).
+const TrainPage = lazy(() => import('./train/TrainPage').then((m) => ({ default: m.TrainPage })));
+const SearchPage = lazy(() => import('./search/SearchPage').then((m) => ({ default: m.SearchPage })));
+const CompressPage = lazy(() => import('./compress/CompressPage').then((m) => ({ default: m.CompressPage })));
 
 function BackendBadge() {
   const report = useAppStore(selectBackend);
@@ -74,7 +77,9 @@ export function App() {
         <BackendBadge />
       </header>
       <Banners />
-      {lab === 'surface' ? <SurfacePage /> : lab === 'train' ? <TrainPage /> : lab === 'search' ? <SearchPage /> : <CompressPage />}
+      <Suspense fallback={<p className="lab-loading" role="status">Loading the lab…</p>}>
+        {lab === 'surface' ? <SurfacePage /> : lab === 'train' ? <TrainPage /> : lab === 'search' ? <SearchPage /> : <CompressPage />}
+      </Suspense>
     </div>
   );
 }

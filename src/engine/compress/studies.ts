@@ -16,6 +16,7 @@ import { trainEvaluate, trainRun, trainStepsPerEpoch, type EpochMetrics, type Mo
 import { softTargets } from './distill';
 import { pruneMasks, zhuGuptaSparsity, type GradualSchedule, type PruneScope } from './prune';
 import { fakeQuantize, quantParams, quantRange, quantizeWeight, type QuantConfig } from './quantize';
+import { TRANSFER_STRATEGIES, type TransferStrategy } from '../spec/compressSchema';
 
 export interface Metrics {
   testLoss: number;
@@ -289,8 +290,7 @@ export async function distillStudy(train: Dataset, test: Dataset, options: { tea
   };
 }
 
-export const TRANSFER_STRATEGIES = ['freeze', 'finetune', 'lowerLr', 'scratch'] as const;
-export type TransferStrategy = (typeof TRANSFER_STRATEGIES)[number];
+export { TRANSFER_STRATEGIES, type TransferStrategy };
 
 /**
  * Pretrains on a source task, then adapts to a target task with few labels, four ways: freeze the

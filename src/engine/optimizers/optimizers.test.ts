@@ -6,9 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fixtures from '../__fixtures__/torch_optimizers.json';
-import { objectiveParams, objectiveValueAndGrad, type ObjectiveName } from '../objectives/registry';
+import { objectiveParams, type ObjectiveName } from '../objectives/registry';
+import { objectiveValueAndGrad } from '../objectives/tensor';
 import { testingMaxRelError, testingTensorCount, testingUseCpu } from '../testing';
-import { OPTIMIZERS, OPTIMIZER_NAMES, optimizerCreate, type OptimizerName } from './registry';
+import { optimizerCreate } from './create';
+import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from './registry';
 
 interface Case {
   optimizer: OptimizerName;

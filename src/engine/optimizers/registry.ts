@@ -2,15 +2,7 @@
  * Optimizer registry: everything the UI and the spec validator need to know about each optimizer.
  * Controls are built from this table alone; defaults are PyTorch's.
  */
-import type { BatchedOptimizer, HyperValues } from './base';
-import { Adadelta } from './adadelta';
-import { Adagrad } from './adagrad';
-import { Adam } from './adam';
-import { Adamax } from './adamax';
-import { AdamW } from './adamw';
-import { Nadam } from './nadam';
-import { Rmsprop } from './rmsprop';
-import { Sgd } from './sgd';
+import type { HyperValues } from './base';
 
 export const OPTIMIZER_NAMES = ['sgd', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamw', 'adamax', 'nadam'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -53,7 +45,6 @@ export interface OptimizerMeta {
   hyper: HyperMeta[];
   /** a further check across hyperparameters, as torch makes; returns the problem or null */
   check?: (values: HyperValues) => { key: string; message: string } | null;
-  create: (rows: HyperValues[]) => BatchedOptimizer;
 }
 
 const lr = (def: number): NumberHyperMeta => ({
@@ -111,7 +102,6 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerMeta> = {
       v.nesterov && (Number(v.momentum) <= 0 || Number(v.dampening) !== 0)
         ? { key: 'nesterov', message: 'Nesterov momentum requires a momentum > 0 and zero dampening (as in PyTorch)' }
         : null,
-    create: (rows) => new Sgd(rows),
   },
   adagrad: {
     name: 'adagrad', label: 'Adagrad', description: 'Per-coordinate steps that shrink with the sum of squared gradients',
@@ -132,7 +122,6 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerMeta> = {
       { kind: 'number', key: 'initialAccumulatorValue', label: 'initial accumulator', symbol: 's_{\\text{init}}', description: 'starting value of the sum of squares', default: 0, min: 0, max: 10, scale: 'linear' },
       eps(1e-10),
     ],
-    create: (rows) => new Adagrad(rows),
   },
   rmsprop: {
     name: 'rmsprop', label: 'RMSprop', description: 'Divides the step by a moving RMS of recent gradients',
@@ -155,7 +144,6 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerMeta> = {
       { kind: 'number', key: 'momentum', label: 'momentum', symbol: '\\mu', description: 'momentum factor', default: 0, min: 0, max: 0.999, scale: 'linear' },
       { kind: 'boolean', key: 'centered', label: 'centered', description: 'normalise by the estimated variance (v − ḡ²) instead of v', default: false },
     ],
-    create: (rows) => new Rmsprop(rows),
   },
   adadelta: {
     name: 'adadelta', label: 'Adadelta', description: 'Scales steps by the ratio of RMS of past updates to RMS of gradients',
@@ -174,14 +162,12 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerMeta> = {
       eps(1e-6),
       weightDecay(),
     ],
-    create: (rows) => new Adadelta(rows),
   },
   adam: {
     name: 'adam', label: 'Adam', description: 'Momentum plus per-coordinate RMS scaling, with bias correction',
     paper: adamPaper, torch: 'torch.optim.Adam',
     rule: adamRule('g_t &= \\nabla f(\\theta_{t-1}) + \\lambda\\theta_{t-1}'),
     hyper: [lr(1e-3), beta('beta1', 0.9, 'decay of the gradient average'), beta('beta2', 0.999, 'decay of the squared-gradient average'), eps(1e-8), weightDecay(), amsgrad],
-    create: (rows) => new Adam(rows),
   },
   adamw: {
     name: 'adamw', label: 'AdamW', description: 'Adam with weight decay applied to the weights, not the gradient',
@@ -192,7 +178,6 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerMeta> = {
       lr(1e-3), beta('beta1', 0.9, 'decay of the gradient average'), beta('beta2', 0.999, 'decay of the squared-gradient average'), eps(1e-8),
       { ...weightDecay(1e-2), description: 'decoupled decay: θ shrinks by η·λ each step' }, amsgrad,
     ],
-    create: (rows) => new AdamW(rows),
   },
   adamax: {
     name: 'adamax', label: 'Adamax', description: 'Adam with the infinity norm in place of the RMS',
@@ -204,7 +189,6 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerMeta> = {
       '\\theta_t &= \\theta_{t-1} - \\frac{\\eta}{1-\\beta_1^t}\\, \\frac{m_t}{u_t}',
     ].join(' \\\\ '),
     hyper: [lr(2e-3), beta('beta1', 0.9, 'decay of the gradient average'), beta('beta2', 0.999, 'decay of the infinity norm'), eps(1e-8), weightDecay()],
-    create: (rows) => new Adamax(rows),
   },
   nadam: {
     name: 'nadam', label: 'NAdam', description: 'Adam with Nesterov momentum and a warming momentum schedule',
@@ -219,7 +203,6 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerMeta> = {
       lr(2e-3), beta('beta1', 0.9, 'decay of the gradient average'), beta('beta2', 0.999, 'decay of the squared-gradient average'), eps(1e-8), weightDecay(),
       { kind: 'number', key: 'momentumDecay', label: 'momentum decay', symbol: '\\psi', description: 'how fast μ warms up to β₁', default: 4e-3, min: 0, max: 0.1, scale: 'linear' },
     ],
-    create: (rows) => new Nadam(rows),
   },
 };
 
@@ -254,11 +237,6 @@ export function optimizerGroups(settings: Record<string, number | boolean | stri
     groups.set(key, [...(groups.get(key) ?? []), i]);
   }
   return [...groups.values()];
-}
-
-/** Creates a batched optimizer for rows of one optimizer; omitted hyperparameters take defaults. */
-export function optimizerCreate(name: OptimizerName, rows: Partial<HyperValues>[]): BatchedOptimizer {
-  return OPTIMIZERS[name].create(rows.map((r) => optimizerWithDefaults(name, r)));
 }
 
 /** The same setting with another learning rate. */

@@ -19,12 +19,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { optimizerGroupKey } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import type { SearchSpec } from '../spec/searchSchema';
-import { trainSpecSchema, type TrainSpec } from '../spec/trainSchema';
+import type { TrainSpec } from '../spec/trainSchema';
 import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
 import { trainConfigProblem, trainRun, type EpochMetrics, type TrainModelResult } from '../training/train';
-import { spaceDecode, spaceEncode, spaceGrid, type ParamValues } from './space';
+import { searchPlan, searchScore } from './plan';
+import { searchTrialSpec, spaceDecode, spaceEncode, spaceGrid, type ParamValues } from './space';
+
+export { searchTrialSpec };
+export { searchPlan, searchScore };
 import { thinSteps } from './thin';
-import { bayesPropose, hyperbandBrackets, randomPoint, successiveHalvingRungs, type Rung } from './strategies';
+import { bayesPropose, randomPoint } from './strategies';
 
 export type TrialStatus = 'queued' | 'running' | 'ok' | 'diverged' | 'stopped' | 'pruned' | 'invalid' | 'cancelled';
 
@@ -89,52 +93,10 @@ export interface SearchOptions {
   onProgress?: (progress: SearchProgress) => void;
 }
 
-/** The objective as a score to minimise. */
-export function searchScore(objective: SearchSpec['objective'], value: number): number {
-  return objective === 'testAccuracy' ? -value : value;
-}
-
 function objectiveOf(objective: SearchSpec['objective'], m: EpochMetrics | undefined): number | null {
   if (!m) return null;
   const v = objective === 'testLoss' ? m.testLoss : objective === 'trainLoss' ? m.trainLoss : m.testAccuracy;
   return v === null || !Number.isFinite(v) ? null : v;
-}
-
-/** The base experiment with these values set; a string says why that combination cannot train. */
-export function searchTrialSpec(base: TrainSpec, values: ParamValues): TrainSpec | string {
-  const run = base.runs[0];
-  const optimizer: Record<string, number | boolean | string> = { ...run.optimizer };
-  const schedule: Record<string, unknown> = { ...run.schedule };
-  const training: Record<string, unknown> = { ...base.training, seeds: 1 };
-  let width = base.model.hidden[0] ?? 8;
-  let depth = base.model.hidden.length;
-  for (const [path, v] of Object.entries(values)) {
-    const [part, key] = path.split('.');
-    if (part === 'optimizer') optimizer[key] = v;
-    else if (part === 'schedule') schedule[key] = v;
-    else if (part === 'training') training[key] = v;
-    else if (key === 'width') width = v;
-    else if (key === 'depth') depth = v;
-  }
-  const hidden = 'model.width' in values || 'model.depth' in values ? new Array<number>(depth).fill(width) : base.model.hidden;
-  const parsed = trainSpecSchema.safeParse({
-    version: 1, kind: 'train', seed: base.seed, data: base.data, model: { ...base.model, hidden }, training,
-    runs: [{ optimizer, schedule, initSeed: run.initSeed }],
-  });
-  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.slice(i.path[0] === 'runs' ? 2 : 0).join('.')}: ${i.message}`).join('; ');
-  return parsed.data;
-}
-
-/** How many trials a spec will evaluate, and the epochs they will train in all. */
-export function searchPlan(spec: SearchSpec): { trials: number; epochs: number; brackets?: Rung[][] } {
-  const { strategy: s, base } = spec;
-  if (s.name === 'sha' || s.name === 'hyperband') {
-    const brackets = s.name === 'hyperband' ? hyperbandBrackets(s.maxEpochs, s.eta) : [successiveHalvingRungs(s.trials, s.maxEpochs, s.eta)];
-    const rounded = brackets.map((b) => b.map((r) => ({ n: r.n, r: Math.max(1, Math.round(r.r)) })));
-    return { trials: rounded.reduce((a, b) => a + b[0].n, 0), epochs: rounded.flat().reduce((a, r) => a + r.n * r.r, 0), brackets: rounded };
-  }
-  const trials = s.name === 'grid' ? spaceGrid(spec.space, s.gridPoints).length : s.trials;
-  return { trials, epochs: trials * base.training.epochs };
 }
 
 export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, options: SearchOptions = {}): Promise<SearchResult> {

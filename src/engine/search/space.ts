@@ -10,6 +10,7 @@
  */
 import { OPTIMIZERS, type NumberHyperMeta, type OptimizerName } from '../optimizers/registry';
 import { SCHEDULES, type ScheduleName } from '../schedules/registry';
+import { trainSpecSchema, type TrainSpec } from '../spec/trainSchema';
 
 export interface SearchParam {
   /** e.g. "optimizer.lr", "training.batchSize", "model.width" */
@@ -111,4 +112,29 @@ export function spaceGrid(space: SearchParam[], points: number): ParamValues[] {
     rows = rows.flatMap((row) => axes[d].map((v) => ({ ...row, [p.param]: v })));
   });
   return rows;
+}
+
+/** The base experiment with these values set; a string says why that combination cannot train. */
+export function searchTrialSpec(base: TrainSpec, values: ParamValues): TrainSpec | string {
+  const run = base.runs[0];
+  const optimizer: Record<string, number | boolean | string> = { ...run.optimizer };
+  const schedule: Record<string, unknown> = { ...run.schedule };
+  const training: Record<string, unknown> = { ...base.training, seeds: 1 };
+  let width = base.model.hidden[0] ?? 8;
+  let depth = base.model.hidden.length;
+  for (const [path, v] of Object.entries(values)) {
+    const [part, key] = path.split('.');
+    if (part === 'optimizer') optimizer[key] = v;
+    else if (part === 'schedule') schedule[key] = v;
+    else if (part === 'training') training[key] = v;
+    else if (key === 'width') width = v;
+    else if (key === 'depth') depth = v;
+  }
+  const hidden = 'model.width' in values || 'model.depth' in values ? new Array<number>(depth).fill(width) : base.model.hidden;
+  const parsed = trainSpecSchema.safeParse({
+    version: 1, kind: 'train', seed: base.seed, data: base.data, model: { ...base.model, hidden }, training,
+    runs: [{ optimizer, schedule, initSeed: run.initSeed }],
+  });
+  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.slice(i.path[0] === 'runs' ? 2 : 0).join('.')}: ${i.message}`).join('; ');
+  return parsed.data;
 }

@@ -10,6 +10,10 @@ import { trainDataShape, TRAIN_LIMITS, type TrainSpec } from './trainSchema';
 import { numberInRange } from './fields';
 import { searchBaseParse, searchBaseSchema } from './searchSchema';
 
+/** The four ways to adapt a pretrained network (the transfer study's rows). */
+export const TRANSFER_STRATEGIES = ['freeze', 'finetune', 'lowerLr', 'scratch'] as const;
+export type TransferStrategy = (typeof TRANSFER_STRATEGIES)[number];
+
 export const COMPRESS_METHODS = ['pruning', 'quantization', 'distillation', 'transfer'] as const;
 export type CompressMethod = (typeof COMPRESS_METHODS)[number];
 export const PRUNE_SCHEDULES = ['oneShot', 'gradual', 'lottery'] as const;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { datasetTestRows } from '../data/dataset';
 import { SYNTHETIC_NAMES } from '../data/synthetic';
-import { ACTIVATIONS, INITS, MODEL_KINDS, modelShape, type ModelSpec } from '../models/models';
+import { ACTIVATIONS, INITS, MODEL_KINDS, modelShape, type ModelSpec } from '../models/shape';
 import { optimizerWithDefaults, type OptimizerSetting } from '../optimizers/registry';
 import { scheduleWithDefaults, type ScheduleName } from '../schedules/registry';
 import { numberInRange, optimizerSchema, scheduleSchema } from './fields';

@@ -1,6 +1,7 @@
 /** The objective on a regular grid over its domain, for contour maps: one batched evaluation, one readback. */
 import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES, type ObjectiveName } from '../objectives/registry';
+import { OBJECTIVE_FNS } from '../objectives/tensor';
 
 export interface SurfaceGrid {
   nx: number;
@@ -19,7 +20,7 @@ export async function surfaceGrid(name: ObjectiveName, params: Record<string, nu
     const gx = tf.tile(tf.expandDims(xs, 0), [ny, 1]);
     const gy = tf.tile(tf.expandDims(ys, 1), [1, nx]);
     const points = tf.stack([tf.reshape(gx, [-1]), tf.reshape(gy, [-1])], 1) as tf.Tensor2D;
-    return OBJECTIVES[name].fn(points, params);
+    return OBJECTIVE_FNS[name](points, params);
   });
   const values = (await t.data()) as Float32Array;
   t.dispose();

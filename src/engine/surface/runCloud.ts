@@ -9,8 +9,10 @@
  * for reduceOnPlateau, the mean loss of each run (its schedule observes the mean).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OBJECTIVES, objectiveValueAndGrad } from '../objectives/registry';
-import { optimizerCreate, optimizerGroups } from '../optimizers/registry';
+import { OBJECTIVES } from '../objectives/registry';
+import { objectiveValueAndGrad } from '../objectives/tensor';
+import { optimizerCreate } from '../optimizers/create';
+import { optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';

@@ -9,8 +9,10 @@
  * loss and lr then hold the d steps before the bad point d; nothing throws.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OBJECTIVES, objectiveValueAndGrad, type Point } from '../objectives/registry';
-import { optimizerCreate, optimizerGroups } from '../optimizers/registry';
+import { OBJECTIVES, type Point } from '../objectives/registry';
+import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
+import { optimizerCreate } from '../optimizers/create';
+import { optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate, type LrSchedule } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
@@ -198,7 +200,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     for (const g of groups) await flush(g, chunkStart);
     // the loss at each run's final point
     for (const g of groups) {
-      const value = tf.tidy(() => OBJECTIVES[objectiveName].fn(g.xy, objectiveParams));
+      const value = tf.tidy(() => OBJECTIVE_FNS[objectiveName](g.xy, objectiveParams));
       const losses = await value.data();
       value.dispose();
       g.rows.forEach((run, i) => acceptLoss(run, stepsDone, losses[i]));

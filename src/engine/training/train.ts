@@ -26,7 +26,9 @@ import {
   type ModelShape, type ModelSpec,
 } from '../models/models';
 import type { ParamMap } from '../optimizers/base';
-import { optimizerCreate, type OptimizerSetting } from '../optimizers/registry';
+import { optimizerCreate } from '../optimizers/create';
+import { trainStepsPerEpoch } from './steps';
+import type { OptimizerSetting } from '../optimizers/registry';
 import { pruneMasks, type PruneScope } from '../compress/prune';
 import { distillLoss } from '../compress/distill';
 import { quantizeWeight, type QuantConfig } from '../compress/quantize';
@@ -185,9 +187,7 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-export function trainStepsPerEpoch(nTrain: number, batchSize: number): number {
-  return Math.ceil(nTrain / batchSize);
-}
+export { trainStepsPerEpoch };
 
 /** Why a configuration cannot train on this data, or null. */
 export function trainConfigProblem(cfg: TrainConfig, train: Dataset): string | null {

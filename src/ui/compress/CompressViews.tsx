@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CompressResult, QuantHistogram } from '../../engine/compress/runCompress';
-import { TRANSFER_STRATEGIES } from '../../engine/compress/studies';
+import { TRANSFER_STRATEGIES } from '../../engine/spec/compressSchema';
 import {
   bytesLabel, distillCurves, histogramBars, lastAccuracy, pct, pruneCurve, quantCurve, quantLayerErrors, softTargetRows,
   STRATEGY_COLORS, STRATEGY_LABELS, transferCurves, transferTable,

@@ -5,7 +5,7 @@
 import { useId } from 'react';
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
 import { searchableParams, type SearchParam } from '../../engine/search/space';
-import { searchPlan } from '../../engine/search/runSearch';
+import { searchPlan } from '../../engine/search/plan';
 import { SEARCH_LIMITS, SEARCH_OBJECTIVES, SEARCH_STRATEGIES, searchBaseOf, type SearchSpec } from '../../engine/spec/searchSchema';
 import { TRAIN_DATASETS, type TrainDatasetName } from '../../engine/spec/trainSchema';
 import { searchBaseFromTrainLab } from '../../store/searchController';

@@ -7,7 +7,8 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, Cell } from 'recharts';
 import { searchImportance } from '../../engine/search/importance';
-import { searchScore, type SearchTrial } from '../../engine/search/runSearch';
+import { searchScore } from '../../engine/search/plan';
+import type { SearchTrial } from '../../engine/search/runSearch';
 import type { SearchParam } from '../../engine/search/space';
 import type { SearchSpec } from '../../engine/spec/searchSchema';
 import { trialToTrainLab } from '../../store/searchController';

@@ -1,6 +1,7 @@
 /** Plain data for the search lab's views (no React, no tensors): scores, colours, filters, axes. */
 import { interpolateViridis } from 'd3-scale-chromatic';
-import { searchScore, type SearchTrial } from '../../engine/search/runSearch';
+import { searchScore } from '../../engine/search/plan';
+import type { SearchTrial } from '../../engine/search/runSearch';
 import { paramEncode, type SearchParam } from '../../engine/search/space';
 import type { SearchSpec } from '../../engine/spec/searchSchema';
 

@@ -2,11 +2,11 @@
 import { useId, useState } from 'react';
 import { csvTable } from '../../engine/data/csv';
 import { datasetTestRows } from '../../engine/data/dataset';
-import { ACTIVATIONS, INITS, MODEL_KINDS } from '../../engine/models/models';
+import { ACTIVATIONS, INITS, MODEL_KINDS } from '../../engine/models/shape';
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
 import { specErrorsFormat, type SpecError } from '../../engine/spec/schema';
 import { TRAIN_DATASETS, TRAIN_LIMITS, trainDataShape, type TrainDatasetName, type TrainSpec } from '../../engine/spec/trainSchema';
-import { trainStepsPerEpoch } from '../../engine/training/train';
+import { trainStepsPerEpoch } from '../../engine/training/steps';
 import { useAppStore } from '../../store/store';
 import { trainRunLabel } from '../../store/trainSlice';
 import { NumberControl, type NumberControlMeta } from '../controls/HyperControl';
