@@ -7,7 +7,6 @@
  * tf.LayersModel (tfjs-layers) with the same layers, tf.train.adam, the same batch size and data.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { backendIsName, backendSelect } from '../../src/engine/backend';
 import { datasetSplit, type Dataset } from '../../src/engine/data/dataset';
 import { MNIST_ASSET, mnistParse } from '../../src/engine/data/mnist';
@@ -15,6 +14,7 @@ import { syntheticMake } from '../../src/engine/data/synthetic';
 import { OPTIMIZER_NAMES } from '../../src/engine/optimizers/registry';
 import { specParseValid } from '../../src/engine/spec/schema';
 import { cloudRun } from '../../src/engine/surface/runCloud';
+import { throughputRun } from '../throughput';
 import { trainRun } from '../../src/engine/training/train';
 import { trainTestConfig } from '../../src/engine/training/trainTesting';
 
@@ -38,33 +38,7 @@ const seconds = (t0: number) => (performance.now() - t0) / 1000;
 async function throughput({ impl, n = 2048, epochs = 2 }: { impl: 'ours' | 'fit'; n?: number; epochs?: number }) {
   const all = await mnistLoad();
   const { train, test } = datasetSplit({ ...all, n: Math.round(n * 1.25), x: all.x.subarray(0, Math.round(n * 1.25) * 784), y: all.y.subarray(0, Math.round(n * 1.25)) }, 0.2, 1);
-  const before = tf.memory().numTensors;
-  let accuracy: number;
-  const t0 = performance.now();
-  if (impl === 'ours') {
-    const cfg = trainTestConfig({ kind: 'mlp', hidden: [128, 64], activation: 'relu', init: 'he' }, [{ name: 'adam', lr: 0.001 }], { batchSize: 128, epochs });
-    const r = await trainRun(train, test, cfg);
-    accuracy = r.models[0].epochs.at(-1)!.testAccuracy!;
-  } else {
-    const model = tfl.sequential({
-      layers: [
-        tfl.layers.dense({ inputShape: [784], units: 128, activation: 'relu', kernelInitializer: 'heNormal' }),
-        tfl.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' }),
-        tfl.layers.dense({ units: 10, activation: 'softmax' }),
-      ],
-    });
-    model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    const x = tf.tensor2d(train.x, [train.n, 784]);
-    const y = tf.oneHot(tf.tensor1d(train.y, 'int32'), 10);
-    const xt = tf.tensor2d(test.x, [test.n, 784]);
-    const yt = tf.oneHot(tf.tensor1d(test.y, 'int32'), 10);
-    const h = await model.fit(x, y, { batchSize: 128, epochs, shuffle: true, validationData: [xt, yt], verbose: 0 });
-    accuracy = Number(h.history.val_acc.at(-1));
-    tf.dispose([x, y, xt, yt]);
-    model.dispose();
-  }
-  const s = seconds(t0);
-  return { impl, backend: tf.getBackend(), samples: train.n * epochs, seconds: s, samplesPerSecond: (train.n * epochs) / s, testAccuracy: accuracy, tensorsLeft: tf.memory().numTensors - before };
+  return throughputRun(impl, train, test, epochs);
 }
 
 /** 16 learning rates of the circle MLP (2-8-8-2, Adam, batch 32, 5 epochs): one batched program, or 16 runs one after another. */
