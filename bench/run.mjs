@@ -9,16 +9,15 @@
 //                           [--repeat 3] [--label swiftshader]
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import LZString from 'lz-string';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_WEBGL_ARGS, CHROMIUM_WEBGPU_ARGS, chromiumPath } from '../scripts/chromium.mjs';
 import { reportWrite, summaryMarkdown } from './report.mjs';
+import { serve } from './serve.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const BACKENDS = (args.backends ?? 'webgpu,webgl,cpu').split(',');
@@ -35,22 +34,6 @@ const round = (v, d = 3) => (Number.isFinite(v) ? Number(v.toFixed(d)) : v);
 const say = (s) => process.stderr.write(`${s}\n`);
 
 // --- static servers: the benchmark page (engine-level) and the built app (app-level) -------------
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.gz': 'application/octet-stream', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
-async function serve(dir) {
-  const server = createServer(async (req, res) => {
-    try {
-      const path = join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname.replace(/\/$/, '/index.html')));
-      const body = await readFile(path);
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
-}
-
 const pageDir = join(root, 'node_modules', '.cache', 'bench-page');
 const appDir = join(root, 'node_modules', '.cache', 'bench-app');
 say('building the benchmark page and the app');
