@@ -3,7 +3,8 @@
  * Writes one JSON line per repetition to the page and sets window.benchDone.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backendIsName, backendSelect } from '../../src/engine/backend';
+import { backendSelect } from '../../src/engine/backend';
+import { backendIsName } from '../../src/engine/backendInfo';
 import { specParseValid } from '../../src/engine/spec/schema';
 import { cloudRun } from '../../src/engine/surface/runCloud';
 

@@ -7,7 +7,8 @@
  * tf.LayersModel (tfjs-layers) with the same layers, tf.train.adam, the same batch size and data.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backendIsName, backendSelect } from '../../src/engine/backend';
+import { backendSelect } from '../../src/engine/backend';
+import { backendIsName } from '../../src/engine/backendInfo';
 import { datasetSplit, type Dataset } from '../../src/engine/data/dataset';
 import { MNIST_ASSET, mnistParse } from '../../src/engine/data/mnist';
 import { syntheticMake } from '../../src/engine/data/synthetic';

@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 
-export { BACKEND_ORDER, backendDescribe, backendIsName, type BackendName, type BackendReport, type BackendSkip } from './backendInfo';
 import { BACKEND_ORDER, type BackendName, type BackendReport, type BackendSkip } from './backendInfo';
 
 interface GpuLike {

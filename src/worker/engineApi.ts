@@ -3,7 +3,8 @@
  * Web Worker (engine.worker.ts, through comlink) and, when no worker can start, on the main thread.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backendIsName, backendSelect, type BackendReport } from '../engine/backend';
+import { backendSelect } from '../engine/backend';
+import { backendIsName, type BackendReport } from '../engine/backendInfo';
 import { compressRun, type CompressProgress, type CompressResult } from '../engine/compress/runCompress';
 import type { CompressSpec } from '../engine/spec/compressSchema';
 import { batchStudyRun, type BatchStudyResult, type BatchStudyRun } from '../engine/search/batchStudy';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetSplit, type Dataset } from '../data/dataset';
-import { layerWeightShape, modelParamCount, modelShape, type ModelSpec } from '../models/models';
+import { layerWeightShape, modelParamCount, modelShape, type ModelSpec } from '../models/shape';
 import { optimizerWithLr } from '../optimizers/registry';
 import type { CompressSpec } from '../spec/compressSchema';
 import type { EpochMetrics, ModelWeights } from '../training/train';
@@ -13,8 +13,9 @@ import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/r
 import { quantParams, quantRange } from './quantize';
 import {
   datasetSubsetByLabel, distillStudy, lotteryStudy, pruneStudy, quantStudy, stageRun, transferStudy,
-  type DistillStudy, type FineTune, type LotteryRound, type Metrics, type PruneRow, type QuantStudy, type StudyContext, type TransferStrategy,
+  type DistillStudy, type FineTune, type LotteryRound, type Metrics, type PruneRow, type QuantStudy, type StudyContext,
 } from './studies';
+import type { TransferStrategy } from '../spec/compressSchema';
 
 export interface CompressProgress {
   /** what is training now, e.g. "fine-tuning at 90 % sparsity" */

@@ -8,11 +8,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetRows, type Dataset } from '../data/dataset';
-import { modelForward, modelInit, modelShape, type ModelShape, type ModelSpec } from '../models/models';
+import { modelForward, modelInit } from '../models/models';
+import { modelShape, type ModelShape, type ModelSpec } from '../models/shape';
 import type { ParamMap } from '../optimizers/base';
 import type { OptimizerSetting } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
-import { trainEvaluate, trainRun, trainStepsPerEpoch, type EpochMetrics, type ModelWeights, type TrainConfig } from '../training/train';
+import { trainEvaluate, trainRun, type EpochMetrics, type ModelWeights, type TrainConfig } from '../training/train';
+import { trainStepsPerEpoch } from '../training/steps';
 import { softTargets } from './distill';
 import { pruneMasks, zhuGuptaSparsity, type GradualSchedule, type PruneScope } from './prune';
 import { fakeQuantize, quantParams, quantRange, quantizeWeight, type QuantConfig } from './quantize';
@@ -290,7 +292,6 @@ export async function distillStudy(train: Dataset, test: Dataset, options: { tea
   };
 }
 
-export { TRANSFER_STRATEGIES, type TransferStrategy };
 
 /**
  * Pretrains on a source task, then adapts to a target task with few labels, four ways: freeze the

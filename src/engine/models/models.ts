@@ -22,7 +22,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamMap } from '../optimizers/base';
 import { randomCreate, randomMixSeed } from '../random';
 
-export { ACTIVATIONS, INITS, MODEL_KINDS, layerWeightShape, modelParamCount, modelShape, type Layer, type ModelShape, type ModelSpec } from './shape';
 import { layerWeightShape, type ModelShape, type ModelSpec } from './shape';
 
 export function modelInit(shape: ModelShape, init: ModelSpec['init'], seeds: number[]): ParamMap {

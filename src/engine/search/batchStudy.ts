@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetPermutation, type Dataset } from '../data/dataset';
-import { modelForward, modelInit, modelLoss, modelShape, perModelSumSquares, type ModelShape, type ModelSpec } from '../models/models';
+import { modelForward, modelInit, modelLoss, perModelSumSquares } from '../models/models';
+import { modelShape, type ModelShape, type ModelSpec } from '../models/shape';
 import type { ParamMap } from '../optimizers/base';
 import { randomCreate, randomMixSeed } from '../random';
 import { optimizerWithLr } from '../optimizers/registry';

@@ -13,7 +13,8 @@ import { optimizerWithLr } from '../optimizers/registry';
 import type { SearchSpec } from '../spec/searchSchema';
 import type { TrainSpec } from '../spec/trainSchema';
 import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
-import { trainRun, trainStepsPerEpoch } from '../training/train';
+import { trainRun } from '../training/train';
+import { trainStepsPerEpoch } from '../training/steps';
 
 export interface LrFinderPoint {
   lr: number;

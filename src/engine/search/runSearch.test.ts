@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { searchSpecParseValid } from '../spec/schema';
 import { testingUseCpu } from '../testing';
-import { searchPlan, searchRun, searchTrialSpec, type SearchTrial } from './runSearch';
+import { searchRun, type SearchTrial } from './runSearch';
+import { searchPlan } from './plan';
+import { searchTrialSpec } from './space';
 
 beforeAll(testingUseCpu);
 

@@ -25,8 +25,6 @@ import { trainConfigProblem, trainRun, type EpochMetrics, type TrainModelResult 
 import { searchPlan, searchScore } from './plan';
 import { searchTrialSpec, spaceDecode, spaceEncode, spaceGrid, type ParamValues } from './space';
 
-export { searchTrialSpec };
-export { searchPlan, searchScore };
 import { thinSteps } from './thin';
 import { bayesPropose, randomPoint } from './strategies';
 

@@ -15,7 +15,8 @@ import { syntheticMake } from '../data/synthetic';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomMixSeed } from '../random';
 import type { TrainSpec } from '../spec/trainSchema';
-import { trainRun, trainStepsPerEpoch, type ModelWeights, type TrainConfig, type ProbeOptions, type TrainControl, type TrainModelResult, type TrainProbe, type WeightHistogram } from './train';
+import { trainRun, type ModelWeights, type TrainConfig, type ProbeOptions, type TrainControl, type TrainModelResult, type TrainProbe, type WeightHistogram } from './train';
+import { trainStepsPerEpoch } from './steps';
 
 /** Reads a file from the app's public folder (fetch + gunzip in the browser, fs + zlib in Node). */
 export type AssetLoader = (path: string) => Promise<Uint8Array>;

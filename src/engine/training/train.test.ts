@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testingUseCpu } from '../testing';
-import { trainConfigProblem, trainGradClip, trainRun, trainStepsPerEpoch } from './train';
+import { trainConfigProblem, trainGradClip, trainRun } from './train';
+import { trainStepsPerEpoch } from './steps';
 import { last, trainTestConfig, trainTestData, trainTestMlp } from './trainTesting';
 
 beforeAll(testingUseCpu);

@@ -21,10 +21,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetPermutation, type Dataset } from '../data/dataset';
-import {
-  modelAccuracy, modelConfusion, modelForward, modelInit, modelLoss, modelPredict, modelProbabilities, modelShape, perModelSumSquares,
-  type ModelShape, type ModelSpec,
-} from '../models/models';
+import { modelAccuracy, modelConfusion, modelForward, modelInit, modelLoss, modelPredict, modelProbabilities, perModelSumSquares } from '../models/models';
+import { modelShape, type ModelShape, type ModelSpec } from '../models/shape';
 import type { ParamMap } from '../optimizers/base';
 import { optimizerCreate } from '../optimizers/create';
 import { trainStepsPerEpoch } from './steps';
@@ -186,8 +184,6 @@ export interface TrainOptions {
   keepWeights?: boolean;
   signal?: AbortSignal;
 }
-
-export { trainStepsPerEpoch };
 
 /** Why a configuration cannot train on this data, or null. */
 export function trainConfigProblem(cfg: TrainConfig, train: Dataset): string | null {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { datasetSplit } from '../data/dataset';
 import { MNIST_ASSET, mnistParse } from '../data/mnist';
-import { modelParamCount, modelShape, type ModelShape, type ModelSpec } from '../models/models';
+import { modelParamCount, modelShape, type ModelShape, type ModelSpec } from '../models/shape';
 import type { OptimizerName } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
 import { scheduleCreate } from '../schedules/schedules';

@@ -1,7 +1,7 @@
 /** Helpers shared by the training loop's unit tests (Vitest, tfjs CPU backend). */
 import { datasetSplit } from '../data/dataset';
 import { syntheticMake, type SyntheticName } from '../data/synthetic';
-import type { ModelSpec } from '../models/models';
+import type { ModelSpec } from '../models/shape';
 import { optimizerSetting, type OptimizerName } from '../optimizers/registry';
 import { scheduleWithDefaults } from '../schedules/registry';
 import type { TrainConfig } from './train';

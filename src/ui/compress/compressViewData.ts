@@ -1,7 +1,7 @@
 /** Plain data for the compression lab's charts (no tensors, no React). */
 import type { EpochMetrics } from '../../engine/training/train';
 import type { CompressResult, QuantHistogram } from '../../engine/compress/runCompress';
-import type { TransferStrategy } from '../../engine/compress/studies';
+import type { TransferStrategy } from '../../engine/spec/compressSchema';
 
 type Result<M extends CompressResult['method']> = Extract<CompressResult, { method: M }>;
 
