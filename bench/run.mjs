@@ -177,15 +177,25 @@ async function cycles(page, backend) {
     await appOpen(page, backend);
     await page.getByTestId(`lab-${lab}`).click();
     const series = [await memoryNow(page)];
+    const windDown = [];
     for (let i = 0; i < 10; i++) {
       await cycle(i);
-      await page.waitForTimeout(500); // the cancelled step finishes and gives its tensors back
-      series.push(await memoryNow(page));
+      // the UI shows "cancelled" at once; the engine's job gives its tensors back when its current
+      // step or evaluation ends: wait for no job to be running (how long that took is reported)
+      const t0 = Date.now();
+      let m = await memoryNow(page);
+      while (m.jobs > 0 && Date.now() - t0 < 60_000) {
+        await page.waitForTimeout(50);
+        m = await memoryNow(page);
+      }
+      windDown.push(Date.now() - t0);
+      series.push(m);
     }
     // after the first cycle, data sets and compiled programs are cached: growth is measured from there
     out[lab] = {
       tensors: series.map((m) => m.numTensors), bytes: series.map((m) => m.numBytes),
       growthTensors: series[10].numTensors - series[1].numTensors, growthBytes: series[10].numBytes - series[1].numBytes,
+      windDownMs: windDown,
     };
     say(`[${backend}] ${lab}: tensors ${out[lab].tensors.join(' ')}`);
   }

@@ -52,9 +52,10 @@ describe('engine API', () => {
     const before = api.memory().numTensors;
     const long = { ...spec, steps: 5000 };
     const pending = api.runSurface(3, long, null, () => api.cancel(3));
+    expect(api.memory().jobs).toBe(1);
     const partial = await pending;
     expect(partial.runs[0].path.length).toBeLessThan(5001);
-    expect(api.memory().numTensors).toBe(before);
+    expect(api.memory()).toMatchObject({ numTensors: before, jobs: 0 });
   });
 });
 

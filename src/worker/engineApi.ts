@@ -139,7 +139,8 @@ export interface EngineApi {
   /** one more step of a paused training job */
   trainStep(job: number): void;
   cancel(job: number): void;
-  memory(): { numTensors: number; numBytes: number };
+  /** the engine's tensors and bytes, and how many jobs are still running (a cancelled job counts until it has wound down) */
+  memory(): { numTensors: number; numBytes: number; jobs: number };
 }
 
 export function engineApiCreate(): EngineApi {
@@ -293,7 +294,7 @@ export function engineApiCreate(): EngineApi {
 
     memory() {
       const m = tf.memory();
-      return { numTensors: m.numTensors, numBytes: m.numBytes };
+      return { numTensors: m.numTensors, numBytes: m.numBytes, jobs: jobs.size };
     },
   };
   return api;
