@@ -51,9 +51,13 @@ describe('engine API', () => {
     expect(one.runs).toHaveLength(1);
     const before = api.memory().numTensors;
     const long = { ...spec, steps: 5000 };
-    const pending = api.runSurface(3, long, null, () => api.cancel(3));
-    expect(api.memory().jobs).toBe(1);
+    let jobsDuring = -1;
+    const pending = api.runSurface(3, long, null, () => {
+      jobsDuring = api.memory().jobs;
+      api.cancel(3);
+    });
     const partial = await pending;
+    expect(jobsDuring).toBe(1);
     expect(partial.runs[0].path.length).toBeLessThan(5001);
     expect(api.memory()).toMatchObject({ numTensors: before, jobs: 0 });
   });
