@@ -121,6 +121,39 @@ describe('trainRun', () => {
     expect(r.models[0].gradNorm[0]).toBeCloseTo(expected, 3);
   });
 
+  it('an epoch\'s training loss and accuracy are the batch-size-weighted means of its steps, the loss without the L2 penalty', async () => {
+    const { train, test } = data('circle'); // 300 rows, batch 32: nine batches of 32 and one of 12
+    const sizes = Array.from({ length: trainStepsPerEpoch(train.n, 32) }, (_, b) => Math.min(32, train.n - 32 * b));
+    expect(sizes.at(-1)).toBe(12);
+    const mean = (xs: number[]) => xs.reduce((a, v, i) => a + v * sizes[i], 0) / train.n;
+    const plain = await trainRun(train, test, config(mlp([8]), [{ name: 'adam', lr: 0.01 }], { epochs: 2 }));
+    const m = plain.models[0];
+    [0, 1].forEach((e) => {
+      const at = e * sizes.length;
+      expect(m.epochs[e].trainLoss).toBeCloseTo(mean(m.stepLoss.slice(at, at + sizes.length)), 6);
+      expect(m.epochs[e].trainAccuracy).toBeCloseTo(mean(m.stepAccuracy.slice(at, at + sizes.length)), 6);
+    });
+    const l2 = 0.05;
+    const penalised = await trainRun(train, test, config(mlp([8]), [{ name: 'adam', lr: 0.01 }], { epochs: 1, l2 }));
+    const p = penalised.models[0];
+    // step losses include λ·Σw²; the epoch's training loss does not, like the test loss
+    expect(p.epochs[0].trainLoss).toBeLessThan(mean(p.stepLoss) - 0.01);
+    expect(plain.models[0].stepLoss[0]).toBeLessThan(p.stepLoss[0]);
+  });
+
+  it('update ratios at later steps match ‖w(t+1) − w(t)‖ / ‖w(t)‖ from the weights themselves', async () => {
+    const { train, test } = data('circle');
+    const at = (steps: number) => trainRun(train, test, config(mlp([8, 8]), [{ name: 'adam', lr: 0.05 }], { epochs: 1, maxSteps: steps }), { keepWeights: true });
+    const [w4, w5] = [(await at(4)).weights![0], (await at(5)).weights![0]];
+    const r = await at(5);
+    ['l0/w', 'l1/w', 'l2/w'].forEach((name, l) => {
+      const a = w4.find((w) => w.name === name)!.values;
+      const b = w5.find((w) => w.name === name)!.values;
+      const expected = Math.hypot(...b.map((v, i) => v - a[i])) / Math.hypot(...a);
+      expect(r.models[0].updateRatio[4][l]).toBeCloseTo(expected, 5);
+    });
+  });
+
   it('records per-layer update ratios ‖Δw‖/‖w‖, which scale with the learning rate for plain SGD', async () => {
     const { train, test } = data('circle');
     const r = await trainRun(train, test, config(mlp([8, 8]), [{ name: 'sgd', lr: 0.01 }, { name: 'sgd', lr: 0.1 }], { epochs: 1 }));

@@ -2,8 +2,11 @@
  * Mini-batch training of K models at once. The data is uploaded to the device once; each epoch a
  * seeded permutation (one small upload) orders the rows and batches are gathered on the device.
  * Batch size 1 is SGD, the full training set is gradient descent, anything between is mini-batch.
- * Per-step losses stay on the device and are read back in chunks; train/test loss and accuracy are
- * computed on the full sets at the end of each epoch.
+ * Per-step losses stay on the device and are read back in chunks. An epoch's training loss and
+ * accuracy are the means over its batches, weighted by batch size (as Keras' fit and the usual
+ * PyTorch loop report them: free, since every batch's values are already there; the loss is the
+ * data loss, without the L1/L2 penalty, so it compares with the test loss). Test loss and accuracy
+ * are computed on the whole test set at the end of each epoch.
  *
  * Regularisation adds λ₂·Σw² and λ₁·Σ|w| over the weights (not the biases) to each model's loss.
  * Gradient clipping follows PyTorch: by value clamps each component; by norm scales a model's whole
@@ -401,7 +404,9 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const stepsPerEpoch = trainStepsPerEpoch(train.n, cfg.batchSize);
   const models: TrainModelResult[] = Array.from({ length: K }, () => ({ stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok' }));
   const L = shape.layers.length;
-  const width = 3 + L;
+  /** per step and model: loss (with penalty), batch accuracy, gradient norm, data loss, then each layer's update ratio */
+  const width = 4 + L;
+  const RATIO = 4;
   const classify = shape.head !== 'regression';
   const frozen = new Array<boolean>(K).fill(false);
   const bestTest = new Array<number>(K).fill(Infinity);
@@ -429,6 +434,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const seen = (p: ParamMap): ParamMap => (cx.qat ? Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k.endsWith('/w') ? quantizeWeight(v, cx.qat!) : v])) : p);
   let masks: ParamMap | null = null;
   let sparsity = 0;
+  /** per layer, Σw² of each model's current weights ([K]), carried from one step to the next (null: to compute) */
+  let weightSq: tf.Tensor1D[] | null = null;
   /** masks as [K, …] tensors for the weights (and, for whole units, the biases), applied to params */
   const masksSet = (perModel: Uint8Array[][], structured: boolean) => {
     if (masks) tf.dispose(Object.values(masks));
@@ -441,6 +448,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     const old = params;
     params = tf.tidy(() => Object.fromEntries(Object.entries(old).map(([k, v]) => [k, masks![k] ? tf.mul(v, masks![k]) : tf.clone(v)])));
     tf.dispose(Object.values(old));
+    if (weightSq) tf.dispose(weightSq);
+    weightSq = null;
   };
   /** recomputes magnitude masks from the current weights at `target` sparsity */
   const prune = async (target: number, scope: PruneScope) => {
@@ -457,22 +466,37 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     sparsity = target;
   };
   if (cx.masks) masksSet(cx.masks, false);
-  /** per step: [K, 3 + L] = loss, batch accuracy, gradient norm, then each layer's update ratio */
+  /** per step: [K, width] (see width) */
   const pending: tf.Tensor2D[] = [];
   const pendingLr: number[][] = [];
+  const pendingRows: number[] = [];
+  /** this epoch's batch sums per model: rows, data loss × rows, accuracy × rows */
+  const epochSums = Array.from({ length: K }, () => ({ rows: 0, loss: 0, accuracy: 0 }));
   let step = 0;
   let epoch = 0;
   /** readbacks come after 1, 2, 4 … steps, then every chunkSize: the first numbers show at once */
   let reports = 0;
   let cut = false;
 
-  const flush = async () => {
+  /**
+   * Readbacks do not stall the loop: a chunk's values are requested (stack + data()) and the loop
+   * goes on queueing steps while the device works through them; values are folded in, in order,
+   * when they arrive. `flush` waits for all of them; a progress report waits only for the chunks
+   * before the one it just requested, so the device always has work queued.
+   */
+  let reading: Promise<void> = Promise.resolve();
+  const readStart = () => {
     if (pending.length === 0) return;
-    const stacked = tf.stack(pending);
-    const values = await stacked.data();
-    tf.dispose([stacked, ...pending]);
     const first = step - pending.length;
-    for (let s = 0; s < pending.length; s++) {
+    const lrsOf = pendingLr.splice(0);
+    const rowsOf = pendingRows.splice(0);
+    const stacked = tf.stack(pending);
+    tf.dispose(pending.splice(0));
+    const values = stacked.data().finally(() => stacked.dispose());
+    reading = reading.then(async () => fold(await values, first, lrsOf, rowsOf));
+  };
+  const fold = (values: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, first: number, lrsOf: number[][], rowsOf: number[]) => {
+    for (let s = 0; s < lrsOf.length; s++) {
       for (let k = 0; k < K; k++) {
         if (models[k].status === 'diverged') continue;
         const at = (s * K + k) * width;
@@ -485,18 +509,29 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           models[k].stepLoss.push(v);
           if (classify) models[k].stepAccuracy.push(values[at + 1]);
           models[k].gradNorm.push(values[at + 2]);
-          models[k].updateRatio.push(Array.from(values.subarray(at + 3, at + width)));
-          models[k].lr.push(pendingLr[s][k]);
+          models[k].updateRatio.push(Array.from(values.subarray(at + RATIO, at + width)));
+          models[k].lr.push(lrsOf[s][k]);
+          const sums = epochSums[k];
+          sums.rows += rowsOf[s];
+          sums.loss += values[at + 3] * rowsOf[s];
+          sums.accuracy += values[at + 1] * rowsOf[s];
         }
       }
     }
-    pending.length = 0;
-    pendingLr.length = 0;
+  };
+  const flush = async () => {
+    readStart();
+    await reading;
   };
 
   /** Reads back what is pending and reports it, with a probe when one is due (or forced). */
   const report = async (force: boolean) => {
-    await flush();
+    if (force) await flush();
+    else {
+      const before = reading;
+      readStart();
+      await before;
+    }
     if (probeOpts && (force || performance.now() - lastProbe >= Math.max(probeInterval, 4 * probeCost))) {
       const t0 = performance.now();
       probe = await probeTake(shape, params, train, testData, probeOpts, { step, epoch });
@@ -530,14 +565,15 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           break;
         }
         const lrs = schedules.map((s, k) => (frozen[k] ? 0 : s.lrAt(step)));
+        const size = Math.min(cfg.batchSize, train.n - b * cfg.batchSize);
         const { value, grads } = tf.tidy(() => {
-          const size = Math.min(cfg.batchSize, train.n - b * cfg.batchSize);
           const idx = ownOrder ? tf.slice(order, [0, b * cfg.batchSize], [K, size]) : tf.slice(order, [b * cfg.batchSize], [size]);
           const xb = tf.gather(trainData.x, idx) as tf.Tensor2D | tf.Tensor3D;
           const yb = tf.gather(trainData.y, idx) as tf.Tensor1D | tf.Tensor2D;
           const hb = trainData.oneHot ? (tf.gather(trainData.oneHot, idx) as tf.Tensor2D | tf.Tensor3D) : null;
           const names = Object.keys(params);
           let losses: tf.Tensor1D | null = null;
+          let dataLosses: tf.Tensor1D | null = null;
           let outputs: tf.Tensor3D | null = null;
           // one forward pass: the gradient of the sum over models gives each model its own gradient
           const dropout = cfg.dropout ? { rate: cfg.dropout, seed: randomMixSeed(cfg.seed, step, 0xd40) } : undefined;
@@ -546,6 +582,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
             outputs = tf.keep(out);
             const loss = teacher ? distillLoss(out, tf.gather(teacher, idx) as tf.Tensor2D | tf.Tensor3D, hb!, cx.teacher!.T, cx.teacher!.alpha) : modelLoss(shape, out, yb, hb);
             const pen = penalty(params, cfg.l1, cfg.l2);
+            dataLosses = tf.keep(loss);
             losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
             return tf.sum(losses);
           })(names.map((n) => params[n]));
@@ -553,23 +590,30 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           const out = outputs as unknown as tf.Tensor3D;
           const accuracy = classify ? modelAccuracy(shape, out, yb) : tf.zerosLike(perModel);
           const norm = tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c)));
-          const value = tf.stack([perModel, accuracy, norm], 1);
-          tf.dispose([perModel, out]); // kept inside tf.grads so they survived that scope; their values are in the stack now
+          const dataLoss = dataLosses as unknown as tf.Tensor1D;
+          const value = tf.stack([perModel, accuracy, norm, dataLoss], 1);
+          tf.dispose([perModel, dataLoss, out]); // kept inside tf.grads so they survived that scope; their values are in the stack now
           return { value, grads: trainGradClip(Object.fromEntries(names.map((n, i) => [n, gradList[i]])), cfg.clipValue, cfg.clipNorm) };
         });
         const stepped = optimizer.step(params, grads, lrs);
         const next = cx.layerLrScale || masks ? constrain(stepped, params, cx.layerLrScale, masks) : stepped;
+        // ‖Δw‖ / ‖w‖ per layer: ‖w‖ of the weights before the step is the previous step's ‖w‖ after it
+        const before = weightSq ?? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(params[`l${l}/w`])));
+        const after = tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(next[`l${l}/w`])));
         const metrics = tf.tidy(() => {
           const ratios = shape.layers.map((_, l) => {
-            const before = params[`l${l}/w`];
-            return tf.div(tf.sqrt(perModelSumSquares(tf.sub(next[`l${l}/w`], before))), tf.add(tf.sqrt(perModelSumSquares(before)), 1e-12));
+            const w = next[`l${l}/w`];
+            const change = tf.sum(tf.reshape(tf.squaredDifference(w, params[`l${l}/w`]), [K, -1]), 1);
+            return tf.div(tf.sqrt(change), tf.add(tf.sqrt(before[l]), 1e-12));
           });
           return tf.concat([value, tf.stack(ratios, 1)], 1) as tf.Tensor2D;
         });
-        tf.dispose([...Object.values(params), ...Object.values(grads), value]);
+        tf.dispose([...Object.values(params), ...Object.values(grads), value, ...before]);
         params = next;
+        weightSq = after;
         pending.push(metrics);
         pendingLr.push(lrs);
+        pendingRows.push(size);
         step++;
         if (needsMetric) {
           const v = await metrics.data();
@@ -585,21 +629,21 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       if (cut) break; // stopped inside an epoch by maxSteps: no epoch metrics for a part-epoch
       await flush();
       const view = cx.qat ? tf.tidy(() => seen(params)) : params;
-      const tr = await evaluate(shape, view, trainData);
+      const tr = epochSums.map((e) => ({ loss: e.rows > 0 ? e.loss / e.rows : NaN, accuracy: e.rows > 0 ? e.accuracy / e.rows : NaN }));
+      for (const e of epochSums) Object.assign(e, { rows: 0, loss: 0, accuracy: 0 });
       const te = await evaluate(shape, view, testData);
       if (view !== params) tf.dispose(Object.entries(view).filter(([k]) => k.endsWith('/w')).map(([, v]) => v)); // the quantized copies; biases are params' own
       for (let k = 0; k < K; k++) {
-        if (models[k].status === 'diverged') continue;
-        if (!Number.isFinite(tr.loss[k])) {
+        if (models[k].status !== 'ok') continue;
+        if (!Number.isFinite(tr[k].loss) || !Number.isFinite(te.loss[k])) {
           models[k].status = 'diverged';
           models[k].divergedAt = step;
           frozen[k] = true;
           continue;
         }
-        if (models[k].status === 'stopped') continue;
         models[k].epochs.push({
-          epoch, step, trainLoss: tr.loss[k], testLoss: te.loss[k],
-          trainAccuracy: tr.accuracy ? tr.accuracy[k] : null, testAccuracy: te.accuracy ? te.accuracy[k] : null,
+          epoch, step, trainLoss: tr[k].loss, testLoss: te.loss[k],
+          trainAccuracy: classify ? tr[k].accuracy : null, testAccuracy: te.accuracy ? te.accuracy[k] : null,
         });
         if (cfg.patience !== null) {
           if (te.loss[k] < bestTest[k]) {
@@ -616,6 +660,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       await report(false);
     }
     epoch = Math.min(epoch, cfg.epochs);
+    await flush(); // steps taken since the last readback (a run cut by maxSteps or a cancel)
     if (probeOpts) await report(true);
     let weights: ModelWeights[][] | undefined;
     if (options.keepWeights) {
@@ -628,7 +673,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     }
     return { backend: tf.getBackend(), stepsPerEpoch, models, probe, ...(weights ? { weights } : {}) };
   } finally {
-    tf.dispose([...pending, ...Object.values(params)]);
+    await reading.catch(() => {}); // chunks still being read give their tensors back first
+    tf.dispose([...pending, ...Object.values(params), ...(weightSq ?? [])]);
     deviceDispose(trainData);
     deviceDispose(testData);
     optimizer.dispose();
