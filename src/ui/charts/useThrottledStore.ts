@@ -1,5 +1,5 @@
 /** A store selection that re-renders at most every `ms` (with a trailing update): live charts stay cheap. */
-import { useEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 import { useAppStore, type AppState } from '../../store/store';
 
 export function useThrottledStore<T>(select: (s: AppState) => T, ms: number): T {
@@ -12,7 +12,10 @@ export function useThrottledStore<T>(select: (s: AppState) => T, ms: number): T 
     const push = () => {
       last = performance.now();
       timer = 0;
-      setValue(selectRef.current(useAppStore.getState()));
+      const next = selectRef.current(useAppStore.getState());
+      // a transition: React renders the charts in slices, yielding to input and frames, instead of
+      // one long task per update (a plain update from a timer renders in one go)
+      startTransition(() => setValue(next));
     };
     const unsubscribe = useAppStore.subscribe((s, prev) => {
       if (selectRef.current(s) === selectRef.current(prev)) return;

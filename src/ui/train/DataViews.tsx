@@ -3,7 +3,7 @@
  * the points (2-D data), the fitted curve (1-D regression), sample predictions and the confusion
  * matrix (classification; digits drawn for MNIST), and weight histograms per layer.
  */
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainDataInfo, TrainRunProbe } from '../../engine/training/runTrainSpec';
 import { useAppStore } from '../../store/store';
@@ -14,7 +14,7 @@ import { useThrottledStore } from '../charts/useThrottledStore';
 const CLASS_COLORS: [number, number, number][] = [[37, 99, 235], [234, 88, 12], [22, 163, 74], [147, 51, 234], [219, 39, 119], [8, 145, 178], [202, 138, 4], [71, 85, 105], [220, 38, 38], [13, 148, 136]];
 const rgb = (c: [number, number, number], a = 1) => `rgba(${c[0]},${c[1]},${c[2]},${a})`;
 
-function BoundaryCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
+const BoundaryCanvas = memo(function BoundaryCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -87,9 +87,9 @@ function BoundaryCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunP
     draw(data.points.test, true);
   }, [data, probe]);
   return <canvas ref={ref} width={360} height={360} className="boundary" data-testid="boundary-canvas" aria-label="decision boundary with the training (filled) and test (hollow) points" />;
-}
+});
 
-function CurveCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
+const CurveCanvas = memo(function CurveCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -125,7 +125,7 @@ function CurveCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProb
     }
   }, [data, probe]);
   return <canvas ref={ref} width={420} height={300} className="boundary" data-testid="curve-canvas" aria-label="the data (train blue, test orange) and the fitted curve" />;
-}
+});
 
 function Digit({ pixels, width, height }: { pixels: number[]; width: number; height: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -141,7 +141,7 @@ function Digit({ pixels, width, height }: { pixels: number[]; width: number; hei
   return <canvas ref={ref} width={width} height={height} className="digit" />;
 }
 
-function Samples({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
+const Samples = memo(function Samples({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
   const names = data.classNames ?? Array.from({ length: data.classes }, (_, i) => String(i));
   if (!data.images) return null;
   return (
@@ -160,9 +160,9 @@ function Samples({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | 
       })}
     </div>
   );
-}
+});
 
-function Confusion({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
+const Confusion = memo(function Confusion({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
   const m = probe?.confusion;
   if (!m) return null;
   const names = data.classNames ?? m.map((_, i) => String(i));
@@ -193,9 +193,9 @@ function Confusion({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe 
       </table>
     </figure>
   );
-}
+});
 
-function Histograms({ probe }: { probe: TrainRunProbe | null }) {
+const Histograms = memo(function Histograms({ probe }: { probe: TrainRunProbe | null }) {
   if (!probe) return null;
   return (
     <div className="histograms" data-testid="weight-histograms">
@@ -218,7 +218,7 @@ function Histograms({ probe }: { probe: TrainRunProbe | null }) {
       })}
     </div>
   );
-}
+});
 
 function focusedOf(history: TrainRecord[], focus: { record: number; run: number } | null) {
   const record = history.find((r) => r.id === focus?.record) ?? history[history.length - 1];
