@@ -89,6 +89,19 @@ describe('compressRun', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 
+  it('the teacher trains with the base experiment\'s dropout and L2; the students train as the fine-tune settings say', async () => {
+    const distill = (training: Record<string, number>) => {
+      const s = spec({ method: 'distillation', distillation: { student: [4], temperatures: [1] } });
+      return compressRun({ ...s, base: { ...s.base, training: { ...s.base.training, ...training } } }, load);
+    };
+    const plain = await distill({});
+    const regularised = await distill({ dropout: 0.5, l2: 0.001 });
+    if (plain.method !== 'distillation' || regularised.method !== 'distillation') throw new Error('expected distillation results');
+    expect(regularised.study.teacher.testLoss).not.toBeCloseTo(plain.study.teacher.testLoss, 4);
+    // the student from scratch does not see the base's regularisation: the same curve both times
+    expect(regularised.study.scratch).toEqual(plain.study.scratch);
+  }, 60_000);
+
   it('a cancelled study stops with "cancelled" and leaks nothing', async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();

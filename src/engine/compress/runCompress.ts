@@ -153,7 +153,9 @@ export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, op
   const seed = spec.seed;
   const batch = spec.base.training.batchSize;
   const fineTune: FineTune = { optimizer: optimizerWithLr(run.optimizer, spec.fineTune.lr), batchSize: batch, epochs: spec.fineTune.epochs, seed: seed + 1 };
-  const baseTrain: FineTune = { optimizer: run.optimizer, batchSize: batch, epochs: spec.base.training.epochs, seed: run.initSeed };
+  // the teacher, the pretraining and the lottery's trainings train as the base experiment says, regularisation included
+  const { dropout, l1, l2 } = spec.base.training;
+  const baseTrain: FineTune = { optimizer: run.optimizer, batchSize: batch, epochs: spec.base.training.epochs, seed: run.initSeed, regularization: { dropout, l1, l2 } };
   const common = (model: ModelSpec, data: Dataset, baseEpochs: EpochMetrics[] | null): Common => {
     const shape = modelShape(model, data);
     if (typeof shape === 'string') throw new Error(shape);

@@ -31,6 +31,8 @@ export interface FineTune {
   batchSize: number;
   epochs: number;
   seed: number;
+  /** the base experiment's regularisation (dropout, L1, L2), for what trains as it would (a teacher, pretraining) */
+  regularization?: { dropout: number; l1: number; l2: number };
 }
 
 /** Cancellation, and a label for each training a study starts (for progress). */
@@ -77,7 +79,8 @@ function shapeOf(model: ModelSpec, train: Dataset): ModelShape {
 function fineTuneConfig(model: ModelSpec, ft: FineTune, compress: TrainConfig['compress']): TrainConfig {
   return {
     model, optimizers: [ft.optimizer], schedules: [scheduleWithDefaults({ name: 'constant' })], initSeeds: [ft.seed], seed: ft.seed,
-    batchSize: ft.batchSize, epochs: ft.epochs, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null, compress,
+    batchSize: ft.batchSize, epochs: ft.epochs, l1: ft.regularization?.l1 ?? 0, l2: ft.regularization?.l2 ?? 0, dropout: ft.regularization?.dropout ?? 0,
+    clipNorm: null, clipValue: null, patience: null, compress,
   };
 }
 

@@ -60,6 +60,7 @@ function BasePanel() {
       <NumberControl meta={num('lr', 'learning rate', 'the base model’s learning rate', 1e-5, 1, 'log')} value={Number(run.optimizer.lr)} onChange={(v) => setBase((b) => ({ ...b, run: { ...b.run, optimizer: optimizerWithLr(run.optimizer, v) } }))} testId="compress-lr" />
       <NumberControl meta={num('epochs', 'epochs', 'how long the base model trains', 1, 100, 'log', true)} value={base.training.epochs} onChange={(v) => setBase((b) => ({ ...b, training: { ...b.training, epochs: v } }))} testId="compress-epochs" />
       <NumberControl meta={num('batchSize', 'batch size', 'mini-batch size of every training in the study', 1, 1000, 'log', true)} value={base.training.batchSize} onChange={(v) => setBase((b) => ({ ...b, training: { ...b.training, batchSize: v } }))} testId="compress-batch" />
+      <NumberControl meta={num('dropout', 'dropout', 'on the hidden units while the base model (the teacher, the pretrained model) trains; 0: none', 0, 0.9)} value={base.training.dropout} onChange={(v) => setBase((b) => ({ ...b, training: { ...b.training, dropout: v } }))} testId="compress-dropout" />
       <FieldErrors errors={errors} testId="compress-base-error" />
     </section>
   );
