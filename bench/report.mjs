@@ -39,7 +39,7 @@ function table(all) {
     lines.push('', `Node CLI (${r.label}, tfjs CPU backend): our loop ${r.cli.oursSamplesPerSecond.toLocaleString('en-US')} samples/s against \`tf.LayersModel.fit\` ${r.cli.fitSamplesPerSecond.toLocaleString('en-US')} samples/s (${mark(r.cli.ratio >= 1.5)} ${r.cli.ratio}×); \`optiplay run bench/specs/mnist-mlp.json\` end to end, start-up included: ${r.cli.cliSeconds} s (${r.cli.cliSamplesPerSecond.toLocaleString('en-US')} samples/s).`);
   }
   for (const r of all) {
-    lines.push('', `${r.label}: ${r.date.slice(0, 10)}, ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), ${r.machine.os}, Node ${r.machine.node}; Chromium ${r.browser?.version ?? '–'}; WebGL renderer: ${r.browser?.webgl ?? '–'}; WebGPU adapter: ${r.browser?.webgpu ?? '–'}. Medians of ${r.repeat} runs after a warm-up; \`${r.command}\`.${r.skipped.length ? ` Not run: ${r.skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}.` : ''}`);
+    lines.push('', `${r.label}: ${r.date.slice(0, 10)}, ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), ${r.machine.os}, Node ${r.machine.node}; Chromium ${r.browser?.version ?? '–'}; WebGL renderer: ${r.browser?.webgl ?? '–'}; WebGPU adapter: ${r.browser?.webgpu ?? '–'}. Medians of ${r.repeat} runs after a warm-up; \`${r.command}\`.${r.skipped.length ? ` Not run: ${r.skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}.` : ''}${r.failed?.length ? ` Failed part-way (earlier figures kept): ${r.failed.map((f) => `${f.backend} (${f.error})`).join('; ')}.` : ''}`);
   }
   return lines.join('\n');
 }
