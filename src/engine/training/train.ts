@@ -479,24 +479,18 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   let cut = false;
 
   /**
-   * A chunk's values are requested (stack + data()) and folded in, in order, when they arrive;
-   * `flush` waits for them. Every report waits: letting the loop run ahead of its readbacks gained
-   * no measurable throughput on SwiftShader (WebGL) but halved the page's frame rate while MNIST
-   * trained (9.6 against 18.4 fps), because the queued work starved the compositor of the GPU.
+   * Reads back the pending steps and folds them in. Every report waits for it: letting the loop run
+   * ahead of its readbacks gained no measurable throughput on SwiftShader (WebGL) but halved the
+   * page's frame rate while MNIST trained (9.6 against 18.4 fps): the queued work starved the
+   * compositor of the GPU.
    */
-  let reading: Promise<void> = Promise.resolve();
-  const readStart = () => {
+  const flush = async () => {
     if (pending.length === 0) return;
-    const first = step - pending.length;
-    const lrsOf = pendingLr.splice(0);
-    const rowsOf = pendingRows.splice(0);
     const stacked = tf.stack(pending);
-    tf.dispose(pending.splice(0));
-    const values = stacked.data().finally(() => stacked.dispose());
-    reading = reading.then(async () => fold(await values, first, lrsOf, rowsOf));
-  };
-  const fold = (values: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, first: number, lrsOf: number[][], rowsOf: number[]) => {
-    for (let s = 0; s < lrsOf.length; s++) {
+    const values = await stacked.data();
+    tf.dispose([stacked, ...pending]);
+    const first = step - pending.length;
+    for (let s = 0; s < pending.length; s++) {
       for (let k = 0; k < K; k++) {
         if (models[k].status === 'diverged') continue;
         const at = (s * K + k) * width;
@@ -510,18 +504,17 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           if (classify) models[k].stepAccuracy.push(values[at + 1]);
           models[k].gradNorm.push(values[at + 2]);
           models[k].updateRatio.push(Array.from(values.subarray(at + RATIO, at + width)));
-          models[k].lr.push(lrsOf[s][k]);
+          models[k].lr.push(pendingLr[s][k]);
           const sums = epochSums[k];
-          sums.rows += rowsOf[s];
-          sums.loss += values[at + 3] * rowsOf[s];
-          sums.accuracy += values[at + 1] * rowsOf[s];
+          sums.rows += pendingRows[s];
+          sums.loss += values[at + 3] * pendingRows[s];
+          sums.accuracy += values[at + 1] * pendingRows[s];
         }
       }
     }
-  };
-  const flush = async () => {
-    readStart();
-    await reading;
+    pending.length = 0;
+    pendingLr.length = 0;
+    pendingRows.length = 0;
   };
 
   /** Reads back what is pending and reports it, with a probe when one is due (or forced). */
@@ -668,7 +661,6 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     }
     return { backend: tf.getBackend(), stepsPerEpoch, models, probe, ...(weights ? { weights } : {}) };
   } finally {
-    await reading.catch(() => {}); // chunks still being read give their tensors back first
     tf.dispose([...pending, ...Object.values(params), ...(weightSq ?? [])]);
     deviceDispose(trainData);
     deviceDispose(testData);
