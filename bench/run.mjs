@@ -143,6 +143,12 @@ const appOpen = async (page, backend, hash = '') => {
 };
 const memoryNow = (page) => page.evaluate(() => window.optiplay.memory());
 
+/** Clicks a button that is only there while a job runs; gone (the job ended first) is fine. */
+const clickIfThere = async (page, testId) => {
+  const button = page.getByTestId(testId);
+  if (await button.isVisible()) await button.click({ timeout: 2_000 }).catch(() => {});
+};
+
 /** 10 start/stop cycles of each lab through its own buttons; the engine's memory after each. */
 async function cycles(page, backend) {
   const out = {};
@@ -158,19 +164,21 @@ async function cycles(page, backend) {
     train: async () => {
       await page.getByTestId('train-start').click();
       await page.waitForTimeout(1500);
-      // a fast backend may have finished already: Stop is only there while it trains
-      if (await page.getByTestId('train-stop').isVisible()) await page.getByTestId('train-stop').click().catch(() => {});
+      // a fast backend may have finished already: Stop is only there while it trains, and it may
+      // finish between the check and the click (a click on a vanished button would wait out the
+      // page's default timeout, minutes)
+      await clickIfThere(page, 'train-stop');
     },
     search: async () => {
       await page.getByTestId('search-run').click();
       await page.waitForTimeout(1500);
-      if (await page.getByTestId('search-cancel').isVisible()) await page.getByTestId('search-cancel').click();
+      await clickIfThere(page, 'search-cancel');
       await idle('search-status');
     },
     compress: async () => {
       await page.getByTestId('compress-run').click();
       await page.waitForTimeout(2000);
-      if (await page.getByTestId('compress-cancel').isVisible()) await page.getByTestId('compress-cancel').click();
+      await clickIfThere(page, 'compress-cancel');
       await idle('compress-status');
     },
   };
