@@ -54,25 +54,43 @@ test('pruning: 90 % global magnitude pruning plus fine-tuning stays within 2 poi
   await shot(page, 'compress-pruning', backend);
 });
 
-test('distillation and transfer run end to end; their links reproduce them; impossible settings are refused', async ({ page, backend }) => {
-  webglOnly(backend, 'mechanics only (no direction asserted); webgpu compression training is covered by the quantization and pruning tests');
-  test.setTimeout(300_000);
-  await appOpen(page, backend, compressLink({ method: 'distillation', base: { ...small, model: { ...base.model, hidden: [128] } }, fineTune: { epochs: 2, lr: 0.005 }, distillation: { student: [8], T: 4, alpha: 0.5, temperatures: [1, 4, 16] } }));
+/**
+ * Distillation where it pays: a 256-unit teacher with dropout trains on all 1,600 training digits;
+ * the 32-unit students see only the first 400 (the teacher's soft targets carry what the other
+ * 1,200 taught it). In the CLI (CPU) the distilled student won by 5.0, 2.5 and 1.75 points over
+ * seeds 0, 1 and 2 (README, "Compression lab").
+ */
+const distillation = {
+  method: 'distillation',
+  base: { ...base, model: { ...base.model, hidden: [256] }, training: { batchSize: 50, epochs: 8, dropout: 0.5 }, run: { optimizer: { name: 'adam', lr: 0.002 } } },
+  fineTune: { epochs: 20, lr: 0.003 },
+  distillation: { student: [32], T: 4, alpha: 0.9, temperatures: [1, 4, 16], studentRows: 400 },
+};
+
+test('distillation: the distilled student beats the same student from scratch on the same budget', async ({ page, backend }) => {
+  test.setTimeout(420_000);
+  await appOpen(page, backend, compressLink(distillation));
   await expect(page.getByTestId('distill-T')).toHaveValue('4');
+  await expect(page.getByTestId('distill-rows')).toHaveValue('400');
   await studied(page, backend);
   const summary = page.getByTestId('distill-summary');
   const teacher = Number(await summary.getAttribute('data-teacher'));
   const scratch = Number(await summary.getAttribute('data-scratch'));
   const distilled = Number(await summary.getAttribute('data-distilled'));
+  console.log(`[${backend}] distillation: teacher ${teacher} %, scratch ${scratch} %, distilled ${distilled} %`);
   expect(teacher).toBeGreaterThan(scratch);
-  expect(distilled).toBeGreaterThan(20); // both students learn (chance is 10 %); which wins is measured, not asserted (see the README)
+  expect(distilled).toBeGreaterThan(scratch);
+  await expect(summary).toContainText('400 of the teacher');
   await expect(page.getByTestId('distill-curves').locator('.recharts-line')).toHaveCount(2);
   // soft targets: 10 classes × 3 temperatures
   await expect(page.getByTestId('distill-soft').locator('.recharts-bar-rectangle')).toHaveCount(30);
   await shot(page, 'compress-distillation', backend);
+});
 
+test('transfer runs end to end; impossible settings are refused', async ({ page, backend }) => {
+  webglOnly(backend, 'mechanics only (no direction asserted); webgpu compression training is covered by the tests above');
+  test.setTimeout(300_000);
   // transfer: digits 0–4 → 5–9 with 50 labels, four strategies on one chart
-  await page.goto('about:blank');
   const link = compressLink({ method: 'transfer', base: { ...small, training: { batchSize: 50, epochs: 2 } }, fineTune: { epochs: 8, lr: 0.003 }, transfer: { labels: [50] } });
   await appOpen(page, backend, link);
   await studied(page, backend);

@@ -44,7 +44,7 @@ function summary(r: CompressResult): string {
   }
   if (r.method === 'distillation') {
     const last = (e: { testAccuracy: number | null }[]) => e[e.length - 1]?.testAccuracy;
-    return `teacher ${acc(r.study.teacher.testAccuracy)} (${r.paramCount} parameters); student (${r.studentParams} parameters) from scratch ${acc(last(r.study.scratch))}, distilled ${acc(last(r.study.distilled))}`;
+    return `teacher ${acc(r.study.teacher.testAccuracy)} (${r.paramCount} parameters, ${r.study.teacherRows} rows); student (${r.studentParams} parameters, ${r.study.studentRows} rows) from scratch ${acc(last(r.study.scratch))}, distilled ${acc(last(r.study.distilled))}`;
   }
   return `source ${acc(r.source.testAccuracy)}; ${r.runs.map((x) => `${x.labels} labels ${x.strategy} ${acc(x.epochs[x.epochs.length - 1]?.testAccuracy)}`).join('; ')}`;
 }

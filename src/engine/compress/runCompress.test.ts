@@ -46,7 +46,7 @@ describe('compressRun', () => {
       spec({ method: 'pruning', pruning: { schedule: 'gradual', scope: 'layer', sparsities: [0.8] } }),
       spec({ method: 'pruning', pruning: { schedule: 'lottery', rounds: 2, rate: 0.5, rewindEpochs: 1 } }),
       spec({ method: 'quantization', quantization: { bits: [8, 2], perChannel: true } }),
-      spec({ method: 'distillation', distillation: { student: [4], temperatures: [1, 8] } }),
+      spec({ method: 'distillation', distillation: { student: [4], temperatures: [1, 8], studentRows: 60 } }),
       spec({ method: 'transfer', transfer: { source: [0, 1], target: [2, 3], labels: [20] } }),
     ];
     for (const s of cases) {
@@ -78,6 +78,9 @@ describe('compressRun', () => {
         r.study.softTargets.forEach((x) => expect(x.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6));
         expect(r.study.scratch).toHaveLength(1);
         expect(r.study.distilled).toHaveLength(1);
+        // the teacher learned from all 320 training rows, the students from the first 60: 2 steps of 40 and 20 rows
+        expect([r.study.teacherRows, r.study.studentRows]).toEqual([320, 60]);
+        expect([r.study.scratch[0].step, r.study.distilled[0].step]).toEqual([2, 2]);
       } else {
         expect(r.runs.map((x) => x.strategy)).toEqual(['freeze', 'finetune', 'lowerLr', 'scratch']);
         expect(r.dataset.classes).toBe(2);
@@ -100,6 +103,15 @@ describe('compressRun', () => {
     expect(regularised.study.teacher.testLoss).not.toBeCloseTo(plain.study.teacher.testLoss, 4);
     // the student from scratch does not see the base's regularisation: the same curve both times
     expect(regularised.study.scratch).toEqual(plain.study.scratch);
+  }, 60_000);
+
+  it('students limited to more rows than there are train on all of them, the same as with no limit', async () => {
+    const run = (studentRows: number | null) => compressRun(spec({ method: 'distillation', distillation: { student: [4], temperatures: [1], studentRows } }), load);
+    const all = await run(null);
+    const over = await run(5000);
+    if (all.method !== 'distillation' || over.method !== 'distillation') throw new Error('expected distillation results');
+    expect(over.study.studentRows).toBe(320);
+    expect(over.study.distilled).toEqual(all.study.distilled);
   }, 60_000);
 
   it('a cancelled study stops with "cancelled" and leaks nothing', async () => {

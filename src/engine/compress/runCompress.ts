@@ -178,7 +178,7 @@ export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, op
   if (spec.method === 'distillation') {
     const d = spec.distillation;
     const student = { ...spec.base.model, hidden: d.student };
-    const study = await distillStudy(train, test, { teacher: spec.base.model, student, teacherTrain: baseTrain, studentTrain: fineTune, T: d.T, alpha: d.alpha, temperatures: d.temperatures, sample: d.sample }, ctx);
+    const study = await distillStudy(train, test, { teacher: spec.base.model, student, teacherTrain: baseTrain, studentTrain: fineTune, T: d.T, alpha: d.alpha, temperatures: d.temperatures, sample: d.sample, studentRows: d.studentRows }, ctx);
     return { ...common(spec.base.model, train, null), method: 'distillation', study, studentParams: common(student, train, null).paramCount };
   }
   if (spec.method === 'pruning' && spec.pruning.schedule === 'lottery') {

@@ -39,7 +39,8 @@ export interface CompressSpec {
     rewindEpochs: number;
   };
   quantization: { bits: number[]; scheme: 'affine' | 'symmetric'; perChannel: boolean; activations: boolean; qat: boolean };
-  distillation: { student: number[]; T: number; alpha: number; temperatures: number[]; sample: number };
+  /** studentRows: the students train on the first this many training rows (null: all of them), the teacher on all */
+  distillation: { student: number[]; T: number; alpha: number; temperatures: number[]; sample: number; studentRows: number | null };
   transfer: { source: number[]; target: number[]; labels: number[]; baseScale: number };
 }
 
@@ -79,6 +80,7 @@ export const compressSpecSchema = z
         alpha: numberInRange({ min: 0, max: 1 }).optional(),
         temperatures: z.array(numberInRange({ min: 0.1, max: 100 }), 'must be a list of temperatures').min(1).max(COMPRESS_LIMITS.maxTemperatures, `at most ${COMPRESS_LIMITS.maxTemperatures} temperatures`).optional(),
         sample: numberInRange({ min: 0, max: 10000, integer: true }).optional(),
+        studentRows: numberInRange({ min: 10, max: 60000, integer: true }).nullable().optional(),
       })
       .optional(),
     transfer: z
@@ -117,7 +119,7 @@ export const compressSpecSchema = z
     const q = p.quantization;
     const quantization: CompressSpec['quantization'] = { bits: q?.bits ?? [8, 4, 2], scheme: q?.scheme ?? 'affine', perChannel: q?.perChannel ?? false, activations: q?.activations ?? false, qat: q?.qat ?? true };
     const d = p.distillation;
-    const distillation: CompressSpec['distillation'] = { student: d?.student ?? [8], T: d?.T ?? 2, alpha: d?.alpha ?? 0.5, temperatures: d?.temperatures ?? [1, 2, 4, 8], sample: d?.sample ?? 0 };
+    const distillation: CompressSpec['distillation'] = { student: d?.student ?? [8], T: d?.T ?? 2, alpha: d?.alpha ?? 0.5, temperatures: d?.temperatures ?? [1, 2, 4, 8], sample: d?.sample ?? 0, studentRows: d?.studentRows ?? null };
     const t = p.transfer;
     const transfer: CompressSpec['transfer'] = { source: t?.source ?? [0, 1, 2, 3, 4], target: t?.target ?? [5, 6, 7, 8, 9], labels: t?.labels ?? [50, 200, 1000], baseScale: t?.baseScale ?? 0.1 };
     if (method === 'transfer') {

@@ -9,7 +9,7 @@ import { searchBaseOf } from '../../engine/spec/searchSchema';
 import { TRAIN_DATASETS, type TrainDatasetName } from '../../engine/spec/trainSchema';
 import { useAppStore } from '../../store/store';
 import { trainRecordTitle } from '../../store/trainSlice';
-import { BooleanControl, ListControl, NumberControl, type NumberControlMeta } from '../controls/HyperControl';
+import { BooleanControl, ListControl, NumberControl, Optional, type NumberControlMeta } from '../controls/HyperControl';
 import { useSpecEdit } from '../controls/JobToolbar';
 import { FieldErrors } from '../train/TrainControls';
 
@@ -151,6 +151,7 @@ function DistillationPanel() {
     <section className="panel" aria-label="distillation settings">
       <h3>Student and distillation</h3>
       <ListControl label="student widths" description="the student's hidden layers (smaller than the teacher's)" value={d.student} onChange={(v) => set({ student: v })} />
+      <Optional label="students see fewer rows" value={d.studentRows} fallback={200} meta={num('studentRows', 'student rows', 'both students train on the first this many training rows; the teacher on all of them', 10, 60000, 'log', true)} onChange={(v) => set({ studentRows: v })} testId="distill-rows" />
       <NumberControl meta={num('T', 'temperature T', 'softens both distributions: softmax(z / T)', 1, 50, 'log')} value={d.T} onChange={(v) => set({ T: v })} testId="distill-T" />
       <NumberControl meta={num('alpha', 'α', 'loss = α·T²·KL(teacher_T ‖ student_T) + (1 − α)·cross-entropy', 0, 1)} value={d.alpha} onChange={(v) => set({ alpha: v })} testId="distill-alpha" />
       <ListControl label="soft-target temperatures" description="the temperatures at which the teacher's soft targets are shown" value={d.temperatures} onChange={(v) => set({ temperatures: v })} />

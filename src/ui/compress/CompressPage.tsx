@@ -11,7 +11,7 @@ import { CompressViews } from './CompressViews';
 const WHAT: Record<CompressMethod, string> = {
   pruning: 'Train the model, remove the smallest weights (one-shot, gradually while fine-tuning, or the lottery ticket’s iterative prune-and-rewind) and measure what is lost, before and after fine-tuning with the mask held.',
   quantization: 'Train the model, round its weights to 8, 4 or 2 bits (PyTorch’s MinMaxObserver scale and zero point) and measure the accuracy, the size and each layer’s error; quantization-aware training fine-tunes through the rounding.',
-  distillation: 'Train a large teacher, then the same small student twice on the same budget: from the labels alone, and from the teacher’s softened outputs (Hinton et al. 2015).',
+  distillation: 'Train a large teacher, then the same small student twice on the same budget: from the labels alone, and from the teacher’s softened outputs (Hinton et al. 2015). Distillation pays most when the students see fewer labelled rows than the teacher did.',
   transfer: 'Pretrain on the source classes, then learn the target classes from a few labels four ways: a frozen base with a new head, fine-tuning all, fine-tuning with a lower rate for the base, and from scratch.',
 };
 

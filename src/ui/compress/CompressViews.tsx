@@ -302,7 +302,8 @@ function DistillViews({ r, classNames }: { r: Result<'distillation'>; classNames
   return (
     <div className="compress-views">
       <p className="small" data-testid="distill-summary" data-teacher={teacher ?? ''} data-scratch={scratch ?? ''} data-distilled={distilled ?? ''}>
-        Teacher ({r.paramCount.toLocaleString('en')} parameters): <strong>{fmtPct(teacher)}</strong>. Student ({r.studentParams.toLocaleString('en')} parameters, {(r.paramCount / r.studentParams).toFixed(1)}× smaller), same epochs and initial weights:
+        Teacher ({r.paramCount.toLocaleString('en')} parameters): <strong>{fmtPct(teacher)}</strong>. Student ({r.studentParams.toLocaleString('en')} parameters, {(r.paramCount / r.studentParams).toFixed(1)}× smaller), same epochs and initial weights
+        {r.study.studentRows < r.study.teacherRows ? `, trained on ${r.study.studentRows.toLocaleString('en')} of the teacher's ${r.study.teacherRows.toLocaleString('en')} rows` : ''}:
         from scratch <strong>{fmtPct(scratch)}</strong>, distilled <strong>{fmtPct(distilled)}</strong>
         {scratch !== null && distilled !== null ? ` (${distilled >= scratch ? '+' : ''}${(distilled - scratch).toFixed(2)} points)` : ''}.
       </p>

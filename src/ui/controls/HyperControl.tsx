@@ -97,3 +97,17 @@ export function ListControl(props: { label: string; description: string; value: 
     </div>
   );
 }
+
+/** A number that may be switched off (null): a checkbox, and the number while it is on. */
+export function Optional(props: { label: string; value: number | null; meta: NumberControlMeta; fallback: number; onChange(v: number | null): void; testId: string }) {
+  const id = useId();
+  return (
+    <div className="optional">
+      <div className="control control-bool">
+        <input id={id} type="checkbox" data-testid={`${props.testId}-on`} checked={props.value !== null} onChange={(e) => props.onChange(e.target.checked ? props.fallback : null)} />
+        <label htmlFor={id}>{props.label}</label>
+      </div>
+      {props.value !== null && <NumberControl meta={props.meta} value={props.value} onChange={props.onChange} testId={props.testId} />}
+    </div>
+  );
+}

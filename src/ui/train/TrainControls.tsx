@@ -9,7 +9,7 @@ import { TRAIN_DATASETS, TRAIN_LIMITS, trainDataShape, type TrainDatasetName, ty
 import { trainStepsPerEpoch } from '../../engine/training/steps';
 import { useAppStore } from '../../store/store';
 import { trainRunLabel } from '../../store/trainSlice';
-import { NumberControl, type NumberControlMeta } from '../controls/HyperControl';
+import { NumberControl, Optional, type NumberControlMeta } from '../controls/HyperControl';
 import { OptimizerFields } from '../controls/OptimizerFields';
 
 const DATASET_LABELS: Record<TrainDatasetName, string> = {
@@ -232,19 +232,6 @@ function ModelPanel({ locked }: { locked: boolean }) {
         </select>
       </div>
     </section>
-  );
-}
-
-function Optional(props: { label: string; value: number | null; meta: NumberControlMeta; fallback: number; onChange(v: number | null): void; testId: string }) {
-  const id = useId();
-  return (
-    <div className="optional">
-      <div className="control control-bool">
-        <input id={id} type="checkbox" data-testid={`${props.testId}-on`} checked={props.value !== null} onChange={(e) => props.onChange(e.target.checked ? props.fallback : null)} />
-        <label htmlFor={id}>{props.label}</label>
-      </div>
-      {props.value !== null && <NumberControl meta={props.meta} value={props.value} onChange={props.onChange} testId={props.testId} />}
-    </div>
   );
 }
 
