@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { median } from './stats.mjs';
 
 const repeat = Number(process.argv[2] ?? 3);
 const root = process.cwd();
@@ -14,7 +15,6 @@ const bundle = join(root, 'node_modules', '.cache', 'bench-node', 'node.cjs');
 mkdirSync(join(root, 'node_modules', '.cache', 'bench-node'), { recursive: true });
 await build({ entryPoints: [join(root, 'bench', 'node.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'error' });
 const { throughput } = await import(pathToFileURL(bundle).href);
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 await throughput('ours', 256, 1);
 await throughput('fit', 256, 1);

@@ -18,6 +18,7 @@ import LZString from 'lz-string';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_WEBGL_ARGS, CHROMIUM_WEBGPU_ARGS, chromiumPath } from '../scripts/chromium.mjs';
 import { reportWrite, summaryMarkdown } from './report.mjs';
 import { serve } from './serve.mjs';
+import { median } from './stats.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const BACKENDS = (args.backends ?? 'webgpu,webgl,cpu').split(',');
@@ -25,11 +26,6 @@ const ONLY = new Set((args.only ?? 'throughput,sweep,cloud,memory,cycles,respons
 const REPEAT = Number(args.repeat ?? 3);
 const root = process.cwd();
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const round = (v, d = 3) => (Number.isFinite(v) ? Number(v.toFixed(d)) : v);
 const say = (s) => process.stderr.write(`${s}\n`);
 
