@@ -1,4 +1,5 @@
 /** `optiplay run` for a `compress` spec: runs the method's study and prints its table. */
+import { transferScores, type TransferScore } from '../engine/compress/transferScores';
 import { compressRun, type CompressResult } from '../engine/compress/runCompress';
 import type { CompressSpec } from '../engine/spec/compressSchema';
 import type { CliIo } from './main';
@@ -24,8 +25,8 @@ export function cliCompressCsv(r: CompressResult): string {
     rows.push(['teacher', '', pct(r.study.teacher.testAccuracy), r.study.teacher.testLoss]);
     for (const [name, epochs] of [['scratch', r.study.scratch], ['distilled', r.study.distilled]] as const) for (const e of epochs) rows.push([name, e.epoch, pct(e.testAccuracy), e.testLoss]);
   } else {
-    rows.push(['labels', 'strategy', 'epoch', 'testAccuracy', 'testLoss']);
-    for (const x of r.runs) for (const e of x.epochs) rows.push([x.labels, x.strategy, e.epoch, pct(e.testAccuracy), e.testLoss]);
+    rows.push(['labels', 'strategy', 'draw', 'epoch', 'testAccuracy', 'testLoss']);
+    for (const x of r.runs) for (const e of x.epochs) rows.push([x.labels, x.strategy, x.draw + 1, e.epoch, pct(e.testAccuracy), e.testLoss]);
   }
   return `${rows.map((row) => row.join(',')).join('\n')}\n`;
 }
@@ -46,7 +47,8 @@ function summary(r: CompressResult): string {
     const last = (e: { testAccuracy: number | null }[]) => e[e.length - 1]?.testAccuracy;
     return `teacher ${acc(r.study.teacher.testAccuracy)} (${r.paramCount} parameters, ${r.study.teacherRows} rows); student (${r.studentParams} parameters, ${r.study.studentRows} rows) from scratch ${acc(last(r.study.scratch))}, distilled ${acc(last(r.study.distilled))}`;
   }
-  return `source ${acc(r.source.testAccuracy)}; ${r.runs.map((x) => `${x.labels} labels ${x.strategy} ${acc(x.epochs[x.epochs.length - 1]?.testAccuracy)}`).join('; ')}`;
+  const spread = (x: TransferScore) => (x.sd !== null ? ` ± ${(100 * x.sd).toFixed(1)} (${x.finals.map((f) => pct(f)).join(', ')})` : '');
+  return `source ${acc(r.source.testAccuracy)}; ${transferScores(r.runs).map((x) => `${x.labels} labels ${x.strategy} ${acc(x.mean)}${spread(x)}`).join('; ')}`;
 }
 
 export async function cliCompress(spec: CompressSpec, csv: boolean, io: CliIo, csvText: string | undefined): Promise<string> {

@@ -47,7 +47,7 @@ describe('compressRun', () => {
       spec({ method: 'pruning', pruning: { schedule: 'lottery', rounds: 2, rate: 0.5, rewindEpochs: 1 } }),
       spec({ method: 'quantization', quantization: { bits: [8, 2], perChannel: true } }),
       spec({ method: 'distillation', distillation: { student: [4], temperatures: [1, 8], studentRows: 60 } }),
-      spec({ method: 'transfer', transfer: { source: [0, 1], target: [2, 3], labels: [20] } }),
+      spec({ method: 'transfer', transfer: { source: [0, 1], target: [2, 3], labels: [20], draws: 2 } }),
     ];
     for (const s of cases) {
       const progress: CompressProgress[] = [];
@@ -82,7 +82,8 @@ describe('compressRun', () => {
         expect([r.study.teacherRows, r.study.studentRows]).toEqual([320, 60]);
         expect([r.study.scratch[0].step, r.study.distilled[0].step]).toEqual([2, 2]);
       } else {
-        expect(r.runs.map((x) => x.strategy)).toEqual(['freeze', 'finetune', 'lowerLr', 'scratch']);
+        expect(r.runs.map((x) => x.strategy)).toEqual(['freeze', 'finetune', 'lowerLr', 'scratch', 'freeze', 'finetune', 'lowerLr', 'scratch']);
+        expect(r.runs.map((x) => x.draw)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
         expect(r.dataset.classes).toBe(2);
         // the target task holds digits 2 and 3 only, relabelled 0 and 1
         expect(r.targetClasses).toEqual([2, 3]);
@@ -112,6 +113,16 @@ describe('compressRun', () => {
     if (all.method !== 'distillation' || over.method !== 'distillation') throw new Error('expected distillation results');
     expect(over.study.studentRows).toBe(320);
     expect(over.study.distilled).toEqual(all.study.distilled);
+  }, 60_000);
+
+  it('transfer draws: the first is the one-draw study; the next adapts on other rows, the same for every strategy', async () => {
+    const run = (draws: number) => compressRun(spec({ method: 'transfer', transfer: { source: [0, 1], target: [2, 3], labels: [10], draws } }), load);
+    const one = await run(1);
+    const three = await run(3);
+    if (one.method !== 'transfer' || three.method !== 'transfer') throw new Error('expected transfer results');
+    expect(three.runs.filter((x) => x.draw === 0)).toEqual(one.runs.map((x) => ({ ...x, draw: 0 })));
+    const scratch = three.runs.filter((x) => x.strategy === 'scratch').map((x) => x.epochs[0].testLoss);
+    expect(new Set(scratch).size).toBe(3);
   }, 60_000);
 
   it('a cancelled study stops with "cancelled" and leaks nothing', async () => {

@@ -15,7 +15,7 @@ import {
   datasetSubsetByLabel, distillStudy, lotteryStudy, pruneStudy, quantStudy, stageRun, transferStudy,
   type DistillStudy, type FineTune, type LotteryRound, type Metrics, type PruneRow, type QuantStudy, type StudyContext,
 } from './studies';
-import type { TransferStrategy } from '../spec/compressSchema';
+import type { TransferRun } from './transferScores';
 
 export interface CompressProgress {
   /** what is training now, e.g. "fine-tuning at 90 % sparsity" */
@@ -59,7 +59,7 @@ export type CompressResult =
   | (Common & { method: 'pruning'; schedule: 'lottery'; dense: Metrics; rounds: LotteryRound[] })
   | (Common & { method: 'quantization'; study: QuantStudy; histograms: QuantHistogram[] })
   | (Common & { method: 'distillation'; study: DistillStudy; studentParams: number })
-  | (Common & { method: 'transfer'; source: Metrics; sourceClasses: number[]; targetClasses: number[]; runs: { labels: number; strategy: TransferStrategy; epochs: EpochMetrics[] }[] });
+  | (Common & { method: 'transfer'; source: Metrics; sourceClasses: number[]; targetClasses: number[]; runs: TransferRun[] });
 
 export interface CompressOptions {
   csvText?: string;
@@ -79,7 +79,7 @@ export function compressStages(spec: CompressSpec): number {
     case 'distillation':
       return 3;
     case 'transfer':
-      return 1 + 4 * spec.transfer.labels.length;
+      return 1 + 4 * spec.transfer.labels.length * spec.transfer.draws;
   }
 }
 
@@ -172,7 +172,7 @@ export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, op
     const t = spec.transfer;
     const source = splitBy(dataset, t.source, spec.base.data.testFraction, seed);
     const target = splitBy(dataset, t.target, spec.base.data.testFraction, seed);
-    const r = await transferStudy(source, target, { model: spec.base.model, pretrain: baseTrain, adapt: fineTune, labels: t.labels, baseScale: t.baseScale }, ctx);
+    const r = await transferStudy(source, target, { model: spec.base.model, pretrain: baseTrain, adapt: fineTune, labels: t.labels, baseScale: t.baseScale, draws: t.draws }, ctx);
     return { ...common(spec.base.model, target.train, null), dataset: { name: dataset.name, train: target.train.n, test: target.test.n, classes: t.target.length }, method: 'transfer', source: r.source, sourceClasses: t.source, targetClasses: t.target, runs: r.runs };
   }
   if (spec.method === 'distillation') {

@@ -19,7 +19,7 @@ export type CompressMethod = (typeof COMPRESS_METHODS)[number];
 export const PRUNE_SCHEDULES = ['oneShot', 'gradual', 'lottery'] as const;
 export const PRUNE_SCOPES = ['layer', 'global', 'structured'] as const;
 export const QUANT_BITS = [8, 4, 2] as const;
-export const COMPRESS_LIMITS = { maxSparsities: 12, maxLabels: 4, maxTemperatures: 6, maxRounds: 8 } as const;
+export const COMPRESS_LIMITS = { maxSparsities: 12, maxLabels: 4, maxTemperatures: 6, maxRounds: 8, maxDraws: 10 } as const;
 
 export interface CompressSpec {
   version: 1;
@@ -41,7 +41,8 @@ export interface CompressSpec {
   quantization: { bits: number[]; scheme: 'affine' | 'symmetric'; perChannel: boolean; activations: boolean; qat: boolean };
   /** studentRows: the students train on the first this many training rows (null: all of them), the teacher on all */
   distillation: { student: number[]; T: number; alpha: number; temperatures: number[]; sample: number; studentRows: number | null };
-  transfer: { source: number[]; target: number[]; labels: number[]; baseScale: number };
+  /** draws: how many different sets of `labels` labelled rows each strategy adapts on (results are their mean) */
+  transfer: { source: number[]; target: number[]; labels: number[]; baseScale: number; draws: number };
 }
 
 const classList = z.array(numberInRange({ min: 0, max: 9, integer: true }), 'must be a list of class numbers').min(2, 'at least 2 classes').max(5, 'at most 5 classes');
@@ -89,6 +90,7 @@ export const compressSpecSchema = z
         target: classList.optional(),
         labels: z.array(numberInRange({ min: 5, max: 10000, integer: true }), 'must be a list of label counts').min(1).max(COMPRESS_LIMITS.maxLabels, `at most ${COMPRESS_LIMITS.maxLabels} label counts`).optional(),
         baseScale: numberInRange({ min: 0, max: 1 }).optional(),
+        draws: numberInRange({ min: 1, max: COMPRESS_LIMITS.maxDraws, integer: true }).optional(),
       })
       .optional(),
   })
@@ -121,7 +123,7 @@ export const compressSpecSchema = z
     const d = p.distillation;
     const distillation: CompressSpec['distillation'] = { student: d?.student ?? [8], T: d?.T ?? 2, alpha: d?.alpha ?? 0.5, temperatures: d?.temperatures ?? [1, 2, 4, 8], sample: d?.sample ?? 0, studentRows: d?.studentRows ?? null };
     const t = p.transfer;
-    const transfer: CompressSpec['transfer'] = { source: t?.source ?? [0, 1, 2, 3, 4], target: t?.target ?? [5, 6, 7, 8, 9], labels: t?.labels ?? [50, 200, 1000], baseScale: t?.baseScale ?? 0.1 };
+    const transfer: CompressSpec['transfer'] = { source: t?.source ?? [0, 1, 2, 3, 4], target: t?.target ?? [5, 6, 7, 8, 9], labels: t?.labels ?? [50, 200, 1000], baseScale: t?.baseScale ?? 0.1, draws: t?.draws ?? 1 };
     if (method === 'transfer') {
       const classes = shape?.nClasses ?? 10;
       if (base.data.name !== 'csv' && classes < 4) ctx.addIssue({ code: 'custom', path: ['base', 'data', 'name'], message: `transfer splits the classes into a source and a target task: ${base.data.name} has ${classes}; use mnist` });

@@ -4,7 +4,7 @@
  */
 import { useId } from 'react';
 import { OPTIMIZERS, OPTIMIZER_NAMES, optimizerSetting, optimizerWithLr, type OptimizerName } from '../../engine/optimizers/registry';
-import { PRUNE_SCHEDULES, PRUNE_SCOPES, QUANT_BITS, type CompressSpec } from '../../engine/spec/compressSchema';
+import { COMPRESS_LIMITS, PRUNE_SCHEDULES, PRUNE_SCOPES, QUANT_BITS, type CompressSpec } from '../../engine/spec/compressSchema';
 import { searchBaseOf } from '../../engine/spec/searchSchema';
 import { TRAIN_DATASETS, type TrainDatasetName } from '../../engine/spec/trainSchema';
 import { useAppStore } from '../../store/store';
@@ -172,6 +172,7 @@ function TransferPanel() {
       <ListControl label="target classes" description="the new task, e.g. digits 5, 6, 7, 8, 9 (as many classes as the source)" value={t.target} onChange={(v) => set({ target: v })} />
       <ListControl label="labelled samples" description="target training rows per run, e.g. 50, 200, 1000" value={t.labels} onChange={(v) => set({ labels: v })} />
       <NumberControl meta={num('baseScale', 'base rate factor', '“lower lr for the base”: the feature layers’ updates × this factor', 0.001, 1, 'log')} value={t.baseScale} onChange={(v) => set({ baseScale: v })} testId="transfer-scale" />
+      <NumberControl meta={num('draws', 'draws', 'how many different sets of labelled samples each strategy adapts on; the table and curves show their mean (with 50 labels, which 50 decides much of the result)', 1, COMPRESS_LIMITS.maxDraws, 'linear', true)} value={t.draws} onChange={(v) => set({ draws: v })} testId="transfer-draws" />
       <FieldErrors errors={errors} testId="transfer-error" />
     </section>
   );

@@ -343,14 +343,16 @@ function TransferViews({ r }: { r: Result<'transfer'> }) {
   const table = transferTable(r);
   const [labels, setLabels] = useState(table[0]?.labels ?? 0);
   const curves = transferCurves(r, labels);
+  const draws = Math.max(1, ...table.map((t) => t.draws));
   return (
     <div className="compress-views">
       <p className="small">
         Pretrained on classes {r.sourceClasses.join(', ')} (test accuracy {fmtPct(pct(r.source.testAccuracy))}); adapted to classes {r.targetClasses.join(', ')} ({r.dataset.test} test rows) with few labels. The head is new in every strategy.
+        {draws > 1 ? ` Every strategy adapted on the same ${draws} draws of labelled samples; curves and table show the mean, ± the spread (sd) over the draws.` : ''}
       </p>
       <Figure
         testId="transfer-curves"
-        caption={<>Target test accuracy per epoch, four strategies, {labels} labelled samples</>}
+        caption={<>Target test accuracy per epoch, four strategies, {labels} labelled samples{draws > 1 ? `, mean of ${draws} draws` : ''}</>}
         options={
           <select aria-label="labelled samples" data-testid="transfer-labels" value={labels} onChange={(e) => setLabels(Number(e.target.value))}>
             {table.map((t) => <option key={t.labels} value={t.labels}>{t.labels} labels</option>)}
@@ -377,7 +379,12 @@ function TransferViews({ r }: { r: Result<'transfer'> }) {
                 <td>{t.labels}</td>
                 {TRANSFER_STRATEGIES.map((s) => {
                   const best = Math.max(...TRANSFER_STRATEGIES.map((x) => t.acc[x] ?? -1));
-                  return <td key={s} style={t.acc[s] === best ? { fontWeight: 700 } : undefined}>{fmtPct(t.acc[s])}</td>;
+                  const sd = t.sd[s];
+                  return (
+                    <td key={s} style={t.acc[s] === best ? { fontWeight: 700 } : undefined} title={t.draws > 1 ? `each draw: ${(t.finals[s] ?? []).map(fmtPct).join(', ')}` : undefined}>
+                      {fmtPct(t.acc[s])}{sd !== null && sd !== undefined ? <span className="muted"> ± {sd.toFixed(1)}</span> : null}
+                    </td>
+                  );
                 })}
               </tr>
             ))}

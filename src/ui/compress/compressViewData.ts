@@ -2,6 +2,7 @@
 import type { EpochMetrics } from '../../engine/training/train';
 import type { CompressResult, QuantHistogram } from '../../engine/compress/runCompress';
 import type { TransferStrategy } from '../../engine/spec/compressSchema';
+import { transferScores } from '../../engine/compress/transferScores';
 
 type Result<M extends CompressResult['method']> = Extract<CompressResult, { method: M }>;
 
@@ -38,20 +39,29 @@ export function histogramBars(h: QuantHistogram): { x0: number; x1: number; coun
 export const STRATEGY_LABELS: Record<TransferStrategy, string> = { freeze: 'freeze base, train head', finetune: 'fine-tune all', lowerLr: 'fine-tune, lower lr for base', scratch: 'from scratch' };
 export const STRATEGY_COLORS: Record<TransferStrategy, string> = { freeze: '#0891b2', finetune: '#16a34a', lowerLr: '#9333ea', scratch: '#64748b' };
 
-/** Test accuracy per epoch of each strategy at one label count: rows by epoch, one column per strategy. */
+/** Test accuracy per epoch of each strategy at one label count (the mean over the draws): rows by epoch, one column per strategy. */
 export function transferCurves(r: Result<'transfer'>, labels: number): Record<string, number | null>[] {
-  const runs = r.runs.filter((x) => x.labels === labels);
-  const epochs = Math.max(0, ...runs.map((x) => x.epochs.length));
-  return Array.from({ length: epochs }, (_, e) => ({ epoch: e + 1, ...Object.fromEntries(runs.map((x) => [x.strategy, pct(x.epochs[e]?.testAccuracy)])) }));
+  const scores = transferScores(r.runs).filter((x) => x.labels === labels);
+  const epochs = Math.max(0, ...scores.map((x) => x.curve.length));
+  return Array.from({ length: epochs }, (_, e) => ({ epoch: e + 1, ...Object.fromEntries(scores.map((x) => [x.strategy, pct(x.curve[e])])) }));
 }
 
 /** The last epoch's test accuracy, in percent. */
 export const lastAccuracy = (epochs: EpochMetrics[]) => pct(epochs[epochs.length - 1]?.testAccuracy);
 
-/** Final accuracy of each strategy at each label count. */
-export function transferTable(r: Result<'transfer'>): { labels: number; acc: Partial<Record<TransferStrategy, number | null>> }[] {
-  const counts = [...new Set(r.runs.map((x) => x.labels))];
-  return counts.map((labels) => ({ labels, acc: Object.fromEntries(r.runs.filter((x) => x.labels === labels).map((x) => [x.strategy, lastAccuracy(x.epochs)])) }));
+/** Per label count, each strategy's final accuracy in percent: the mean over the draws, their spread (sd) and each draw's. */
+export function transferTable(r: Result<'transfer'>): { labels: number; draws: number; acc: Partial<Record<TransferStrategy, number | null>>; sd: Partial<Record<TransferStrategy, number | null>>; finals: Partial<Record<TransferStrategy, (number | null)[]>> }[] {
+  const scores = transferScores(r.runs);
+  return [...new Set(scores.map((x) => x.labels))].map((labels) => {
+    const mine = scores.filter((x) => x.labels === labels);
+    return {
+      labels,
+      draws: Math.max(...mine.map((x) => x.finals.length)),
+      acc: Object.fromEntries(mine.map((x) => [x.strategy, pct(x.mean)])),
+      sd: Object.fromEntries(mine.map((x) => [x.strategy, pct(x.sd)])),
+      finals: Object.fromEntries(mine.map((x) => [x.strategy, x.finals.map(pct)])),
+    };
+  });
 }
 
 /** The two students' test accuracy per epoch. */
