@@ -30,6 +30,12 @@ function columns(all) {
   return cols;
 }
 
+/** Backends (and the CLI) whose figures were kept from an earlier run (--keep): when, and by what. */
+function measuredElsewhere(r) {
+  const kept = [...Object.entries(r.backends), ['Node CLI', r.cli]].filter(([, b]) => b?.measured && b.measured.date !== r.date);
+  return kept.map(([name, b]) => ` ${name} figures from ${b.measured.date.slice(0, 10)}: \`${b.measured.command}\`.`).join('');
+}
+
 function table(all) {
   const cols = columns(all);
   const lines = [`| benchmark | target | ${cols.map((c) => c.title).join(' | ')} |`, `| --- | --- | ${cols.map(() => '---').join(' | ')} |`];
@@ -39,7 +45,7 @@ function table(all) {
     lines.push('', `Node CLI (${r.label}, tfjs CPU backend): our loop ${r.cli.oursSamplesPerSecond.toLocaleString('en-US')} samples/s against \`tf.LayersModel.fit\` ${r.cli.fitSamplesPerSecond.toLocaleString('en-US')} samples/s (${mark(r.cli.ratio >= 1.5)} ${r.cli.ratio}×); \`optiplay run bench/specs/mnist-mlp.json\` end to end, start-up included: ${r.cli.cliSeconds} s (${r.cli.cliSamplesPerSecond.toLocaleString('en-US')} samples/s).`);
   }
   for (const r of all) {
-    lines.push('', `${r.label}: ${r.date.slice(0, 10)}, ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), ${r.machine.os}, Node ${r.machine.node}; Chromium ${r.browser?.version ?? '–'}; WebGL renderer: ${r.browser?.webgl ?? '–'}; WebGPU adapter: ${r.browser?.webgpu ?? '–'}. Medians of ${r.repeat} runs after a warm-up; \`${r.command}\`.${r.skipped.length ? ` Not run: ${r.skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}.` : ''}${r.failed?.length ? ` Failed part-way (earlier figures kept): ${r.failed.map((f) => `${f.backend} (${f.error})`).join('; ')}.` : ''}`);
+    lines.push('', `${r.label}: ${r.date.slice(0, 10)}, ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), ${r.machine.os}, Node ${r.machine.node}; Chromium ${r.browser?.version ?? '–'}; WebGL renderer: ${r.browser?.webgl ?? '–'}; WebGPU adapter: ${r.browser?.webgpu ?? '–'}. Medians of ${r.repeat} runs after a warm-up; \`${r.command}\`.${r.skipped.length ? ` Not run: ${r.skipped.map((s) => `${s.backend} (${s.reason})`).join('; ')}.` : ''}${r.failed?.length ? ` Failed part-way (earlier figures kept): ${r.failed.map((f) => `${f.backend} (${f.error})`).join('; ')}.` : ''}${measuredElsewhere(r)}`);
   }
   return lines.join('\n');
 }

@@ -6,10 +6,12 @@
 // README's Performance table (bench/report.mjs). Nothing here asserts; the targets are reported.
 //
 // Usage: node bench/run.mjs [--backends webgpu,webgl,cpu] [--only throughput,sweep,cloud,memory,cycles,responsive,startup,cli]
-//                           [--repeat 3] [--label swiftshader]
+//                           [--repeat 3] [--label swiftshader] [--keep]
+// --keep: backends not run this time keep their figures from the label's earlier results file (each
+// backend's figures say when and by which command they were measured).
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -20,7 +22,7 @@ import { reportWrite, summaryMarkdown } from './report.mjs';
 import { serve } from './serve.mjs';
 import { median } from './stats.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') && a !== '--keep' ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const BACKENDS = (args.backends ?? 'webgpu,webgl,cpu').split(',');
 const ONLY = new Set((args.only ?? 'throughput,sweep,cloud,memory,cycles,responsive,startup,cli').split(','));
 const REPEAT = Number(args.repeat ?? 3);
@@ -342,7 +344,18 @@ try {
 const gpu = `${results.browser?.webgl ?? ''} ${results.browser?.webgpu ?? ''}`;
 results.label ??= /swiftshader/i.test(gpu) || !results.browser ? 'swiftshader' : 'gpu';
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', `${results.label}.json`), `${JSON.stringify(results, null, 2)}\n`);
+const resultsFile = join(root, 'bench', 'results', `${results.label}.json`);
+for (const b of Object.values(results.backends)) b.measured = { date: results.date, command: results.command };
+if (process.argv.includes('--keep') && existsSync(resultsFile)) {
+  const earlier = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  for (const [name, b] of Object.entries(earlier.backends)) {
+    if (results.backends[name]) continue;
+    results.backends[name] = { ...b, measured: b.measured ?? { date: earlier.date, command: earlier.command } };
+    results.browser ??= earlier.browser;
+  }
+  if (!results.cli && earlier.cli) results.cli = { ...earlier.cli, measured: earlier.cli.measured ?? { date: earlier.date, command: earlier.command } };
+}
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(root, 'bench', 'results', `${results.label}.md`), summaryMarkdown(results));
 reportWrite(root);
 say(`wrote bench/results/${results.label}.json and .md; README table updated`);
