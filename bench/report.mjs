@@ -33,7 +33,8 @@ function columns(all) {
 /** Backends (and the CLI) whose figures were kept from an earlier run (--keep): when, and by what. */
 function measuredElsewhere(r) {
   const kept = [...Object.entries(r.backends), ['Node CLI', r.cli]].filter(([, b]) => b?.measured && b.measured.date !== r.date);
-  return kept.map(([name, b]) => ` ${name} figures from ${b.measured.date.slice(0, 10)}: \`${b.measured.command}\`.`).join('');
+  const parts = Object.entries(r.backends).flatMap(([name, b]) => Object.entries(b.kept ?? {}).map(([key, m]) => [`${name} ${key}`, m]));
+  return [...kept.map(([name, b]) => [name, b.measured]), ...parts].map(([name, m]) => ` ${name} figures from ${m.date.slice(0, 10)}: \`${m.command}\`.`).join('');
 }
 
 function table(all) {

@@ -7,8 +7,8 @@
 //
 // Usage: node bench/run.mjs [--backends webgpu,webgl,cpu] [--only throughput,sweep,cloud,memory,cycles,responsive,startup,cli]
 //                           [--repeat 3] [--label swiftshader] [--keep]
-// --keep: backends not run this time keep their figures from the label's earlier results file (each
-// backend's figures say when and by which command they were measured).
+// --keep: backends and benchmarks not run this time keep their figures from the label's earlier
+// results file (the summary says when and by which command each was measured).
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -349,9 +349,19 @@ for (const b of Object.values(results.backends)) b.measured = { date: results.da
 if (process.argv.includes('--keep') && existsSync(resultsFile)) {
   const earlier = JSON.parse(readFileSync(resultsFile, 'utf8'));
   for (const [name, b] of Object.entries(earlier.backends)) {
-    if (results.backends[name]) continue;
-    results.backends[name] = { ...b, measured: b.measured ?? { date: earlier.date, command: earlier.command } };
-    results.browser ??= earlier.browser;
+    const when = b.measured ?? { date: earlier.date, command: earlier.command };
+    const now = results.backends[name];
+    if (!now) {
+      results.backends[name] = { ...b, measured: when };
+      results.browser ??= earlier.browser;
+      continue;
+    }
+    // a backend run again with --only: its benchmarks not run this time keep their earlier figures
+    for (const [key, value] of Object.entries(b)) {
+      if (key in now || key === 'measured' || key === 'kept') continue;
+      now[key] = value;
+      (now.kept ??= {})[key] = b.kept?.[key] ?? when;
+    }
   }
   if (!results.cli && earlier.cli) results.cli = { ...earlier.cli, measured: earlier.cli.measured ?? { date: earlier.date, command: earlier.command } };
 }
