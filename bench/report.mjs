@@ -26,7 +26,8 @@ const ROWS = [
 
 function columns(all) {
   const cols = [];
-  for (const r of all) for (const [name, b] of Object.entries(r.backends)) cols.push({ title: `${name} (${r.label === 'swiftshader' ? 'SwiftShader, no GPU' : r.label})`, b, r, name });
+  const order = (name) => ['webgpu', 'webgl', 'cpu'].indexOf(name);
+  for (const r of all) for (const [name, b] of Object.entries(r.backends).sort(([a], [b]) => order(a) - order(b))) cols.push({ title: `${name} (${r.label === 'swiftshader' ? 'SwiftShader, no GPU' : r.label})`, b, r, name });
   return cols;
 }
 
