@@ -35,7 +35,12 @@ function columns(all) {
 function measuredElsewhere(r) {
   const kept = [...Object.entries(r.backends), ['Node CLI', r.cli]].filter(([, b]) => b?.measured && b.measured.date !== r.date);
   const parts = Object.entries(r.backends).flatMap(([name, b]) => Object.entries(b.kept ?? {}).map(([key, m]) => [`${name} ${key}`, m]));
-  return [...kept.map(([name, b]) => [name, b.measured]), ...parts].map(([name, m]) => ` ${name} figures from ${m.date.slice(0, 10)}: \`${m.command}\`.`).join('');
+  const groups = new Map();
+  for (const [name, m] of [...kept.map(([name, b]) => [name, b.measured]), ...parts]) {
+    const key = `${m.date.slice(0, 10)}: \`${m.command}\``;
+    groups.set(key, [...(groups.get(key) ?? []), name]);
+  }
+  return [...groups].map(([key, names]) => ` From an earlier run (${key}): ${names.join(', ')}.`).join('');
 }
 
 function table(all) {

@@ -4,3 +4,6 @@
 export function trainStepsPerEpoch(nTrain: number, batchSize: number): number {
   return Math.ceil(nTrain / batchSize);
 }
+
+/** How often the training loop measures the gradient norm and update ratios, by default: like a logging interval. */
+export const DIAGNOSTICS_EVERY = 10;

@@ -141,17 +141,28 @@ describe('trainRun', () => {
     expect(plain.models[0].stepLoss[0]).toBeLessThan(p.stepLoss[0]);
   });
 
-  it('update ratios at later steps match ‖w(t+1) − w(t)‖ / ‖w(t)‖ from the weights themselves', async () => {
+  it('update ratios at later steps match ‖w(t+1) − w(t)‖ / ‖w(t)‖ from the weights themselves, measured every step or every 3rd', async () => {
     const { train, test } = data('circle');
-    const at = (steps: number) => trainRun(train, test, config(mlp([8, 8]), [{ name: 'adam', lr: 0.05 }], { epochs: 1, maxSteps: steps }), { keepWeights: true });
-    const [w4, w5] = [(await at(4)).weights![0], (await at(5)).weights![0]];
-    const r = await at(5);
+    const at = (steps: number, diagnosticsEvery: number) => trainRun(train, test, config(mlp([8, 8]), [{ name: 'adam', lr: 0.05 }], { epochs: 1, maxSteps: steps }), { keepWeights: true, diagnosticsEvery });
+    const weights = await Promise.all([3, 4, 5, 6, 7].map(async (s) => (await at(s, 1)).weights![0]));
+    const expected = (t: number, name: string) => {
+      const a = weights[t - 3].find((w) => w.name === name)!.values;
+      const b = weights[t - 2].find((w) => w.name === name)!.values;
+      return Math.hypot(...b.map((v, i) => v - a[i])) / Math.hypot(...a);
+    };
+    const every = (await at(7, 1)).models[0];
+    const third = (await at(7, 3)).models[0];
     ['l0/w', 'l1/w', 'l2/w'].forEach((name, l) => {
-      const a = w4.find((w) => w.name === name)!.values;
-      const b = w5.find((w) => w.name === name)!.values;
-      const expected = Math.hypot(...b.map((v, i) => v - a[i])) / Math.hypot(...a);
-      expect(r.models[0].updateRatio[4][l]).toBeCloseTo(expected, 5);
+      for (const t of [3, 4, 5]) expect(every.updateRatio[t][l]).toBeCloseTo(expected(t, name), 5);
+      // every 3rd step: steps 0, 3 and 6 measured (step 3 from ‖w‖ it computes itself), NaN between
+      expect(third.updateRatio[3][l]).toBeCloseTo(expected(3, name), 5);
+      expect(third.updateRatio[4][l]).toBeNaN();
+      expect(third.updateRatio[5][l]).toBeNaN();
     });
+    expect(third.gradNorm.map((g) => Number.isNaN(g))).toEqual([false, true, true, false, true, true, false]);
+    expect(third.gradNorm[3]).toBeCloseTo(every.gradNorm[3], 5);
+    // the losses do not depend on how often the diagnostics are measured
+    expect(third.stepLoss).toEqual(every.stepLoss);
   });
 
   it('records per-layer update ratios ‖Δw‖/‖w‖, which scale with the learning rate for plain SGD', async () => {

@@ -7,6 +7,7 @@
  */
 import { useRef, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { DIAGNOSTICS_EVERY } from '../../engine/training/steps';
 import type { TrainModelResult } from '../../engine/training/train';
 import { RUN_COLORS } from '../../store/experimentSlice';
 import { useAppStore } from '../../store/store';
@@ -92,8 +93,10 @@ function xOf(record: TrainRecord, step: number, mode: XMode): number {
 function addSteps(rows: Map<number, Row>, key: string, record: TrainRecord, values: readonly number[], mode: XMode, clampLog: boolean, band?: { lo: number[]; hi: number[] }) {
   const xs = values.map((_, t) => xOf(record, t + 1, mode));
   const ys = values.map((v) => (clampLog ? Math.max(v, 1e-10) : v));
-  const finite = ys.map((v) => (Number.isFinite(v) ? v : 0));
-  const picked = lttb(xs.map((_, i) => i), finite, MAX_POINTS).x;
+  // steps without a value (the diagnostics are measured every DIAGNOSTICS_EVERY steps) are left out
+  const measured = ys.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+  const finite = measured.map((i) => (Number.isFinite(ys[i]) ? ys[i] : 0));
+  const picked = lttb(measured.map((_, j) => j), finite, MAX_POINTS).x.map((j) => measured[j]);
   for (const i of picked) {
     const x = xs[i];
     const row = rows.get(x) ?? { x };
@@ -187,7 +190,7 @@ export function TrainCharts() {
   const charts: ChartSpec[] = [{ title: 'loss (log): batch, smoothed · test per epoch', testId: 'train-loss-chart', log: true, ...loss }];
   if (classification) charts.push({ title: 'accuracy: batch, smoothed · test per epoch', testId: 'train-acc-chart', log: false, ...stepChart(series, 'stepAccuracy', smoothing, mode, false, (e) => e.testAccuracy) });
   charts.push({ title: 'learning rate (log)', testId: 'train-lr-chart', log: true, ...stepChart(series, 'lr', 0, mode, true) });
-  charts.push({ title: 'gradient norm ‖g‖ (log), smoothed', testId: 'train-grad-chart', log: true, ...stepChart(series, 'gradNorm', smoothing, mode, true) });
+  charts.push({ title: `gradient norm ‖g‖ (log), every ${DIAGNOSTICS_EVERY}th step, smoothed`, testId: 'train-grad-chart', log: true, ...stepChart(series, 'gradNorm', smoothing, mode, true) });
   const focused = history.find((r) => r.id === focus?.record);
   const focusRun = focused?.runs[focus!.run];
   if (focused && focusRun && focusRun.updateRatio.length > 0) {
@@ -198,7 +201,7 @@ export function TrainCharts() {
       addSteps(rows, `layer${l}`, focused, smoothEma(focusRun.updateRatio.map((u) => u[l]), smoothing), mode, true);
       lines.push({ key: `layer${l}`, color: LAYER_COLORS[l % LAYER_COLORS.length], name: `layer ${l + 1}` });
     }
-    charts.push({ title: `update ratio ‖Δw‖/‖w‖ per layer (log) · #${focused.id} ${focusRun.label}`, testId: 'train-ratio-chart', log: true, rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines, reference: 1e-3 });
+    charts.push({ title: `update ratio ‖Δw‖/‖w‖ per layer (log), every ${DIAGNOSTICS_EVERY}th step · #${focused.id} ${focusRun.label}`, testId: 'train-ratio-chart', log: true, rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines, reference: 1e-3 });
   }
   return (
     <section className="train-charts" aria-label="training charts">

@@ -2,7 +2,8 @@
 import type { TrainRecord } from '../../store/trainSlice';
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+/** an empty cell for a value not measured (null, or NaN: the diagnostics between their steps) */
+const cell = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : String(v));
 
 /** One row per step (batch loss/accuracy, lr, gradient norm, update ratios) and per epoch (train/test). */
 export function recordMetricsCsv(record: TrainRecord): string {
