@@ -19,7 +19,7 @@ import { trainStepsPerEpoch } from '../training/steps';
 import { softTargets } from './distill';
 import { pruneMasks, zhuGuptaSparsity, type GradualSchedule, type PruneScope } from './prune';
 import { fakeQuantize, quantParams, quantRange, quantizeWeight, type QuantConfig } from './quantize';
-import { TRANSFER_STRATEGIES } from '../spec/compressSchema';
+import { TRANSFER_STRATEGIES, type TransferStrategy } from '../spec/compressSchema';
 import type { TransferRun } from './transferScores';
 
 export interface Metrics {
@@ -330,6 +330,14 @@ export async function transferStudy(source: { train: Dataset; test: Dataset }, t
   // the new head starts at zero: its first updates then see the pretrained features as they are, and
   // no gradient from a random head reaches the base until the head has learned something
   const withNewHead = pretrained.map((w) => (w.name.startsWith(head) ? { ...w, values: w.values.map(() => 0) } : w));
+  // where each strategy starts and how fast each layer moves: the same for every label count and draw
+  const headOnly = (base: number) => Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 1 : base));
+  const starts: Record<TransferStrategy, TrainConfig['compress']> = {
+    freeze: { initialWeights: [withNewHead], layerLrScale: headOnly(0) },
+    finetune: { initialWeights: [withNewHead] },
+    lowerLr: { initialWeights: [withNewHead], layerLrScale: headOnly(options.baseScale) },
+    scratch: undefined,
+  };
   const draws = options.draws ?? 1;
   const runs: TransferRun[] = [];
   for (const n of options.labels) {
@@ -341,12 +349,7 @@ export async function transferStudy(source: { train: Dataset; test: Dataset }, t
       const few = datasetRows(target.train, rows, `${target.train.name} (${n} labels${draws > 1 ? `, draw ${draw + 1}` : ''})`);
       const adapt = { ...options.adapt, batchSize: Math.min(options.adapt.batchSize, few.n), seed: draw === 0 ? options.adapt.seed : randomMixSeed(options.adapt.seed, draw) };
       for (const strategy of TRANSFER_STRATEGIES) {
-        const compress: TrainConfig['compress'] =
-          strategy === 'scratch' ? undefined
-          : strategy === 'freeze' ? { initialWeights: [withNewHead], layerLrScale: Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 1 : 0)) }
-          : strategy === 'lowerLr' ? { initialWeights: [withNewHead], layerLrScale: Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 1 : options.baseScale)) }
-          : { initialWeights: [withNewHead] };
-        const r = await stageRun(ctx, `${n} labels${draws > 1 ? ` (draw ${draw + 1} of ${draws})` : ''}: ${strategy}`, few, target.test, fineTuneConfig(options.model, adapt, compress));
+        const r = await stageRun(ctx, `${n} labels${draws > 1 ? ` (draw ${draw + 1} of ${draws})` : ''}: ${strategy}`, few, target.test, fineTuneConfig(options.model, adapt, starts[strategy]));
         runs.push({ labels: n, strategy, draw, epochs: r.models[0].epochs });
       }
     }

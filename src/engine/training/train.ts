@@ -594,7 +594,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
         const stepped = optimizer.step(params, grads, lrs);
         const next = cx.layerLrScale || masks ? constrain(stepped, params, cx.layerLrScale, masks) : stepped;
         // ‖Δw‖ / ‖w‖ per layer: ‖w‖ of the weights before the step is the previous step's ‖w‖ after
-        // it, when that step measured it (every step measures: diagnosticsEvery 1)
+        // it, when that step measured it (only with diagnosticsEvery 1; otherwise weightSq stays null)
         const before = diagnose ? (weightSq ?? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(params[`l${l}/w`])))) : null;
         const after = diagnose && diagnosticsEvery === 1 ? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(next[`l${l}/w`]))) : null;
         const metrics = tf.tidy(() => {
@@ -607,7 +607,6 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           return tf.concat([value, tf.stack(ratios, 1)], 1) as tf.Tensor2D;
         });
         tf.dispose([...Object.values(params), ...Object.values(grads), value, ...(before ?? [])]);
-        if (!before && weightSq) tf.dispose(weightSq); // not carried across steps that measure nothing
         params = next;
         weightSq = after;
         pending.push(metrics);
