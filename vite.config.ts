@@ -8,6 +8,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
+    // the app, and the self-test page that checks this browser's backends against torch's numbers
+    rollupOptions: { input: { main: 'index.html', selftest: 'selftest.html' } },
   },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: true },

@@ -12,6 +12,7 @@ import { backendIsName } from '../../src/engine/backendInfo';
 import { datasetSplit, type Dataset } from '../../src/engine/data/dataset';
 import { MNIST_ASSET, mnistParse } from '../../src/engine/data/mnist';
 import { syntheticMake } from '../../src/engine/data/synthetic';
+import { adamFusionSet } from '../../src/engine/optimizers/fusedAdam';
 import { OPTIMIZER_NAMES } from '../../src/engine/optimizers/registry';
 import { specParseValid } from '../../src/engine/spec/schema';
 import { cloudRun } from '../../src/engine/surface/runCloud';
@@ -36,8 +37,9 @@ async function mnistLoad(): Promise<Dataset> {
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
 /** MNIST MLP 784-128-64-10, Adam (lr 0.001), batch 128: `n` digits to train on (and n/4 to test), `epochs` epochs. */
-async function throughput({ impl, n = 2048, epochs = 2 }: { impl: 'ours' | 'fit'; n?: number; epochs?: number }) {
+async function throughput({ impl, n = 2048, epochs = 2, fused = true }: { impl: 'ours' | 'fit'; n?: number; epochs?: number; fused?: boolean }) {
   const all = await mnistLoad();
+  adamFusionSet(fused); // false: Adam in tf ops, as before the fused kernel (for before/after figures)
   const { train, test } = datasetSplit({ ...all, n: Math.round(n * 1.25), x: all.x.subarray(0, Math.round(n * 1.25) * 784), y: all.y.subarray(0, Math.round(n * 1.25)) }, 0.2, 1);
   return throughputRun(impl, train, test, epochs);
 }

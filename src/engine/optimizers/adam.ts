@@ -12,7 +12,8 @@
  * Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018 (AMSGrad).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, gradWithWeightDecay, type UpdateContext } from './base';
+import { BatchedOptimizer, gradWithWeightDecay, sharedValue, type UpdateContext } from './base';
+import { adamStep, adamStepKernel, type AdamStepScalars } from './fusedAdam';
 
 export class Adam extends BatchedOptimizer {
   /** Adam adds λθ to the gradient; AdamW overrides this to decay the weights directly. */
@@ -20,7 +21,35 @@ export class Adam extends BatchedOptimizer {
     return { param, grad: gradWithWeightDecay(ctx, param, grad, this.values.weightDecay) };
   }
 
+  /** The fused kernel's weight-decay scalars for a learning rate lr and decay λ (Adam: g ← g + λθ). */
+  protected fusedDecay(lr: number, weightDecay: number): Pick<AdamStepScalars, 'weightDecay' | 'shrink'> {
+    void lr;
+    return { weightDecay, shrink: 1 };
+  }
+
+  /**
+   * The scalars for the fused kernel (fusedAdam.ts), where the backend has it and every row shares
+   * its hyperparameters and learning rate; otherwise undefined and the tf-op path runs.
+   */
+  private fusedScalars(ctx: UpdateContext): AdamStepScalars | undefined {
+    if (this.options.amsgrad || !adamStepKernel()) return undefined;
+    const [beta1, beta2, eps, weightDecay, lr] = [this.values.beta1, this.values.beta2, this.values.eps, this.values.weightDecay, ctx.lrValues].map(sharedValue);
+    if (beta1 === undefined || beta2 === undefined || eps === undefined || weightDecay === undefined || lr === undefined) return undefined;
+    return {
+      beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2,
+      stepSize: lr / (1 - beta1 ** ctx.t), bias2Sqrt: Math.sqrt(1 - beta2 ** ctx.t), eps,
+      ...this.fusedDecay(lr, weightDecay),
+    };
+  }
+
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
+    const scalars = this.fusedScalars(ctx);
+    if (scalars) {
+      const next = adamStep(param, grad, ctx.slot('m'), ctx.slot('v'), scalars);
+      ctx.setSlot('m', next.m);
+      ctx.setSlot('v', next.v);
+      return next.param;
+    }
     const { param: p, grad: g } = this.decay(ctx, param, grad);
     const { beta1, beta2 } = this.values;
     const t = ctx.t;

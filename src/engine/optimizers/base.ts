@@ -25,6 +25,8 @@ export interface UpdateContext {
   perRow(fn: (row: number) => number): tf.Tensor;
   /** the learning rate of each row for this step */
   readonly lr: tf.Tensor;
+  /** the same learning rates as numbers (float64) */
+  readonly lrValues: ArrayLike<number>;
   /** the current value of a slot of this parameter; `init` gives its value before the first step */
   slot(name: string, init?: 'zeros' | number | string): tf.Tensor;
   /** sets the new value of a slot */
@@ -106,6 +108,7 @@ export abstract class BatchedOptimizer {
         const ctx: UpdateContext = {
           t,
           lr: lrTensor,
+          lrValues: lr,
           hyper: (key) => {
             const cacheKey = `${key}|${param.rank}`;
             const cached = this.columns.get(cacheKey);
@@ -151,6 +154,12 @@ export abstract class BatchedOptimizer {
     for (const c of this.columns.values()) c.dispose();
     this.columns.clear();
   }
+}
+
+/** The value every row shares, or undefined where the rows differ. */
+export function sharedValue(values: ArrayLike<number>): number | undefined {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return undefined;
+  return values[0];
 }
 
 /** L2 penalty added to the gradient, as torch does when weight_decay != 0 (coupled decay). */

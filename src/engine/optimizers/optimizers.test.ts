@@ -1,48 +1,15 @@
 /**
- * Our optimizers against torch.optim trajectories (src/engine/__fixtures__/torch_optimizers.json,
- * made by scripts/make_torch_fixtures.py with Debian's python3-torch). Each case is 150 steps on a
- * 2-D function; every point of our float32 path must be within 1e-4 (relative above 1) of PyTorch's.
+ * Our optimizers against torch.optim trajectories (torchCheck.ts): every point of our float32 path
+ * must be within 1e-4 (relative above 1) of PyTorch's. The self-test page runs the same cases on
+ * webgpu and webgl (e2e/selftest.spec.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import fixtures from '../__fixtures__/torch_optimizers.json';
-import { objectiveParams, type ObjectiveName } from '../objectives/registry';
 import { objectiveValueAndGrad } from '../objectives/tensor';
 import { testingMaxRelError, testingTensorCount, testingUseCpu } from '../testing';
 import { optimizerCreate } from './create';
-import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from './registry';
-
-interface Case {
-  optimizer: OptimizerName;
-  hyper: Record<string, number | boolean>;
-  objective: ObjectiveName;
-  start: [number, number];
-  steps: number;
-  path: [number, number][];
-  loss: number[];
-}
-const cases = fixtures.cases as unknown as Case[];
-
-/** Runs rows of one optimizer together from their start points; returns each row's flat path. */
-function trajectories(name: OptimizerName, objective: ObjectiveName, rows: Case[]): number[][] {
-  const opt = optimizerCreate(name, rows.map((c) => c.hyper));
-  const params = objectiveParams(objective);
-  let xy: tf.Tensor2D = tf.tensor2d(rows.map((c) => c.start));
-  const paths = rows.map((c) => [...c.start]);
-  for (let s = 0; s < rows[0].steps; s++) {
-    const { value, grad } = objectiveValueAndGrad(objective, params, xy);
-    const next = opt.step({ xy }, { xy: grad }, rows.map((c) => Number(c.hyper.lr)));
-    value.dispose();
-    grad.dispose();
-    xy.dispose();
-    xy = next.xy as tf.Tensor2D;
-    const flat = xy.dataSync();
-    rows.forEach((_, r) => paths[r].push(flat[2 * r], flat[2 * r + 1]));
-  }
-  xy.dispose();
-  opt.dispose();
-  return paths;
-}
+import { OPTIMIZERS, OPTIMIZER_NAMES } from './registry';
+import { TORCH_CASES as cases, optimizerTrajectories as trajectories, type TorchCase as Case } from './torchCheck';
 
 beforeAll(testingUseCpu);
 
@@ -56,13 +23,13 @@ describe('optimizers match torch.optim', () => {
   });
 
   for (const c of cases) {
-    it(`${c.optimizer} ${JSON.stringify(c.hyper)} on ${c.objective}`, () => {
-      const [ours] = trajectories(c.optimizer, c.objective, [c]);
+    it(`${c.optimizer} ${JSON.stringify(c.hyper)} on ${c.objective}`, async () => {
+      const [ours] = await trajectories(c.optimizer, c.objective, [c]);
       expect(testingMaxRelError(ours, c.path.flat())).toBeLessThan(1e-4);
     });
   }
 
-  it('steps rows with different hyperparameters together, each matching its own torch run', () => {
+  it('steps rows with different hyperparameters together, each matching its own torch run', async () => {
     // every optimizer whose fixtures share an objective and options: batch them into one program
     const groups = new Map<string, Case[]>();
     for (const c of cases) {
@@ -73,7 +40,7 @@ describe('optimizers match torch.optim', () => {
     let batched = 0;
     for (const rows of groups.values()) {
       if (rows.length < 2) continue;
-      const paths = trajectories(rows[0].optimizer, rows[0].objective, rows);
+      const paths = await trajectories(rows[0].optimizer, rows[0].objective, rows);
       rows.forEach((c, r) => expect(testingMaxRelError(paths[r], c.path.flat())).toBeLessThan(1e-4));
       batched++;
     }
@@ -81,16 +48,16 @@ describe('optimizers match torch.optim', () => {
     expect(batched).toBeGreaterThanOrEqual(1);
   });
 
-  it('a per-row sweep equals separate runs (adam, 4 learning rates and betas)', () => {
+  it('a per-row sweep equals separate runs (adam, 4 learning rates and betas)', async () => {
     const base = cases.find((c) => c.optimizer === 'adam' && c.objective === 'rosenbrock')!;
     const sweep = [0.01, 0.03, 0.05, 0.1].map((lr, i) => ({ ...base, hyper: { lr, beta1: 0.8 + 0.05 * i } }));
-    const together = trajectories('adam', 'rosenbrock', sweep);
-    sweep.forEach((c, r) => {
-      const [alone] = trajectories('adam', 'rosenbrock', [c]);
+    const together = await trajectories('adam', 'rosenbrock', sweep);
+    for (const [r, c] of sweep.entries()) {
+      const [alone] = await trajectories('adam', 'rosenbrock', [c]);
       expect(testingMaxRelError(together[r], alone)).toBeLessThan(1e-6);
-    });
+    }
     // the fixture's own setting is reproduced when it sits in a batch
-    const [withFixture] = trajectories('adam', 'rosenbrock', [base, ...sweep]);
+    const [withFixture] = await trajectories('adam', 'rosenbrock', [base, ...sweep]);
     expect(testingMaxRelError(withFixture, base.path.flat())).toBeLessThan(1e-4);
   });
 

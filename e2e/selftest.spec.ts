@@ -1,0 +1,24 @@
+import { test, expect } from './fixtures';
+
+/**
+ * The optimizers on the GPU backends against PyTorch: the unit tests check every torch.optim fixture
+ * on tfjs's cpu backend; this runs the same fixtures in the browser on webgpu and webgl, where Adam
+ * and AdamW step through the fused kernel (fusedAdam.ts), and compares that kernel with the tf-op
+ * path on awkward shapes (odd sizes, rank 3, a 784×128 layer).
+ */
+test('every optimizer gives torch.optim\'s numbers on this backend, and the fused Adam kernel equals Adam in tf ops', async ({ page, backend }) => {
+  await page.goto(`./selftest.html?backend=${backend}`);
+  await page.waitForFunction(() => window.selftest !== undefined, undefined, { timeout: 90_000 });
+  const r = await page.evaluate(() => window.selftest!);
+  expect(r.error).toBeUndefined();
+  expect(r.backend).toBe(backend);
+  expect(r.fusedAdam).toBe(true);
+  expect(r.fixtures.length).toBeGreaterThanOrEqual(31);
+  expect(r.fixtures.filter((f) => !(f.maxRelError < 1e-4)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
+  expect(r.fusion.map((f) => f.label)).toContain('adamw 1×784×128');
+  expect(r.fusion.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
+  expect(r.tensorsLeft).toBe(0);
+  expect(r.passed).toBe(true);
+  await expect(page.getByTestId('selftest-status')).toContainText('All checks passed');
+  await page.screenshot({ path: `test-results/screens/selftest-${backend}.png`, fullPage: true });
+});

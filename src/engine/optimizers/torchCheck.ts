@@ -1,0 +1,108 @@
+/**
+ * Our optimizers against torch.optim trajectories (src/engine/__fixtures__/torch_optimizers.json,
+ * made by scripts/make_torch_fixtures.py with Debian's python3-torch). Each case is 150 steps on a
+ * 2-D function. Shared by the unit tests (tfjs cpu backend) and the self-test page, which runs the
+ * same cases on webgpu and webgl in the browser (e2e/selftest.spec.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import fixtures from '../__fixtures__/torch_optimizers.json';
+import { objectiveParams, type ObjectiveName } from '../objectives/registry';
+import { objectiveValueAndGrad } from '../objectives/tensor';
+import { optimizerCreate } from './create';
+import { adamFusionSet, adamStepKernel } from './fusedAdam';
+import type { OptimizerName } from './registry';
+
+export interface TorchCase {
+  optimizer: OptimizerName;
+  hyper: Record<string, number | boolean>;
+  objective: ObjectiveName;
+  start: [number, number];
+  steps: number;
+  path: [number, number][];
+  loss: number[];
+}
+
+export const TORCH_CASES = fixtures.cases as unknown as TorchCase[];
+/** the torch version that made the fixtures */
+export const TORCH_VERSION = String(fixtures.torch);
+
+/** Max of |a − b| / max(1, |b|) over two equally long arrays (NaN counts as infinitely wrong). */
+export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} ≠ ${expected.length}`);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
+    worst = Math.max(worst, Number.isNaN(err) ? Infinity : err);
+  }
+  return worst;
+}
+
+/**
+ * Runs rows of one optimizer together from their start points; returns each row's flat path. The
+ * points stay on the backend until the end and come back in one asynchronous read (150 synchronous
+ * reads per case lost the WebGPU device on SwiftShader).
+ */
+export async function optimizerTrajectories(name: OptimizerName, objective: ObjectiveName, rows: TorchCase[]): Promise<number[][]> {
+  const opt = optimizerCreate(name, rows.map((c) => c.hyper));
+  const params = objectiveParams(objective);
+  const points: tf.Tensor2D[] = [tf.tensor2d(rows.map((c) => c.start))];
+  for (let s = 0; s < rows[0].steps; s++) {
+    const xy = points[points.length - 1];
+    const { value, grad } = objectiveValueAndGrad(objective, params, xy);
+    points.push(opt.step({ xy }, { xy: grad }, rows.map((c) => Number(c.hyper.lr))).xy as tf.Tensor2D);
+    tf.dispose([value, grad]);
+  }
+  const all = tf.stack(points); // [steps + 1, rows, 2]
+  tf.dispose(points);
+  opt.dispose();
+  const flat = await all.data();
+  all.dispose();
+  const stride = rows.length * 2;
+  return rows.map((_, r) => Array.from({ length: (rows[0].steps + 1) * 2 }, (_, i) => flat[Math.floor(i / 2) * stride + 2 * r + (i % 2)]));
+}
+
+/** Every fixture on the current backend, each run alone: its worst relative error against torch. */
+export async function torchCheckAll(): Promise<{ label: string; optimizer: OptimizerName; maxRelError: number }[]> {
+  const out = [];
+  for (const c of TORCH_CASES) {
+    const [path] = await optimizerTrajectories(c.optimizer, c.objective, [c]);
+    out.push({ label: `${c.optimizer} ${JSON.stringify(c.hyper)} on ${c.objective}`, optimizer: c.optimizer, maxRelError: maxRelError(path, c.path.flat()) });
+  }
+  return out;
+}
+
+/**
+ * Adam and AdamW (with weight decay) for 5 steps on parameters of awkward shapes, once with the
+ * fused kernel of the current backend and once with tf ops, from the same values: the worst relative
+ * difference per shape. `fused` says whether this backend has the kernel at all.
+ */
+export async function adamFusionCheck(): Promise<{ fused: boolean; results: { label: string; maxRelError: number }[] }> {
+  const shapes = [[1, 2], [1, 10], [3, 7, 5], [1, 784, 128]];
+  const fused = adamStepKernel();
+  const results: { label: string; maxRelError: number }[] = [];
+  for (const name of ['adam', 'adamw'] as const) {
+    for (const shape of shapes) {
+      const run = async (on: boolean): Promise<Float32Array> => {
+        adamFusionSet(on);
+        try {
+          const opt = optimizerCreate(name, [{ lr: 0.01, weightDecay: 0.05 }]);
+          let p = tf.randomNormal(shape, 0, 1, 'float32', 1);
+          for (let s = 0; s < 5; s++) {
+            const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal(shape, 0, 1, 'float32', 2 + s)));
+            const next = opt.step({ p }, { p: g }, [0.01]).p;
+            tf.dispose([p, g]);
+            p = next;
+          }
+          const out = (await p.data()) as Float32Array;
+          p.dispose();
+          opt.dispose();
+          return out;
+        } finally {
+          adamFusionSet(true);
+        }
+      };
+      results.push({ label: `${name} ${shape.join('×')}`, maxRelError: maxRelError(await run(true), await run(false)) });
+    }
+  }
+  return { fused, results };
+}
