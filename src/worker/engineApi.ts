@@ -16,6 +16,12 @@ import type { TrainSpec } from '../engine/spec/trainSchema';
 import type { TrainModelResult } from '../engine/training/train';
 import { trainSpecRun, type AssetLoader, type TrainDataInfo, type TrainRunProbe, type TrainSpecResult } from '../engine/training/runTrainSpec';
 import { surfaceGrid, type SurfaceGrid } from '../engine/surface/grid';
+
+/**
+ * The training lab's loop rests this share of its time after each readback, so the page that draws
+ * its live charts keeps its frames (on SwiftShader the "GPU" is the page's own CPU cores).
+ */
+const TRAIN_YIELD_SHARE = 0.25;
 import { cloudRun, type CloudOptions, type CloudResult } from '../engine/surface/runCloud';
 import { surfaceRun, type SurfaceResult, type SurfaceRunResult } from '../engine/surface/runSurface';
 
@@ -254,6 +260,7 @@ export function engineApiCreate(): EngineApi {
           signal: controller.signal,
           control: gate,
           probes: {},
+          yieldShare: TRAIN_YIELD_SHARE,
           onData: (info) => onEvent({ type: 'data', info }),
           onProgress: ({ runs, seeds, models, probes, step }) => {
             const deltas = models.map((m, k): TrainDelta => {

@@ -72,6 +72,8 @@ export interface TrainSpecOptions {
   control?: { shouldWait(group: number): boolean; wait(group: number): Promise<void> };
   probes?: ProbeOptions;
   keepWeights?: boolean;
+  /** see TrainOptions.yieldShare */
+  yieldShare?: number;
   onData?: (info: TrainDataInfo) => void;
   /** runs[i] are the group's run indices; models[k] is the model of runs[k / seeds | 0], seed k % seeds */
   onProgress?: (update: { runs: number[]; seeds: number; models: readonly TrainModelResult[]; probes: Map<number, TrainRunProbe> | null; step: number }) => void;
@@ -184,6 +186,7 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
         control,
         probes: options.probes,
         keepWeights: options.keepWeights,
+        yieldShare: options.yieldShare,
         onEpoch: (models) =>
           models.forEach((m, k) => {
             if (k % S === 0 && m.epochs.length > seen[k]) {

@@ -192,6 +192,11 @@ export interface TrainOptions {
   control?: TrainControl;
   keepWeights?: boolean;
   signal?: AbortSignal;
+  /**
+   * share of wall time (0–0.9) the loop leaves idle after each readback, so a page that draws live
+   * charts gets the GPU (and, on a software GPU, the CPU) between chunks; 0 (the default) never waits
+   */
+  yieldShare?: number;
 }
 
 /** Why a configuration cannot train on this data, or null. */
@@ -524,9 +529,16 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     pendingRows.length = 0;
   };
 
+  const yieldShare = Math.min(0.9, Math.max(0, options.yieldShare ?? 0));
+  let busySince = performance.now();
   /** Reads back what is pending and reports it, with a probe when one is due (or forced). */
   const report = async (force: boolean) => {
     await flush();
+    if (yieldShare > 0) {
+      const busy = performance.now() - busySince;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, (busy * yieldShare) / (1 - yieldShare))));
+      busySince = performance.now();
+    }
     if (probeOpts && (force || performance.now() - lastProbe >= Math.max(probeInterval, 4 * probeCost))) {
       const t0 = performance.now();
       probe = await probeTake(shape, params, train, testData, probeOpts, { step, epoch });
@@ -549,6 +561,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
         while (options.control?.shouldWait() && !options.signal?.aborted) {
           await report(true);
           await options.control.wait();
+          busySince = performance.now(); // a pause is not work to make up for
         }
         if (options.signal?.aborted) break;
         if (cx.prune) {

@@ -37,6 +37,19 @@ describe('live training', () => {
     }
   });
 
+  it('resting between readbacks (yieldShare) changes when steps run, not what they compute; every readback is still reported', async () => {
+    const { train, test } = data('moons');
+    const runs = [{ name: 'adam' as const, lr: 0.01 }];
+    const steps = (r: { models: { stepLoss: number[] }[] }) => r.models[0].stepLoss;
+    const reports: number[][] = [[], []];
+    const plain = await trainRun(train, test, config(mlp([6]), runs), { onProgress: (_m, _p, step) => reports[0].push(step) });
+    const rested = await trainRun(train, test, config(mlp([6]), runs), { yieldShare: 0.5, onProgress: (_m, _p, step) => reports[1].push(step) });
+    expect(steps(rested)).toEqual(steps(plain));
+    expect(rested.models[0].epochs).toEqual(plain.models[0].epochs);
+    expect(reports[1]).toEqual(reports[0]);
+    expect(reports[0].length).toBeGreaterThan(4);
+  });
+
   it('records the learning rate of every step as the schedule gives it, and batch accuracy in [0, 1]', async () => {
     const { train, test } = data('circle');
     const schedule = scheduleWithDefaults({ name: 'cosine' });
