@@ -16,14 +16,14 @@ import type { TrainSpec } from '../engine/spec/trainSchema';
 import type { TrainModelResult } from '../engine/training/train';
 import { trainSpecRun, type AssetLoader, type TrainDataInfo, type TrainRunProbe, type TrainSpecResult } from '../engine/training/runTrainSpec';
 import { surfaceGrid, type SurfaceGrid } from '../engine/surface/grid';
+import { cloudRun, type CloudOptions, type CloudResult } from '../engine/surface/runCloud';
+import { surfaceRun, type SurfaceResult, type SurfaceRunResult } from '../engine/surface/runSurface';
 
 /**
  * The training lab's loop rests this share of its time after each readback, so the page that draws
  * its live charts keeps its frames (on SwiftShader the "GPU" is the page's own CPU cores).
  */
 const TRAIN_YIELD_SHARE = 0.25;
-import { cloudRun, type CloudOptions, type CloudResult } from '../engine/surface/runCloud';
-import { surfaceRun, type SurfaceResult, type SurfaceRunResult } from '../engine/surface/runSurface';
 
 export interface BackendStart {
   report: BackendReport;

@@ -21,9 +21,8 @@ export class Adam extends BatchedOptimizer {
     return { param, grad: gradWithWeightDecay(ctx, param, grad, this.values.weightDecay) };
   }
 
-  /** The fused kernel's weight-decay scalars for a learning rate lr and decay λ (Adam: g ← g + λθ). */
-  protected fusedDecay(lr: number, weightDecay: number): Pick<AdamStepScalars, 'weightDecay' | 'shrink'> {
-    void lr;
+  /** The fused kernel's weight-decay scalars for a learning rate and decay λ (Adam: g ← g + λθ; the rate is AdamW's). */
+  protected fusedDecay(_lr: number, weightDecay: number): Pick<AdamStepScalars, 'weightDecay' | 'shrink'> {
     return { weightDecay, shrink: 1 };
   }
 
