@@ -4,9 +4,10 @@ import { test, expect } from './fixtures';
  * The optimizers on the GPU backends against PyTorch: the unit tests check every torch.optim fixture
  * on tfjs's cpu backend; this runs the same fixtures in the browser on webgpu and webgl, where Adam
  * and AdamW step through the fused kernel (fusedAdam.ts), and compares that kernel with the tf-op
- * path on awkward shapes (odd sizes, rank 3, a 784×128 layer).
+ * path on awkward shapes (odd sizes, rank 3, a 784×128 layer). The MLP fixtures check the fused
+ * matmul layers and their hand-written gradients (models.ts) on the GPU kernels.
  */
-test('every optimizer gives torch.optim\'s numbers on this backend, and the fused Adam kernel equals Adam in tf ops', async ({ page, backend }) => {
+test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s numbers on this backend, and the fused Adam kernel equals Adam in tf ops', async ({ page, backend }) => {
   await page.goto(`./selftest.html?backend=${backend}`);
   await page.waitForFunction(() => window.selftest !== undefined, undefined, { timeout: 90_000 });
   const r = await page.evaluate(() => window.selftest!);
@@ -15,6 +16,8 @@ test('every optimizer gives torch.optim\'s numbers on this backend, and the fuse
   expect(r.fusedAdam).toBe(true);
   expect(r.fixtures.length).toBeGreaterThanOrEqual(31);
   expect(r.fixtures.filter((f) => !(f.maxRelError < 1e-4)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
+  expect(r.models.length).toBe(9);
+  expect(r.models.filter((f) => !(f.maxRelError < 1e-4)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.fusion.map((f) => f.label)).toContain('adamw 1×784×128');
   expect(r.fusion.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.tensorsLeft).toBe(0);

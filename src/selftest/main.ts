@@ -1,11 +1,13 @@
 /**
- * The self-test page (selftest.html): the torch.optim fixtures and the fused-Adam comparison on the
- * backend named in ?backend=. The e2e suite opens it on webgpu and webgl and reads `window.selftest`.
+ * The self-test page (selftest.html): the torch.optim fixtures, the MLP fixtures (outputs, loss and
+ * gradients of models.ts' fused layers) and the fused-Adam comparison on the backend named in
+ * ?backend=. The e2e suite opens it on webgpu and webgl and reads `window.selftest`.
  * Plain DOM: this page is a report, not part of the app.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from '../engine/backend';
 import { backendDescribe, backendIsName } from '../engine/backendInfo';
+import { modelCheckAll } from '../engine/models/modelCheck';
 import { adamFusionCheck, TORCH_VERSION, torchCheckAll } from '../engine/optimizers/torchCheck';
 
 /** fixtures: worst relative error against torch; fusion: fused kernel against tf ops */
@@ -16,6 +18,7 @@ export interface SelfTestReport {
   requested: string | null;
   fusedAdam: boolean;
   fixtures: { label: string; maxRelError: number }[];
+  models: { label: string; maxRelError: number }[];
   fusion: { label: string; maxRelError: number }[];
   tensorsLeft: number;
   passed: boolean;
@@ -57,17 +60,19 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 0));
   const before = tf.memory().numTensors;
   const fixtures = await torchCheckAll();
+  const models = await modelCheckAll();
   const fusion = await adamFusionCheck();
   const tensorsLeft = tf.memory().numTensors - before;
-  const passed = fixtures.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && fusion.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && tensorsLeft === 0;
-  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, fixtures, fusion: fusion.results, tensorsLeft, passed };
-  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}; ${tensorsLeft} tensors left.`;
+  const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && fusion.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && tensorsLeft === 0;
+  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, fixtures, models, fusion: fusion.results, tensorsLeft, passed };
+  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}; ${tensorsLeft} tensors left.`;
   table(`torch.optim fixtures on ${report.active}`, fixtures, SELFTEST_TOLERANCE.fixtures);
+  table(`MLP outputs, loss and gradients against torch on ${report.active}`, models, SELFTEST_TOLERANCE.fixtures);
   table(fusion.fused ? 'Fused Adam kernel against Adam in tf ops (5 steps, weight decay 0.05)' : 'Adam in tf ops against itself (this backend has no fused kernel)', fusion.results, SELFTEST_TOLERANCE.fusion);
 }
 
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   status.textContent = `The self-test could not run: ${message}`;
-  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, fixtures: [], fusion: [], tensorsLeft: 0, passed: false, error: message };
+  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, fixtures: [], models: [], fusion: [], tensorsLeft: 0, passed: false, error: message };
 });

@@ -54,6 +54,48 @@ function activate(x: tf.Tensor, activation: ModelSpec['activation']): tf.Tensor 
   return activation === 'relu' ? tf.relu(x) : activation === 'tanh' ? tf.tanh(x) : tf.sigmoid(x);
 }
 
+/**
+ * One dense layer of K models, act(h·W + b): h [K, B, in], W [K, in, out], b [K, 1, out]. Forward,
+ * one fused matmul (bias and relu or sigmoid in the same GPU program; tanh follows it). Its gradient
+ * is written out rather than left to autodiff, to spend fewer GPU programs per step: with dz the
+ * gradient before the activation, dW = hᵀ·dz, dh = dz·Wᵀ (only when `inputGrad`; the data needs none)
+ * and db = 1ᵀ·dz as one more matmul, where tfjs' broadcast-sum would transpose, unpack, reduce twice
+ * and pack. The gradients equal autodiff's of the plain ops (models.test.ts).
+ */
+function denseApply(h: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor3D, activation: ModelSpec['activation'] | 'linear', inputGrad: boolean): tf.Tensor3D {
+  const fused = activation === 'tanh' ? 'linear' : activation;
+  const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) => tf.fused.matMul({ a: x, b: wt, bias: bt, activation: fused }) as tf.Tensor3D;
+  const backward = (dy: tf.Tensor3D, y: tf.Tensor3D, x: tf.Tensor3D): { dz: tf.Tensor3D; dw: tf.Tensor3D; db: tf.Tensor3D } => {
+    const dz = (fused === 'relu' ? tf.mul(dy, tf.step(y)) : fused === 'sigmoid' ? tf.mul(dy, tf.mul(y, tf.sub(1, y))) : dy) as tf.Tensor3D;
+    const [K, B] = dz.shape;
+    return { dz, dw: tf.matMul(x, dz, true, false), db: tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) };
+  };
+  const z = inputGrad
+    ? tf.customGrad((x, wt, bt, save) => {
+        const y = forward(x as tf.Tensor3D, wt as tf.Tensor3D, bt as tf.Tensor3D);
+        (save as tf.GradSaveFunc)([y, x as tf.Tensor, wt as tf.Tensor]);
+        return {
+          value: y,
+          gradFunc: (dy: tf.Tensor, [ys, xs, ws]: tf.Tensor[]) => {
+            const { dz, dw, db } = backward(dy as tf.Tensor3D, ys as tf.Tensor3D, xs as tf.Tensor3D);
+            return [tf.matMul(dz, ws as tf.Tensor3D, false, true), dw, db];
+          },
+        };
+      })(h, w, b)
+    : tf.customGrad((wt, bt, save) => {
+        const y = forward(h, wt as tf.Tensor3D, bt as tf.Tensor3D);
+        (save as tf.GradSaveFunc)([y, h]); // saved, so it outlives modelForward's tidy
+        return {
+          value: y,
+          gradFunc: (dy: tf.Tensor, [ys, xs]: tf.Tensor[]) => {
+            const { dw, db } = backward(dy as tf.Tensor3D, ys as tf.Tensor3D, xs as tf.Tensor3D);
+            return [dw, db];
+          },
+        };
+      })(w, b);
+  return (activation === 'tanh' ? tf.tanh(z) : z) as tf.Tensor3D;
+}
+
 /** Dropout while training: rate p, seeded per step and layer; kept units are scaled by 1/(1 − p). */
 export interface ModelDropout {
   rate: number;
@@ -106,9 +148,10 @@ export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D
     let h: tf.Tensor = nConv > 0 ? convForward(shape, params, x3, K) : tf.broadcastTo(x3, [K, x3.shape[1], x3.shape[2]]);
     if (nConv > 0) h = dropoutApply(h, dropout, 99);
     for (let l = nConv; l < shape.layers.length; l++) {
-      h = tf.add(tf.matMul(h as tf.Tensor3D, params[`l${l}/w`] as tf.Tensor3D), params[`l${l}/b`]);
-      if (l < shape.layers.length - 1) {
-        h = activate(h, shape.activation);
+      const hidden = l < shape.layers.length - 1;
+      // the data needs no gradient: only a layer fed by parameters (an earlier layer, a conv) passes one back
+      h = denseApply(h as tf.Tensor3D, params[`l${l}/w`] as tf.Tensor3D, params[`l${l}/b`] as tf.Tensor3D, hidden ? shape.activation : 'linear', l > 0);
+      if (hidden) {
         if (onActivation) h = onActivation(h, l);
         h = dropoutApply(h, dropout, l);
       }
@@ -130,8 +173,25 @@ export function modelLoss(shape: ModelShape, out: tf.Tensor3D, y: tf.Tensor1D | 
       const l = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
       return tf.mean(l, 1) as tf.Tensor1D;
     }
-    return tf.neg(tf.mean(tf.sum(tf.mul(yOneHot!, tf.logSoftmax(out)), 2), 1)) as tf.Tensor1D;
+    return softmaxCrossEntropy(out, yOneHot!);
   });
+}
+
+/**
+ * Mean softmax cross-entropy of each model, −(1/B)·Σ y·log softmax(z): [K]. Its gradient is written
+ * out, (softmax(z) − y)/B, which holds for one-hot (or any row-sum-1) labels: three GPU programs where
+ * autodiff through logSoftmax, the product and the two means spends about a dozen.
+ */
+function softmaxCrossEntropy(logits: tf.Tensor3D, yOneHot: tf.Tensor2D | tf.Tensor3D): tf.Tensor1D {
+  const B = logits.shape[1];
+  return tf.customGrad((z, save) => {
+    const logp = tf.sub(z as tf.Tensor, tf.logSumExp(z as tf.Tensor, 2, true));
+    (save as tf.GradSaveFunc)([logp]);
+    return {
+      value: tf.div(tf.sum(tf.mul(yOneHot, logp), [1, 2]), -B),
+      gradFunc: (dy: tf.Tensor, [lp]: tf.Tensor[]) => tf.mul(tf.sub(tf.exp(lp), yOneHot), tf.reshape(tf.div(dy, B), [-1, 1, 1])),
+    };
+  })(logits) as tf.Tensor1D;
 }
 
 /** Share of correct predictions of each model: [K] (classification only). */
