@@ -17,6 +17,8 @@ export interface SelfTestReport {
   backend: string;
   requested: string | null;
   fusedAdam: boolean;
+  /** tf.env()'s WEBGPU_MATMUL_PROGRAM_TYPE on webgpu (3, the tiled program, on a SwiftShader adapter: backend.ts); null elsewhere */
+  webgpuMatmulProgram: number | null;
   fixtures: { label: string; maxRelError: number }[];
   models: { label: string; maxRelError: number }[];
   fusion: { label: string; maxRelError: number }[];
@@ -64,7 +66,8 @@ async function main(): Promise<void> {
   const fusion = await adamFusionCheck();
   const tensorsLeft = tf.memory().numTensors - before;
   const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && fusion.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && tensorsLeft === 0;
-  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, fixtures, models, fusion: fusion.results, tensorsLeft, passed };
+  const webgpuMatmulProgram = report.active === 'webgpu' ? tf.env().getNumber('WEBGPU_MATMUL_PROGRAM_TYPE') : null;
+  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, tensorsLeft, passed };
   status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}; ${tensorsLeft} tensors left.`;
   table(`torch.optim fixtures on ${report.active}`, fixtures, SELFTEST_TOLERANCE.fixtures);
   table(`MLP outputs, loss and gradients against torch on ${report.active}`, models, SELFTEST_TOLERANCE.fixtures);
@@ -74,5 +77,5 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   status.textContent = `The self-test could not run: ${message}`;
-  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, fixtures: [], models: [], fusion: [], tensorsLeft: 0, passed: false, error: message };
+  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, webgpuMatmulProgram: null, fixtures: [], models: [], fusion: [], tensorsLeft: 0, passed: false, error: message };
 });
