@@ -44,16 +44,22 @@ export class Adam extends BatchedOptimizer {
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
     const scalars = this.fusedScalars(ctx);
     if (scalars) {
-      const next = adamStep(param, grad, ctx.slot('m'), ctx.slot('v'), scalars);
-      ctx.setSlot('m', next.m);
-      ctx.setSlot('v', next.v);
+      // the fused kernel keeps m and v stacked in one slot, [2, …θ]; a run that stepped in tf ops
+      // before (rows whose rates parted and met again) brings its m and v along
+      const mv = ctx.hasSlot('mv') ? ctx.slot('mv') : ctx.hasSlot('m') ? tf.stack([ctx.slot('m'), ctx.slot('v')]) : tf.zeros([2, ...param.shape]);
+      const next = adamStep(param, grad, mv, scalars);
+      ctx.setSlot('mv', next.mv);
+      ctx.dropSlot('m');
+      ctx.dropSlot('v');
       return next.param;
     }
     const { param: p, grad: g } = this.decay(ctx, param, grad);
     const { beta1, beta2 } = this.values;
     const t = ctx.t;
-    const m = tf.add(tf.mul(ctx.hyper('beta1'), ctx.slot('m')), tf.mul(ctx.perRow((i) => 1 - beta1[i]), g));
-    const v = tf.add(tf.mul(ctx.hyper('beta2'), ctx.slot('v')), tf.mul(ctx.perRow((i) => 1 - beta2[i]), tf.square(g)));
+    const [m0, v0] = ctx.hasSlot('mv') ? tf.unstack(ctx.slot('mv')) : [ctx.slot('m'), ctx.slot('v')];
+    ctx.dropSlot('mv');
+    const m = tf.add(tf.mul(ctx.hyper('beta1'), m0), tf.mul(ctx.perRow((i) => 1 - beta1[i]), g));
+    const v = tf.add(tf.mul(ctx.hyper('beta2'), v0), tf.mul(ctx.perRow((i) => 1 - beta2[i]), tf.square(g)));
     ctx.setSlot('m', m);
     ctx.setSlot('v', v);
     let vHat = v;

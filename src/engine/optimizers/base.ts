@@ -31,6 +31,10 @@ export interface UpdateContext {
   slot(name: string, init?: 'zeros' | number | string): tf.Tensor;
   /** sets the new value of a slot */
   setSlot(name: string, value: tf.Tensor): void;
+  /** whether this parameter has the slot yet */
+  hasSlot(name: string): boolean;
+  /** removes a slot (an update rule that keeps its state in another form, e.g. fused Adam's m and v stacked) */
+  dropSlot(name: string): void;
 }
 
 export abstract class BatchedOptimizer {
@@ -82,7 +86,8 @@ export abstract class BatchedOptimizer {
     if (lr.length !== this.rows) throw new Error(`expected ${this.rows} learning rates, got ${lr.length}`);
     this.t += 1;
     const t = this.t;
-    const pending = new Map<string, tf.Tensor>();
+    /** new slot values; null: the slot is dropped */
+    const pending = new Map<string, tf.Tensor | null>();
     const result = tf.tidy(() => {
       const out: ParamMap = {};
       // per-step values (the learning rates, bias corrections) are the same for every parameter of a
@@ -122,7 +127,7 @@ export abstract class BatchedOptimizer {
           perRow: (fn) => stepColumn('row', Float64Array.from({ length: this.rows }, (_, i) => fn(i))),
           slot: (slotName, init = 'zeros') => {
             const key = `${name}/${slotName}`;
-            const existing = pending.get(key) ?? this.slots.get(key);
+            const existing = pending.has(key) ? pending.get(key) : this.slots.get(key);
             if (existing) return existing;
             if (init === 'zeros') return tf.zerosLike(param);
             const fill = typeof init === 'number' ? column(new Float64Array(this.rows).fill(init)) : column(this.values[init]);
@@ -131,14 +136,23 @@ export abstract class BatchedOptimizer {
           setSlot: (slotName, value) => {
             pending.set(`${name}/${slotName}`, value);
           },
+          hasSlot: (slotName) => {
+            const key = `${name}/${slotName}`;
+            return pending.has(key) ? pending.get(key) !== null : this.slots.has(key);
+          },
+          dropSlot: (slotName) => {
+            const key = `${name}/${slotName}`;
+            if (pending.has(key) || this.slots.has(key)) pending.set(key, null);
+          },
         };
         out[name] = this.update(ctx, param, grad);
       }
-      return { out, slots: Object.fromEntries(pending) };
+      return { out, slots: Object.fromEntries([...pending].filter((e): e is [string, tf.Tensor] => e[1] !== null)) };
     });
-    for (const [key, value] of Object.entries(result.slots)) {
+    for (const [key, value] of pending) {
       this.slots.get(key)?.dispose();
-      this.slots.set(key, value);
+      if (value) this.slots.set(key, value); // returned by the tidy above, so kept
+      else this.slots.delete(key);
     }
     return result.out;
   }

@@ -3,7 +3,9 @@
  *
  * Written with tf ops, Adam's rule is about a dozen element-wise kernels per parameter tensor (each
  * reading and writing the whole tensor): 78 of the ~230 kernels of an MLP training step. Here the
- * same arithmetic runs as three GPU programs (new m, new v, new θ), each reading θ, g, m and v once.
+ * same arithmetic runs as two GPU programs: the new state (m and v stacked in one tensor, so one
+ * program writes both) and the new θ. Three programs, with m and v apart, cost the MNIST step six
+ * more programs, about 0.2 ms each on SwiftShader (stepKernels.ts).
  * It is registered as the kernel `OptiplayAdamStep` for webgl and webgpu only; on other backends
  * (cpu, Node) `adamStepKernel()` is false and Adam keeps its tf-op path, which is also the reference
  * the e2e suite compares this against.
@@ -34,37 +36,54 @@ export interface AdamStepScalars {
 }
 
 const SCALARS: (keyof AdamStepScalars)[] = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'stepSize', 'bias2Sqrt', 'eps', 'weightDecay', 'shrink'];
-const OUTPUTS = ['m', 'v', 'param'] as const;
-type Output = (typeof OUTPUTS)[number];
+/** the two programs: the new state (m and v stacked), the new θ */
+type Output = 'mv' | 'param';
 
-/** The same expressions in GLSL (vec4) and WGSL (f32); `u` is how a scalar is named. */
-function body(out: Output, u: (name: string) => string, vec: string): string {
-  const lines = [
-    `g = g + ${u('weightDecay')} * p;`,
-    `let mNew = ${u('beta1')} * m + ${u('oneMinusBeta1')} * g;`,
-    `let vNew = ${u('beta2')} * v + ${u('oneMinusBeta2')} * (g * g);`,
-  ];
-  if (out === 'm') lines.push('result = mNew;');
-  else if (out === 'v') lines.push('result = vNew;');
-  else lines.push(`result = p * ${u('shrink')} - ${u('stepSize')} * (mNew / (sqrt(vNew) / ${u('bias2Sqrt')} + ${vec}(${u('eps')})));`);
+/**
+ * The same expressions in GLSL (vec4) and WGSL (f32); `u` is how a scalar is named. The 'mv' program
+ * computes the new m where `isM` holds and the new v elsewhere; the 'param' program both, then θ.
+ */
+function body(out: Output, u: (name: string) => string, vec: string, isM: string): string {
+  const lines = [`g = g + ${u('weightDecay')} * p;`];
+  if (out === 'mv') {
+    const m = `${u('beta1')} * mv + ${u('oneMinusBeta1')} * g`;
+    const v = `${u('beta2')} * mv + ${u('oneMinusBeta2')} * (g * g)`;
+    lines.push(vec === 'f32' ? `result = select(${v}, ${m}, ${isM});` : `result = ${isM} ? ${m} : ${v};`); // WGSL has no ?:
+  } else {
+    lines.push(
+      `let mNew = ${u('beta1')} * m + ${u('oneMinusBeta1')} * g;`,
+      `let vNew = ${u('beta2')} * v + ${u('oneMinusBeta2')} * (g * g);`,
+      `result = p * ${u('shrink')} - ${u('stepSize')} * (mNew / (sqrt(vNew) / ${u('bias2Sqrt')} + ${vec}(${u('eps')})));`,
+    );
+  }
   return lines.join('\n');
 }
 
-/** WebGL: a packed program (θ, g, m, v of the same shape, four values per texel). */
+/**
+ * WebGL: a packed program on rank-3 views (four values per texel): θ and g as [A, R, C], the state
+ * as [2A, R, C] (m in the first A, v in the second).
+ */
 class AdamStepWebGLProgram {
-  variableNames = ['P', 'G', 'M', 'V'];
+  variableNames = ['P', 'G', 'MV'];
   packedInputs = true;
   packedOutput = true;
   customUniforms = SCALARS.map((name) => ({ name: `adam_${name}`, type: 'float' as const }));
   userCode: string;
-  constructor(readonly outputShape: number[], out: Output) {
-    const code = body(out, (n) => `adam_${n}`, 'vec4').replace(/\blet (\w+) =/g, 'vec4 $1 =');
+  constructor(readonly outputShape: number[], out: Output, A: number) {
+    const code = body(out, (n) => `adam_${n}`, 'vec4', `rc.x < ${A}`).replace(/\blet (\w+) =/g, 'vec4 $1 =');
+    const read =
+      out === 'mv'
+        ? `int a = rc.x < ${A} ? rc.x : rc.x - ${A};
+        vec4 mv = getMV(rc.x, rc.y, rc.z);`
+        : `int a = rc.x;
+        vec4 m = getMV(a, rc.y, rc.z);
+        vec4 v = getMV(a + ${A}, rc.y, rc.z);`;
     this.userCode = `
       void main() {
-        vec4 p = getPAtOutCoords();
-        vec4 g = getGAtOutCoords();
-        vec4 m = getMAtOutCoords();
-        vec4 v = getVAtOutCoords();
+        ivec3 rc = getOutputCoords();
+        ${read}
+        vec4 p = getP(a, rc.y, rc.z);
+        vec4 g = getG(a, rc.y, rc.z);
         vec4 result;
         ${code}
         setOutput(result);
@@ -74,10 +93,10 @@ class AdamStepWebGLProgram {
 
 const WORKGROUP = 64;
 
-/** WebGPU: one thread per element, flat dispatch. */
+/** WebGPU: one thread per element, flat dispatch over the buffers (θ and g hold n values, the state 2n). */
 class AdamStepWebGPUProgram {
-  variableNames = ['P', 'G', 'M', 'V'];
-  uniforms = SCALARS.map((name) => `${name} : f32,`).join(' ');
+  variableNames = ['P', 'G', 'MV'];
+  uniforms = [...SCALARS.map((name) => `${name} : f32,`), 'n : i32,'].join(' ');
   size = true;
   workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   dispatchLayout: { x: number[] };
@@ -86,18 +105,24 @@ class AdamStepWebGPUProgram {
   constructor(readonly outputShape: number[], private readonly out: Output) {
     this.dispatchLayout = { x: outputShape.map((_, i) => i) };
     this.dispatch = [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / WORKGROUP), 1, 1];
-    this.shaderKey = `optiplayAdam_${out}`;
+    this.shaderKey = `optiplayAdam2_${out}`;
   }
   getUserCode(): string {
+    const read =
+      this.out === 'mv'
+        ? `let i = select(index, index - uniforms.n, index >= uniforms.n);
+          let mv = MV[index];`
+        : `let i = index;
+          let m = MV[i];
+          let v = MV[i + uniforms.n];`;
     return `
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let p = getPByOutputIndex(index);
-          var g = getGByOutputIndex(index);
-          let m = getMByOutputIndex(index);
-          let v = getVByOutputIndex(index);
+          ${read}
+          let p = P[i];
+          var g = G[i];
           var result : f32;
-          ${body(this.out, (n) => `uniforms.${n}`, 'f32')}
+          ${body(this.out, (n) => `uniforms.${n}`, 'f32', 'index < uniforms.n')}
           setOutputAtIndex(index, result);
         }
       }`;
@@ -108,17 +133,24 @@ interface GLBackend {
   runWebGLProgram(program: AdamStepWebGLProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: number[][]): tf.TensorInfo;
 }
 interface GPUBackend {
-  runWebGPUProgram(program: AdamStepWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32'; data: number[] }[]): tf.TensorInfo;
+  runWebGPUProgram(program: AdamStepWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): tf.TensorInfo;
+}
+
+/** θ and g as [A, R, C], the state as [2A, R, C]: views of the same data (free reshapes of the leading axes). */
+function view3(shape: number[]): [number, number, number] {
+  const C = shape.at(-1) ?? 1;
+  const R = shape.length >= 2 ? shape[shape.length - 2] : 1;
+  return [tf.util.sizeFromShape(shape) / (R * C), R, C];
 }
 
 function inputsOf(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
-  const list = [inputs.param, inputs.grad, inputs.m, inputs.v].map((t) => {
-    if (t === undefined) throw new Error(`${ADAM_STEP}: needs param, grad, m and v`);
+  const list = [inputs.param, inputs.grad, inputs.mv].map((t) => {
+    if (t === undefined) throw new Error(`${ADAM_STEP}: needs param, grad and mv`);
+    if (t.dtype !== 'float32') throw new Error(`${ADAM_STEP}: expected float32 tensors, got ${t.dtype}`);
     return t;
   });
-  for (const t of list) {
-    if (t.dtype !== 'float32') throw new Error(`${ADAM_STEP}: expected float32 tensors, got ${t.dtype}`);
-    if (!tf.util.arraysEqual(t.shape, list[0].shape)) throw new Error(`${ADAM_STEP}: θ, g, m and v must have the same shape`);
+  if (!tf.util.arraysEqual(list[0].shape, list[1].shape) || !tf.util.arraysEqual(list[2].shape, [2, ...list[0].shape])) {
+    throw new Error(`${ADAM_STEP}: θ and g must have the same shape and the state [2, …that shape]`);
   }
   return list;
 }
@@ -138,9 +170,16 @@ function register(): void {
     kernelName: ADAM_STEP,
     backendName: 'webgl',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const list = inputsOf(inputs);
+      const [p, g, mv] = inputsOf(inputs);
+      const be = backend as unknown as GLBackend;
+      const [A, R, C] = view3(p.shape);
       const values = SCALARS.map((k) => [(attrs as unknown as AdamStepScalars)[k]]);
-      return OUTPUTS.map((out) => (backend as unknown as GLBackend).runWebGLProgram(new AdamStepWebGLProgram(list[0].shape, out), list, 'float32', values));
+      // reshapes of the leading axes are free on packed textures: the programs see rank-3 views
+      const v3 = (t: tf.TensorInfo, lead: number): tf.TensorInfo => ({ ...t, shape: [lead, R, C] });
+      const ins = [v3(p, A), v3(g, A), v3(mv, 2 * A)];
+      const mvNew = be.runWebGLProgram(new AdamStepWebGLProgram([2 * A, R, C], 'mv', A), ins, 'float32', values);
+      const pNew = be.runWebGLProgram(new AdamStepWebGLProgram([A, R, C], 'param', A), ins, 'float32', values);
+      return [{ ...mvNew, shape: mv.shape }, { ...pNew, shape: p.shape }];
     },
   });
   tf.registerKernel({
@@ -148,8 +187,10 @@ function register(): void {
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const list = inputsOf(inputs);
-      const uniforms = SCALARS.map((k) => ({ type: 'float32' as const, data: [(attrs as unknown as AdamStepScalars)[k]] }));
-      return OUTPUTS.map((out) => (backend as unknown as GPUBackend).runWebGPUProgram(new AdamStepWebGPUProgram(list[0].shape, out), list, 'float32', uniforms));
+      const n = tf.util.sizeFromShape(list[0].shape);
+      const uniforms = [...SCALARS.map((k) => ({ type: 'float32' as const, data: [(attrs as unknown as AdamStepScalars)[k]] })), { type: 'int32' as const, data: [n] }];
+      const be = backend as unknown as GPUBackend;
+      return [be.runWebGPUProgram(new AdamStepWebGPUProgram(list[2].shape, 'mv'), list, 'float32', uniforms), be.runWebGPUProgram(new AdamStepWebGPUProgram(list[0].shape, 'param'), list, 'float32', uniforms)];
     },
   });
 }
@@ -161,8 +202,11 @@ export function adamStepKernel(): boolean {
   return tf.getKernel(ADAM_STEP, tf.getBackend()) !== undefined;
 }
 
-/** New θ, m and v for one parameter (the caller has checked `adamStepKernel()`). */
-export function adamStep(param: tf.Tensor, grad: tf.Tensor, m: tf.Tensor, v: tf.Tensor, scalars: AdamStepScalars): { param: tf.Tensor; m: tf.Tensor; v: tf.Tensor } {
-  const [mNew, vNew, pNew] = tf.engine().runKernel(ADAM_STEP, { param, grad, m, v }, scalars as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
-  return { param: pNew, m: mNew, v: vNew };
+/**
+ * New θ and state for one parameter (the caller has checked `adamStepKernel()`): the state is m and v
+ * stacked, [2, …θ's shape], so that one program writes both.
+ */
+export function adamStep(param: tf.Tensor, grad: tf.Tensor, mv: tf.Tensor, scalars: AdamStepScalars): { param: tf.Tensor; mv: tf.Tensor } {
+  const [mvNew, pNew] = tf.engine().runKernel(ADAM_STEP, { param, grad, mv }, scalars as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  return { param: pNew, mv: mvNew };
 }

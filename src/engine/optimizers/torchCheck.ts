@@ -104,5 +104,29 @@ export async function adamFusionCheck(): Promise<{ fused: boolean; results: { la
       results.push({ label: `${name} ${shape.join('×')}`, maxRelError: maxRelError(await run(true), await run(false)) });
     }
   }
+  // rows whose rates part and meet again step in tf ops, then fused: the state moves between m and v
+  // apart and stacked without a step lost
+  for (const shape of [[1, 10], [3, 7, 5]]) {
+    const run = async (switching: boolean): Promise<Float32Array> => {
+      const opt = optimizerCreate('adam', [{ lr: 0.01, weightDecay: 0.05 }]);
+      let p = tf.randomNormal(shape, 0, 1, 'float32', 1);
+      try {
+        for (let s = 0; s < 6; s++) {
+          adamFusionSet(!switching || s % 3 !== 1);
+          const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal(shape, 0, 1, 'float32', 2 + s)));
+          const next = opt.step({ p }, { p: g }, [0.01]).p;
+          tf.dispose([p, g]);
+          p = next;
+        }
+      } finally {
+        adamFusionSet(true);
+      }
+      const out = (await p.data()) as Float32Array;
+      p.dispose();
+      opt.dispose();
+      return out;
+    };
+    results.push({ label: `adam ${shape.join('×')}, fused and tf-op steps in turn`, maxRelError: maxRelError(await run(true), await run(false)) });
+  }
   return { fused, results };
 }
