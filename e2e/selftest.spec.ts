@@ -5,7 +5,9 @@ import { test, expect } from './fixtures';
  * on tfjs's cpu backend; this runs the same fixtures in the browser on webgpu and webgl, where Adam
  * and AdamW step through the fused kernel (fusedAdam.ts), and compares that kernel with the tf-op
  * path on awkward shapes (odd sizes, rank 3, a 784×128 layer). The MLP fixtures check the fused
- * matmul layers and their hand-written gradients (models.ts) on the GPU kernels.
+ * matmul layers and their hand-written gradients (models.ts) on the GPU kernels. The packed row
+ * gather that feeds training batches on webgl (gatherRows.ts) must return exactly tf.gather's rows,
+ * and the fused loss programs (stepKernels.ts) must give tf ops' loss, accuracy and gradients.
  */
 test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s numbers on this backend, and the fused Adam kernel equals Adam in tf ops', async ({ page, backend }) => {
   await page.goto(`./selftest.html?backend=${backend}`);
@@ -22,6 +24,15 @@ test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s
   expect(r.models.filter((f) => !(f.maxRelError < 1e-4)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.fusion.map((f) => f.label)).toContain('adamw 1×784×128');
   expect(r.fusion.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
+  // training batches: the packed row gather on webgl, tf.gather elsewhere; either way exactly tf.gather's rows
+  expect(r.gatherPacked).toBe(backend === 'webgl');
+  expect(r.gather.length).toBe(5);
+  expect(r.gather.filter((g) => g.maxAbsError !== 0).map((g) => `${g.label}: ${g.maxAbsError}`)).toEqual([]);
+  // the classifier's loss, accuracy and gradient, and relu's gradient, as fused programs on both GPU backends
+  expect(r.fusedLoss).toBe(true);
+  expect(r.loss.length).toBe(12);
+  expect(r.loss.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
+  expect(r.nanLossIsNaN).toBe(true);
   expect(r.tensorsLeft).toBe(0);
   expect(r.passed).toBe(true);
   await expect(page.getByTestId('selftest-status')).toContainText('All checks passed');

@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from '../engine/backend';
 import { backendDescribe, backendIsName } from '../engine/backendInfo';
+import { gatherRowsCheck } from '../engine/data/gatherRows';
+import { stepKernelsCheck } from '../engine/models/stepKernelsCheck';
 import { modelCheckAll } from '../engine/models/modelCheck';
 import { adamFusionCheck, TORCH_VERSION, torchCheckAll } from '../engine/optimizers/torchCheck';
 
@@ -22,6 +24,16 @@ export interface SelfTestReport {
   fixtures: { label: string; maxRelError: number }[];
   models: { label: string; maxRelError: number }[];
   fusion: { label: string; maxRelError: number }[];
+  /** whether the training loop's batches come from the packed row gather (gatherRows.ts: webgl only) */
+  gatherPacked: boolean;
+  /** whether the fused loss programs run here (stepKernels.ts: webgl and webgpu) */
+  fusedLoss: boolean;
+  /** those programs against tf ops (pass: worst relative error < fusion) */
+  loss: { label: string; maxRelError: number }[];
+  /** a NaN logit gives that model a NaN loss and leaves the other's finite */
+  nanLossIsNaN: boolean;
+  /** gatherRows against tf.gather: largest absolute difference (pass: exactly 0) */
+  gather: { label: string; maxAbsError: number }[];
   tensorsLeft: number;
   passed: boolean;
   error?: string;
@@ -36,14 +48,15 @@ declare global {
 const status = document.getElementById('status')!;
 const out = document.getElementById('out')!;
 
-function table(title: string, rows: { label: string; maxRelError: number }[], limit: number): void {
+/** limit 0: the error must be exactly 0 */
+function table(title: string, rows: { label: string; maxRelError: number }[], limit: number, what = 'worst relative error'): void {
   const h = document.createElement('h2');
-  h.textContent = `${title} (pass: worst relative error < ${limit})`;
+  h.textContent = `${title} (pass: ${what} ${limit === 0 ? '= 0' : `< ${limit}`})`;
   const t = document.createElement('table');
-  t.innerHTML = '<tr><th>case</th><th>worst relative error</th><th></th></tr>';
+  t.innerHTML = `<tr><th>case</th><th>${what}</th><th></th></tr>`;
   for (const r of rows) {
     const tr = t.insertRow();
-    const ok = r.maxRelError < limit;
+    const ok = limit === 0 ? r.maxRelError === 0 : r.maxRelError < limit;
     tr.insertCell().textContent = r.label;
     const num = tr.insertCell();
     num.className = 'num';
@@ -64,18 +77,32 @@ async function main(): Promise<void> {
   const fixtures = await torchCheckAll();
   const models = await modelCheckAll();
   const fusion = await adamFusionCheck();
+  const gather = await gatherRowsCheck();
+  const loss = await stepKernelsCheck();
   const tensorsLeft = tf.memory().numTensors - before;
-  const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && fusion.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && tensorsLeft === 0;
+  const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && fusion.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && gather.results.every((r) => r.maxAbsError === 0) && loss.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && loss.nanLossIsNaN && tensorsLeft === 0;
   const webgpuMatmulProgram = report.active === 'webgpu' ? tf.env().getNumber('WEBGPU_MATMUL_PROGRAM_TYPE') : null;
-  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, tensorsLeft, passed };
+  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, gatherPacked: gather.packed, gather: gather.results, fusedLoss: loss.fused, loss: loss.results, nanLossIsNaN: loss.nanLossIsNaN, tensorsLeft, passed };
   status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}; ${tensorsLeft} tensors left.`;
   table(`torch.optim fixtures on ${report.active}`, fixtures, SELFTEST_TOLERANCE.fixtures);
   table(`MLP outputs, loss and gradients against torch on ${report.active}`, models, SELFTEST_TOLERANCE.fixtures);
   table(fusion.fused ? 'Fused Adam kernel against Adam in tf ops (5 steps, weight decay 0.05)' : 'Adam in tf ops against itself (this backend has no fused kernel)', fusion.results, SELFTEST_TOLERANCE.fusion);
+  table(
+    gather.packed ? 'Packed row gather (training batches) against tf.gather' : 'Row gather: tf.gather on this backend (no packed program), against itself',
+    gather.results.map((r) => ({ label: r.label, maxRelError: r.maxAbsError })),
+    0,
+    'largest absolute error',
+  );
+  if (loss.fused) {
+    table('Fused softmax cross-entropy, accuracy and relu gradient programs against tf ops', loss.results, SELFTEST_TOLERANCE.fusion);
+    const p = document.createElement('p');
+    p.textContent = `A NaN logit gives that model a NaN loss (so the run is marked diverged): ${loss.nanLossIsNaN ? 'pass' : 'FAIL'}`;
+    out.append(p);
+  }
 }
 
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   status.textContent = `The self-test could not run: ${message}`;
-  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, webgpuMatmulProgram: null, fixtures: [], models: [], fusion: [], tensorsLeft: 0, passed: false, error: message };
+  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, webgpuMatmulProgram: null, fixtures: [], models: [], fusion: [], gatherPacked: false, gather: [], fusedLoss: false, loss: [], nanLossIsNaN: false, tensorsLeft: 0, passed: false, error: message };
 });

@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamMap } from '../optimizers/base';
 import { randomCreate, randomMixSeed } from '../random';
+import { biasGradFused, reluGradFused, softmaxXentFusable, softmaxXentFused, stepKernelsOn, XENT_MAX_ROWS } from './stepKernels';
 
 import { layerWeightShape, type ModelShape, type ModelSpec } from './shape';
 
@@ -60,15 +61,21 @@ function activate(x: tf.Tensor, activation: ModelSpec['activation']): tf.Tensor 
  * is written out rather than left to autodiff, to spend fewer GPU programs per step: with dz the
  * gradient before the activation, dW = hᵀ·dz, dh = dz·Wᵀ (only when `inputGrad`; the data needs none)
  * and db = 1ᵀ·dz as one more matmul, where tfjs' broadcast-sum would transpose, unpack, reduce twice
- * and pack. The gradients equal autodiff's of the plain ops (models.test.ts).
+ * and pack. On webgl and webgpu relu's gradient and db are one program each (stepKernels.ts). The
+ * gradients equal autodiff's of the plain ops (models.test.ts).
  */
 function denseApply(h: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor3D, activation: ModelSpec['activation'] | 'linear', inputGrad: boolean): tf.Tensor3D {
   const fused = activation === 'tanh' ? 'linear' : activation;
-  const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) => tf.fused.matMul({ a: x, b: wt, bias: bt, activation: fused }) as tf.Tensor3D;
+  // the fused kernel itself: tf.fused.matMul splits matmul, bias and activation into three programs
+  // whenever a gradient is being recorded (its own gradient needs them), and this layer's gradient is
+  // written out below
+  const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) =>
+    tf.engine().runKernel(tf._FusedMatMul, { a: x, b: wt, bias: bt }, { transposeA: false, transposeB: false, activation: fused, leakyreluAlpha: 0 }) as tf.Tensor3D;
   const backward = (dy: tf.Tensor3D, y: tf.Tensor3D, x: tf.Tensor3D): { dz: tf.Tensor3D; dw: tf.Tensor3D; db: tf.Tensor3D } => {
-    const dz = (fused === 'relu' ? tf.mul(dy, tf.step(y)) : fused === 'sigmoid' ? tf.mul(dy, tf.mul(y, tf.sub(1, y))) : dy) as tf.Tensor3D;
+    const dz = (fused === 'relu' ? (stepKernelsOn() ? reluGradFused(dy, y) : tf.mul(dy, tf.step(y))) : fused === 'sigmoid' ? tf.mul(dy, tf.mul(y, tf.sub(1, y))) : dy) as tf.Tensor3D;
     const [K, B] = dz.shape;
-    return { dz, dw: tf.matMul(x, dz, true, false), db: tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) };
+    const db = stepKernelsOn() && B <= XENT_MAX_ROWS ? biasGradFused(dz) : (tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) as tf.Tensor3D);
+    return { dz, dw: tf.matMul(x, dz, true, false), db };
   };
   const z = inputGrad
     ? tf.customGrad((x, wt, bt, save) => {
@@ -180,9 +187,11 @@ export function modelLoss(shape: ModelShape, out: tf.Tensor3D, y: tf.Tensor1D | 
 /**
  * Mean softmax cross-entropy of each model, −(1/B)·Σ y·log softmax(z): [K]. Its gradient is written
  * out, (softmax(z) − y)/B, which holds for one-hot (or any row-sum-1) labels: three GPU programs where
- * autodiff through logSoftmax, the product and the two means spends about a dozen.
+ * autodiff through logSoftmax, the product and the two means spends about a dozen. On webgl and
+ * webgpu the loss and that gradient are one program each (stepKernels.ts).
  */
 function softmaxCrossEntropy(logits: tf.Tensor3D, yOneHot: tf.Tensor2D | tf.Tensor3D): tf.Tensor1D {
+  if (logits.dtype === 'float32' && softmaxXentFusable(logits.shape[1], logits.shape[2])) return softmaxXentFused(logits, yOneHot).loss;
   const B = logits.shape[1];
   return tf.customGrad((z, save) => {
     const logp = tf.sub(z as tf.Tensor, tf.logSumExp(z as tf.Tensor, 2, true));

@@ -24,7 +24,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetPermutation, type Dataset } from '../data/dataset';
+import { gatherRows } from '../data/gatherRows';
 import { modelAccuracy, modelConfusion, modelForward, modelInit, modelLoss, modelPredict, modelProbabilities, perModelSumSquares } from '../models/models';
+import { softmaxXentFusable, softmaxXentFused, stepDiagnosticsFusable, stepDiagnosticsFused } from '../models/stepKernels';
 import { modelShape, type ModelShape, type ModelSpec } from '../models/shape';
 import type { ParamMap } from '../optimizers/base';
 import { optimizerCreate } from '../optimizers/create';
@@ -217,10 +219,18 @@ interface DeviceData {
   n: number;
 }
 
+/**
+ * The data as tensors. Everything is made from JavaScript values (the one-hot labels too), so on
+ * WebGL each is uploaded in the layout of its first use: packed when that is gatherRows' packed program.
+ */
 function upload(ds: Dataset, shape: ModelShape): DeviceData {
-  const y = tf.tensor1d(ds.y);
-  const oneHot = shape.head === 'multiclass' ? (tf.tidy(() => tf.cast(tf.oneHot(tf.cast(y, 'int32'), ds.nClasses), 'float32')) as tf.Tensor2D) : null;
-  return { x: tf.tensor2d(ds.x, [ds.n, ds.nFeatures]), y, oneHot, n: ds.n };
+  let oneHot: tf.Tensor2D | null = null;
+  if (shape.head === 'multiclass') {
+    const values = new Float32Array(ds.n * ds.nClasses);
+    for (let i = 0; i < ds.n; i++) values[i * ds.nClasses + ds.y[i]] = 1;
+    oneHot = tf.tensor2d(values, [ds.n, ds.nClasses]);
+  }
+  return { x: tf.tensor2d(ds.x, [ds.n, ds.nFeatures]), y: tf.tensor1d(ds.y), oneHot, n: ds.n };
 }
 
 function deviceDispose(d: DeviceData): void {
@@ -416,8 +426,14 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const stepsPerEpoch = trainStepsPerEpoch(train.n, cfg.batchSize);
   const models: TrainModelResult[] = Array.from({ length: K }, () => ({ stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok' }));
   const L = shape.layers.length;
-  /** per step and model: loss (with penalty), batch accuracy, gradient norm, data loss, then each layer's update ratio */
-  const width = 4 + L;
+  /**
+   * Each step's metrics, a row per quantity and a column per model: loss (with penalty), batch
+   * accuracy, data loss; on a diagnostics step also the gradient norm and each layer's update ratio
+   * (4 + L rows). Other steps leave those out rather than fill them with NaN on the GPU, and without a
+   * penalty the data loss is the loss (2 rows): every program a step saves counts (stepKernels.ts).
+   */
+  const DATA_LOSS = 2;
+  const NORM = 3;
   const RATIO = 4;
   const classify = shape.head !== 'regression';
   const frozen = new Array<boolean>(K).fill(false);
@@ -478,7 +494,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     sparsity = target;
   };
   if (cx.masks) masksSet(cx.masks, false);
-  /** per step: [K, width] (see width) */
+  /** per step: [2 or 3, K] or, on a diagnostics step, [4 + L, K] (see DATA_LOSS) */
   const pending: tf.Tensor2D[] = [];
   const pendingLr: number[][] = [];
   const pendingRows: number[] = [];
@@ -498,31 +514,35 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
    */
   const flush = async () => {
     if (pending.length === 0) return;
-    const stacked = tf.stack(pending);
-    const values = await stacked.data();
-    tf.dispose([stacked, ...pending]);
+    const joined = tf.tidy(() => tf.concat(pending.map((p) => tf.reshape(p, [-1]))));
+    const values = await joined.data();
+    const heights = pending.map((p) => p.shape[0]);
+    tf.dispose([joined, ...pending]);
     const first = step - pending.length;
-    for (let s = 0; s < pending.length; s++) {
+    let offset = 0;
+    for (let s = 0; s < heights.length; s++) {
+      const rows = heights[s];
+      const at = (row: number, k: number) => values[offset + row * K + k];
       for (let k = 0; k < K; k++) {
         if (models[k].status === 'diverged') continue;
-        const at = (s * K + k) * width;
-        const v = values[at];
+        const v = at(0, k);
         if (!Number.isFinite(v)) {
           models[k].status = 'diverged';
           models[k].divergedAt = first + s;
           frozen[k] = true;
         } else if (!frozen[k]) {
           models[k].stepLoss.push(v);
-          if (classify) models[k].stepAccuracy.push(values[at + 1]);
-          models[k].gradNorm.push(values[at + 2]);
-          models[k].updateRatio.push(Array.from(values.subarray(at + RATIO, at + width)));
+          if (classify) models[k].stepAccuracy.push(at(1, k));
+          models[k].gradNorm.push(rows > NORM ? at(NORM, k) : NaN);
+          models[k].updateRatio.push(Array.from({ length: L }, (_, l) => (rows > RATIO ? at(RATIO + l, k) : NaN)));
           models[k].lr.push(pendingLr[s][k]);
           const sums = epochSums[k];
           sums.rows += pendingRows[s];
-          sums.loss += values[at + 3] * pendingRows[s];
-          sums.accuracy += values[at + 1] * pendingRows[s];
+          sums.loss += (rows > DATA_LOSS ? at(DATA_LOSS, k) : v) * pendingRows[s];
+          sums.accuracy += at(1, k) * pendingRows[s];
         }
       }
+      offset += K * rows;
     }
     pending.length = 0;
     pendingLr.length = 0;
@@ -554,9 +574,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     for (epoch = 1; epoch <= cfg.epochs; epoch++) {
       if (options.signal?.aborted || frozen.every(Boolean)) break;
       const perm = (s: number) => datasetPermutation(train.n, randomCreate(randomMixSeed(s, epoch)));
-      const order = ownOrder
-        ? tf.tensor2d(Int32Array.from(shuffleSeeds.flatMap((s) => Array.from(perm(s)))), [K, train.n], 'int32')
-        : tf.tensor1d(perm(shuffleSeeds[0]), 'int32');
+      const shared = ownOrder ? null : perm(shuffleSeeds[0]);
+      const order = shared ? tf.tensor1d(shared, 'int32') : tf.tensor2d(Int32Array.from(shuffleSeeds.flatMap((s) => Array.from(perm(s)))), [K, train.n], 'int32');
       for (let b = 0; b < stepsPerEpoch; b++) {
         while (options.control?.shouldWait() && !options.signal?.aborted) {
           await report(true);
@@ -575,49 +594,78 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
         const lrs = schedules.map((s, k) => (frozen[k] ? 0 : s.lrAt(step)));
         const size = Math.min(cfg.batchSize, train.n - b * cfg.batchSize);
         const diagnose = step % diagnosticsEvery === 0;
+        // the norm and the update ratios in one program (stepKernels.ts), where it can read every tensor
+        // and the gradients are the ones stepped (no clipping)
+        const diagnoseFused = diagnose && cfg.clipNorm === null && cfg.clipValue === null && stepDiagnosticsFusable(Object.keys(params).length, L);
         const { value, grads } = tf.tidy(() => {
-          const idx = ownOrder ? tf.slice(order, [0, b * cfg.batchSize], [K, size]) : tf.slice(order, [b * cfg.batchSize], [size]);
-          const xb = tf.gather(trainData.x, idx) as tf.Tensor2D | tf.Tensor3D;
-          const yb = tf.gather(trainData.y, idx) as tf.Tensor1D | tf.Tensor2D;
-          const hb = trainData.oneHot ? (tf.gather(trainData.oneHot, idx) as tf.Tensor2D | tf.Tensor3D) : null;
+          // one order for all models: the rows come packed (gatherRows); each model its own: [K, B, …]
+          const rows = shared?.subarray(b * cfg.batchSize, b * cfg.batchSize + size);
+          // softmax cross-entropy and accuracy from the one-hot rows in two programs (stepKernels.ts): no labels, and
+          // with one order for all models no index tensor either
+          const fusedLoss = !teacher && trainData.oneHot !== null && softmaxXentFusable(size, shape.layers[L - 1].out);
+          const idx = rows && !teacher ? null : ownOrder ? tf.slice(order, [0, b * cfg.batchSize], [K, size]) : tf.slice(order, [b * cfg.batchSize], [size]);
+          const xb = (rows ? gatherRows(trainData.x, rows) : tf.gather(trainData.x, idx!)) as tf.Tensor2D | tf.Tensor3D;
+          const hb = trainData.oneHot ? ((rows ? gatherRows(trainData.oneHot, rows) : tf.gather(trainData.oneHot, idx!)) as tf.Tensor2D | tf.Tensor3D) : null;
+          const yb = fusedLoss ? null : (tf.gather(trainData.y, idx ?? tf.tensor1d(rows!, 'int32')) as tf.Tensor1D | tf.Tensor2D);
           const names = Object.keys(params);
           let losses: tf.Tensor1D | null = null;
           let dataLosses: tf.Tensor1D | null = null;
           let outputs: tf.Tensor3D | null = null;
+          let fusedStats: tf.Tensor2D | null = null;
+          let penalised = false;
           // one forward pass: the gradient of the sum over models gives each model its own gradient
           const dropout = cfg.dropout ? { rate: cfg.dropout, seed: randomMixSeed(cfg.seed, step, 0xd40) } : undefined;
+          // each model's loss with dy = 1: the gradient of their sum, without the sum's programs; the ones
+          // stay in JavaScript unless a gradient reads them
           const gradList = tf.grads(() => {
             const out = modelForward(shape, seen(params), xb, dropout);
             outputs = tf.keep(out);
-            const loss = teacher ? distillLoss(out, tf.gather(teacher, idx) as tf.Tensor2D | tf.Tensor3D, hb!, cx.teacher!.T, cx.teacher!.alpha) : modelLoss(shape, out, yb, hb);
+            let loss: tf.Tensor1D;
+            if (teacher) loss = distillLoss(out, tf.gather(teacher, idx!) as tf.Tensor2D | tf.Tensor3D, hb!, cx.teacher!.T, cx.teacher!.alpha);
+            else if (fusedLoss) {
+              const fused = softmaxXentFused(out, hb!);
+              loss = fused.loss;
+              fusedStats = tf.keep(fused.stats);
+            } else loss = modelLoss(shape, out, yb!, hb);
             const pen = penalty(params, cfg.l1, cfg.l2);
+            penalised = pen !== null;
             dataLosses = tf.keep(loss);
             losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
-            return tf.sum(losses);
-          })(names.map((n) => params[n]));
+            return losses;
+          })(names.map((n) => params[n]), tf.tensor1d(new Float32Array(K).fill(1)));
           const perModel = losses as unknown as tf.Tensor1D;
           const out = outputs as unknown as tf.Tensor3D;
-          const accuracy = classify ? modelAccuracy(shape, out, yb) : tf.zerosLike(perModel);
-          const norm = diagnose ? tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c))) : tf.fill([K], NaN);
+          const stats = fusedStats as tf.Tensor2D | null;
           const dataLoss = dataLosses as unknown as tf.Tensor1D;
-          const value = tf.stack([perModel, accuracy, norm, dataLoss], 1);
-          tf.dispose([perModel, dataLoss, out]); // kept inside tf.grads so they survived that scope; their values are in the stack now
+          const norm = diagnose && !diagnoseFused ? [tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c)))] : [];
+          // rows: loss, accuracy[, data loss[, norm]] (see DATA_LOSS); the fused loss's stats are the first two already
+          const value = (
+            stats && !penalised && !diagnose ? tf.clone(stats)
+            : stats ? tf.concat([penalised ? tf.stack([perModel, tf.reshape(tf.slice(stats, [1, 0], [1, K]), [K])]) : stats, tf.stack([dataLoss, ...norm])])
+            : tf.stack([perModel, classify ? modelAccuracy(shape, out, yb!) : tf.zerosLike(perModel), dataLoss, ...norm])
+          ) as tf.Tensor2D;
+          tf.dispose([perModel, dataLoss, out, ...(stats ? [stats] : [])]); // kept inside tf.grads so they survived that scope; their values are in value now
           return { value, grads: trainGradClip(Object.fromEntries(names.map((n, i) => [n, gradList[i]])), cfg.clipValue, cfg.clipNorm) };
         });
         const stepped = optimizer.step(params, grads, lrs);
         const next = cx.layerLrScale || masks ? constrain(stepped, params, cx.layerLrScale, masks) : stepped;
         // ‖Δw‖ / ‖w‖ per layer: ‖w‖ of the weights before the step is the previous step's ‖w‖ after
         // it, when that step measured it (only with diagnosticsEvery 1; otherwise weightSq stays null)
-        const before = diagnose ? (weightSq ?? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(params[`l${l}/w`])))) : null;
-        const after = diagnose && diagnosticsEvery === 1 ? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(next[`l${l}/w`]))) : null;
+        const slow = diagnose && !diagnoseFused;
+        const before = slow ? (weightSq ?? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(params[`l${l}/w`])))) : null;
+        const after = slow && diagnosticsEvery === 1 ? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(next[`l${l}/w`]))) : null;
         const metrics = tf.tidy(() => {
-          if (!before) return tf.concat([value, tf.fill([K, L], NaN)], 1) as tf.Tensor2D;
+          if (diagnoseFused) {
+            const weights = (m: ParamMap) => shape.layers.map((_, l) => m[`l${l}/w`]);
+            return tf.concat([value, stepDiagnosticsFused(Object.keys(params).map((n) => grads[n]), weights(params), weights(next))!]) as tf.Tensor2D;
+          }
+          if (!before) return tf.clone(value) as tf.Tensor2D;
           const ratios = shape.layers.map((_, l) => {
             const w = next[`l${l}/w`];
             const change = tf.sum(tf.reshape(tf.squaredDifference(w, params[`l${l}/w`]), [K, -1]), 1);
             return tf.div(tf.sqrt(change), tf.add(tf.sqrt(before[l]), 1e-12));
           });
-          return tf.concat([value, tf.stack(ratios, 1)], 1) as tf.Tensor2D;
+          return tf.concat([value, tf.stack(ratios)]) as tf.Tensor2D;
         });
         tf.dispose([...Object.values(params), ...Object.values(grads), value, ...(before ?? [])]);
         params = next;
@@ -628,7 +676,7 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
         step++;
         if (needsMetric) {
           const v = await metrics.data();
-          schedules.forEach((s, k) => s.observe(v[k * width]));
+          schedules.forEach((s, k) => s.observe(v[k]));
         }
         // the first readbacks come after 1, 2, 4 … steps only for a listener (the app's live charts);
         // without one (the CLI, the studies) every readback is a pipeline stall that buys nothing
