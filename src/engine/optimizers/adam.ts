@@ -28,26 +28,32 @@ export class Adam extends BatchedOptimizer {
 
   /**
    * The scalars for the fused kernel (fusedAdam.ts), where the backend has it and every row shares
-   * its hyperparameters and learning rate; otherwise undefined and the tf-op path runs.
+   * its betas, ε and weight decay; otherwise undefined and the tf-op path runs. Rows whose learning
+   * rates differ (a sweep) get `rows`: each row's step size η/(1 − β₁ᵗ) and shrink, row by row.
    */
-  private fusedScalars(ctx: UpdateContext): AdamStepScalars | undefined {
+  private fusedScalars(ctx: UpdateContext): { scalars: AdamStepScalars; rows?: number[] } | undefined {
     if (this.options.amsgrad || !adamStepKernel()) return undefined;
-    const [beta1, beta2, eps, weightDecay, lr] = [this.values.beta1, this.values.beta2, this.values.eps, this.values.weightDecay, ctx.lrValues].map(sharedValue);
-    if (beta1 === undefined || beta2 === undefined || eps === undefined || weightDecay === undefined || lr === undefined) return undefined;
-    return {
+    const [beta1, beta2, eps, weightDecay] = [this.values.beta1, this.values.beta2, this.values.eps, this.values.weightDecay].map(sharedValue);
+    if (beta1 === undefined || beta2 === undefined || eps === undefined || weightDecay === undefined) return undefined;
+    const lr = sharedValue(ctx.lrValues);
+    const stepSize = (rate: number) => rate / (1 - beta1 ** ctx.t);
+    const first = lr ?? ctx.lrValues[0];
+    const scalars: AdamStepScalars = {
       beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2,
-      stepSize: lr / (1 - beta1 ** ctx.t), bias2Sqrt: Math.sqrt(1 - beta2 ** ctx.t), eps,
-      ...this.fusedDecay(lr, weightDecay),
+      stepSize: stepSize(first), bias2Sqrt: Math.sqrt(1 - beta2 ** ctx.t), eps,
+      ...this.fusedDecay(first, weightDecay),
     };
+    if (lr !== undefined) return { scalars };
+    return { scalars, rows: Array.from(ctx.lrValues, (rate) => [stepSize(rate), this.fusedDecay(rate, weightDecay).shrink]).flat() };
   }
 
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
-    const scalars = this.fusedScalars(ctx);
-    if (scalars) {
+    const fused = this.fusedScalars(ctx);
+    if (fused) {
       // the fused kernel keeps m and v stacked in one slot, [2, …θ]; a run that stepped in tf ops
       // before (rows whose rates parted and met again) brings its m and v along
       const mv = ctx.hasSlot('mv') ? ctx.slot('mv') : ctx.hasSlot('m') ? tf.stack([ctx.slot('m'), ctx.slot('v')]) : tf.zeros([2, ...param.shape]);
-      const next = adamStep(param, grad, mv, scalars);
+      const next = adamStep(param, grad, mv, fused.scalars, fused.rows ? tf.tensor2d(fused.rows, [this.rows, 2]) : undefined);
       ctx.setSlot('mv', next.mv);
       ctx.dropSlot('m');
       ctx.dropSlot('v');

@@ -11,8 +11,9 @@
  * the e2e suite compares this against.
  *
  * The per-step scalars arrive as uniforms, computed in float64 in JavaScript, so a new step size does
- * not compile a new program. They must be the same for every run stepped together (a sweep over lr
- * uses the tf-op path).
+ * not compile a new program. The betas, ε and weight decay must be the same for every run stepped
+ * together (a sweep over those uses the tf-op path); a sweep over the learning rate passes each row's
+ * step size and shrink as a small [K, 2] input.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -43,7 +44,9 @@ type Output = 'mv' | 'param';
  * The same expressions in GLSL (vec4) and WGSL (f32); `u` is how a scalar is named. The 'mv' program
  * computes the new m where `isM` holds and the new v elsewhere; the 'param' program both, then θ.
  */
-function body(out: Output, u: (name: string) => string, vec: string, isM: string): string {
+function body(out: Output, u: (name: string) => string, vec: string, isM: string, perRow = false): string {
+  // per-row step sizes (a sweep over learning rates): each row's η/(1 − β₁ᵗ) and shrink come from the rows input
+  const row = (name: 'stepSize' | 'shrink') => (perRow ? (name === 'stepSize' ? 'rowStep' : 'rowShrink') : u(name));
   const lines = [`g = g + ${u('weightDecay')} * p;`];
   if (out === 'mv') {
     const m = `${u('beta1')} * mv + ${u('oneMinusBeta1')} * g`;
@@ -53,7 +56,7 @@ function body(out: Output, u: (name: string) => string, vec: string, isM: string
     lines.push(
       `let mNew = ${u('beta1')} * m + ${u('oneMinusBeta1')} * g;`,
       `let vNew = ${u('beta2')} * v + ${u('oneMinusBeta2')} * (g * g);`,
-      `result = p * ${u('shrink')} - ${u('stepSize')} * (mNew / (sqrt(vNew) / ${u('bias2Sqrt')} + ${vec}(${u('eps')})));`,
+      `result = p * ${row('shrink')} - ${row('stepSize')} * (mNew / (sqrt(vNew) / ${u('bias2Sqrt')} + ${vec}(${u('eps')})));`,
     );
   }
   return lines.join('\n');
@@ -69,15 +72,26 @@ class AdamStepWebGLProgram {
   packedOutput = true;
   customUniforms = SCALARS.map((name) => ({ name: `adam_${name}`, type: 'float' as const }));
   userCode: string;
-  constructor(readonly outputShape: number[], out: Output, A: number) {
-    const code = body(out, (n) => `adam_${n}`, 'vec4', `rc.x < ${A}`).replace(/\blet (\w+) =/g, 'vec4 $1 =');
+  /** @param K rows with their own step size and shrink ([K, 2] input S), or null: the uniforms */
+  constructor(readonly outputShape: number[], out: Output, A: number, K: number | null) {
+    const perRow = out === 'param' && K !== null;
+    if (perRow) this.variableNames = [...this.variableNames, 'S'];
+    const code = body(out, (n) => `adam_${n}`, 'vec4', `rc.x < ${A}`, perRow).replace(/\blet (\w+) =/g, 'vec4 $1 =');
+    const rowRead = perRow
+      ? `
+        int row = a / ${A / (K ?? 1)};
+        vec4 st = getS(row, 0);
+        bool evenRow = row - 2 * (row / 2) == 0;
+        float rowStep = evenRow ? st.x : st.z;
+        float rowShrink = evenRow ? st.y : st.w;`
+      : '';
     const read =
       out === 'mv'
         ? `int a = rc.x < ${A} ? rc.x : rc.x - ${A};
         vec4 mv = getMV(rc.x, rc.y, rc.z);`
         : `int a = rc.x;
         vec4 m = getMV(a, rc.y, rc.z);
-        vec4 v = getMV(a + ${A}, rc.y, rc.z);`;
+        vec4 v = getMV(a + ${A}, rc.y, rc.z);${rowRead}`;
     this.userCode = `
       void main() {
         ivec3 rc = getOutputCoords();
@@ -96,16 +110,20 @@ const WORKGROUP = 64;
 /** WebGPU: one thread per element, flat dispatch over the buffers (θ and g hold n values, the state 2n). */
 class AdamStepWebGPUProgram {
   variableNames = ['P', 'G', 'MV'];
-  uniforms = [...SCALARS.map((name) => `${name} : f32,`), 'n : i32,'].join(' ');
+  uniforms = [...SCALARS.map((name) => `${name} : f32,`), 'n : i32,', 'rows : i32,'].join(' ');
   size = true;
   workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   shaderKey: string;
-  constructor(readonly outputShape: number[], private readonly out: Output) {
+  private readonly perRow: boolean;
+  /** @param perRow each row's step size and shrink from the input S ([K, 2]) rather than the uniforms */
+  constructor(readonly outputShape: number[], private readonly out: Output, perRow: boolean) {
+    this.perRow = out === 'param' && perRow;
+    if (this.perRow) this.variableNames = [...this.variableNames, 'S'];
     this.dispatchLayout = { x: outputShape.map((_, i) => i) };
     this.dispatch = [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / WORKGROUP), 1, 1];
-    this.shaderKey = `optiplayAdam2_${out}`;
+    this.shaderKey = `optiplayAdam2_${out}_${this.perRow}`;
   }
   getUserCode(): string {
     const read =
@@ -114,7 +132,14 @@ class AdamStepWebGPUProgram {
           let mv = MV[index];`
         : `let i = index;
           let m = MV[i];
-          let v = MV[i + uniforms.n];`;
+          let v = MV[i + uniforms.n];${
+            this.perRow
+              ? `
+          let row = i / (uniforms.n / uniforms.rows);
+          let rowStep = S[2 * row];
+          let rowShrink = S[2 * row + 1];`
+              : ''
+          }`;
     return `
       fn main(index : i32) {
         if (index < uniforms.size) {
@@ -122,7 +147,7 @@ class AdamStepWebGPUProgram {
           let p = P[i];
           var g = G[i];
           var result : f32;
-          ${body(this.out, (n) => `uniforms.${n}`, 'f32', 'index < uniforms.n')}
+          ${body(this.out, (n) => `uniforms.${n}`, 'f32', 'index < uniforms.n', this.perRow)}
           setOutputAtIndex(index, result);
         }
       }`;
@@ -152,7 +177,11 @@ function inputsOf(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
   if (!tf.util.arraysEqual(list[0].shape, list[1].shape) || !tf.util.arraysEqual(list[2].shape, [2, ...list[0].shape])) {
     throw new Error(`${ADAM_STEP}: θ and g must have the same shape and the state [2, …that shape]`);
   }
-  return list;
+  const rows = inputs.rows;
+  if (rows !== undefined && !(rows.dtype === 'float32' && tf.util.arraysEqual(rows.shape, [list[0].shape[0], 2]))) {
+    throw new Error(`${ADAM_STEP}: the per-row step sizes must be [rows, 2] float32`);
+  }
+  return rows ? [...list, rows] : list;
 }
 
 let registered = false;
@@ -170,15 +199,15 @@ function register(): void {
     kernelName: ADAM_STEP,
     backendName: 'webgl',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const [p, g, mv] = inputsOf(inputs);
+      const [p, g, mv, rows] = inputsOf(inputs);
       const be = backend as unknown as GLBackend;
       const [A, R, C] = view3(p.shape);
       const values = SCALARS.map((k) => [(attrs as unknown as AdamStepScalars)[k]]);
       // reshapes of the leading axes are free on packed textures: the programs see rank-3 views
       const v3 = (t: tf.TensorInfo, lead: number): tf.TensorInfo => ({ ...t, shape: [lead, R, C] });
       const ins = [v3(p, A), v3(g, A), v3(mv, 2 * A)];
-      const mvNew = be.runWebGLProgram(new AdamStepWebGLProgram([2 * A, R, C], 'mv', A), ins, 'float32', values);
-      const pNew = be.runWebGLProgram(new AdamStepWebGLProgram([A, R, C], 'param', A), ins, 'float32', values);
+      const mvNew = be.runWebGLProgram(new AdamStepWebGLProgram([2 * A, R, C], 'mv', A, null), ins, 'float32', values);
+      const pNew = be.runWebGLProgram(new AdamStepWebGLProgram([A, R, C], 'param', A, rows ? p.shape[0] : null), rows ? [...ins, rows] : ins, 'float32', values);
       return [{ ...mvNew, shape: mv.shape }, { ...pNew, shape: p.shape }];
     },
   });
@@ -187,10 +216,18 @@ function register(): void {
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const list = inputsOf(inputs);
+      const perRow = list.length === 4;
       const n = tf.util.sizeFromShape(list[0].shape);
-      const uniforms = [...SCALARS.map((k) => ({ type: 'float32' as const, data: [(attrs as unknown as AdamStepScalars)[k]] })), { type: 'int32' as const, data: [n] }];
+      const uniforms = [
+        ...SCALARS.map((k) => ({ type: 'float32' as const, data: [(attrs as unknown as AdamStepScalars)[k]] })),
+        { type: 'int32' as const, data: [n] },
+        { type: 'int32' as const, data: [list[0].shape[0]] },
+      ];
       const be = backend as unknown as GPUBackend;
-      return [be.runWebGPUProgram(new AdamStepWebGPUProgram(list[2].shape, 'mv'), list, 'float32', uniforms), be.runWebGPUProgram(new AdamStepWebGPUProgram(list[0].shape, 'param'), list, 'float32', uniforms)];
+      return [
+        be.runWebGPUProgram(new AdamStepWebGPUProgram(list[2].shape, 'mv', false), list.slice(0, 3), 'float32', uniforms),
+        be.runWebGPUProgram(new AdamStepWebGPUProgram(list[0].shape, 'param', perRow), list, 'float32', uniforms),
+      ];
     },
   });
 }
@@ -204,9 +241,11 @@ export function adamStepKernel(): boolean {
 
 /**
  * New θ and state for one parameter (the caller has checked `adamStepKernel()`): the state is m and v
- * stacked, [2, …θ's shape], so that one program writes both.
+ * stacked, [2, …θ's shape], so that one program writes both. `rows` [K, 2]: each row's step size
+ * η/(1 − β₁ᵗ) and shrink, for rows whose learning rates differ (scalars.stepSize and shrink unused).
  */
-export function adamStep(param: tf.Tensor, grad: tf.Tensor, mv: tf.Tensor, scalars: AdamStepScalars): { param: tf.Tensor; mv: tf.Tensor } {
-  const [mvNew, pNew] = tf.engine().runKernel(ADAM_STEP, { param, grad, mv }, scalars as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+export function adamStep(param: tf.Tensor, grad: tf.Tensor, mv: tf.Tensor, scalars: AdamStepScalars, rows?: tf.Tensor2D): { param: tf.Tensor; mv: tf.Tensor } {
+  const inputs: tf.NamedTensorMap = rows ? { param, grad, mv, rows } : { param, grad, mv };
+  const [mvNew, pNew] = tf.engine().runKernel(ADAM_STEP, inputs, scalars as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   return { param: pNew, mv: mvNew };
 }

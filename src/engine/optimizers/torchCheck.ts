@@ -104,6 +104,30 @@ export async function adamFusionCheck(): Promise<{ fused: boolean; results: { la
       results.push({ label: `${name} ${shape.join('×')}`, maxRelError: maxRelError(await run(true), await run(false)) });
     }
   }
+  // a sweep: three rows with their own learning rates step through the fused kernel with per-row step sizes
+  for (const name of ['adam', 'adamw'] as const) {
+    const rates = [0.01, 0.03, 0.1];
+    const run = async (on: boolean): Promise<Float32Array> => {
+      adamFusionSet(on);
+      const opt = optimizerCreate(name, rates.map((lr) => ({ lr, weightDecay: 0.05 })));
+      let p = tf.randomNormal([3, 7, 5], 0, 1, 'float32', 1);
+      try {
+        for (let s = 0; s < 5; s++) {
+          const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal([3, 7, 5], 0, 1, 'float32', 2 + s)));
+          const next = opt.step({ p }, { p: g }, rates).p;
+          tf.dispose([p, g]);
+          p = next;
+        }
+      } finally {
+        adamFusionSet(true);
+      }
+      const out = (await p.data()) as Float32Array;
+      p.dispose();
+      opt.dispose();
+      return out;
+    };
+    results.push({ label: `${name} 3×7×5, a row per learning rate (0.01, 0.03, 0.1)`, maxRelError: maxRelError(await run(true), await run(false)) });
+  }
   // rows whose rates part and meet again step in tf ops, then fused: the state moves between m and v
   // apart and stacked without a step lost
   for (const shape of [[1, 10], [3, 7, 5]]) {
