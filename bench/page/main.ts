@@ -105,7 +105,32 @@ async function memory({ steps = 5000 }: { steps?: number }) {
   };
 }
 
-const bench = { throughput, sweep, cloud, memory };
+/**
+ * WebGL programs per training step of the throughput setup, by program class (the count behind the
+ * README's "programs per step"): wraps the backend's runWebGLProgram while our loop trains `epochs`
+ * epochs of `n` digits after a warm-up. Unminified builds keep the class names (bench/programs.mjs).
+ */
+async function programs({ n = 1024, epochs = 4 }: { n?: number; epochs?: number }) {
+  const backend = tf.backend() as unknown as { runWebGLProgram?: (program: object, ...rest: unknown[]) => unknown };
+  if (tf.getBackend() !== 'webgl' || !backend.runWebGLProgram) throw new Error('programs: counts WebGL programs, so it needs the webgl backend');
+  await throughput({ impl: 'ours', n: 512, epochs: 1 });
+  const original = backend.runWebGLProgram;
+  const counts: Record<string, number> = {};
+  backend.runWebGLProgram = function (program: object, ...rest: unknown[]) {
+    const name = `${program.constructor.name}${(program as { packedOutput?: boolean }).packedOutput ? ' (packed)' : ''}`;
+    counts[name] = (counts[name] ?? 0) + 1;
+    return original.call(this, program, ...rest);
+  };
+  try {
+    await throughput({ impl: 'ours', n, epochs });
+  } finally {
+    backend.runWebGLProgram = original;
+  }
+  const steps = Math.ceil(n / 128) * epochs;
+  return { steps, perStep: Object.values(counts).reduce((a, b) => a + b, 0) / steps, counts };
+}
+
+const bench = { throughput, sweep, cloud, memory, programs };
 Object.assign(window, { bench });
 (async () => {
   const requested = q.get('backend');

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && fusion.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && gather.results.every((r) => r.maxAbsError === 0) && loss.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && loss.nanLossIsNaN && tensorsLeft === 0;
   const webgpuMatmulProgram = report.active === 'webgpu' ? tf.env().getNumber('WEBGPU_MATMUL_PROGRAM_TYPE') : null;
   window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, gatherPacked: gather.packed, gather: gather.results, fusedLoss: loss.fused, loss: loss.results, nanLossIsNaN: loss.nanLossIsNaN, tensorsLeft, passed };
-  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}; ${tensorsLeft} tensors left.`;
+  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}; the training step's own programs ${loss.fused ? `run here (${loss.results.length} checks)` : 'are not used on this backend'}; ${tensorsLeft} tensors left.`;
   table(`torch.optim fixtures on ${report.active}`, fixtures, SELFTEST_TOLERANCE.fixtures);
   table(`MLP outputs, loss and gradients against torch on ${report.active}`, models, SELFTEST_TOLERANCE.fixtures);
   table(fusion.fused ? 'Fused Adam kernel against Adam in tf ops (5 steps, weight decay 0.05)' : 'Adam in tf ops against itself (this backend has no fused kernel)', fusion.results, SELFTEST_TOLERANCE.fusion);
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     'largest absolute error',
   );
   if (loss.fused) {
-    table('Fused softmax cross-entropy, accuracy and relu gradient programs against tf ops', loss.results, SELFTEST_TOLERANCE.fusion);
+    table('The training step\'s programs (cross-entropy with accuracy, relu and bias gradients, diagnostics) against tf ops', loss.results, SELFTEST_TOLERANCE.fusion);
     const p = document.createElement('p');
     p.textContent = `A NaN logit gives that model a NaN loss (so the run is marked diverged): ${loss.nanLossIsNaN ? 'pass' : 'FAIL'}`;
     out.append(p);
