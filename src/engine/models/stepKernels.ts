@@ -451,24 +451,36 @@ function need(inputs: tf.NamedTensorInfoMap, names: string[], kernel: string): t
   });
 }
 
-type Make = (inputs: tf.TensorInfo[]) => { gl: object; gpu: object };
+/** A kernel's program for one backend, and the inputs as that program reads them. */
+type Programs = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined, gl: boolean) => { program: object; inputs: tf.TensorInfo[] };
 
-const KERNELS: [string, string[], Make][] = [
-  [XENT_STATS, ['logits', 'labels'], ([z, y]) => {
+/** A kernel whose named inputs the program reads as they are. */
+function plain(name: string, names: string[], make: (inputs: tf.TensorInfo[], gl: boolean) => object): [string, Programs] {
+  return [
+    name,
+    (given, _attrs, gl) => {
+      const list = need(given, names, name);
+      return { program: make(list, gl), inputs: list };
+    },
+  ];
+}
+
+const KERNELS: [string, Programs][] = [
+  plain(XENT_STATS, ['logits', 'labels'], ([z, y], gl) => {
     const [K, B, C] = z.shape;
-    return { gl: new XentStatsWebGLProgram(K, B, C, y.shape.length), gpu: new XentStatsWebGPUProgram(K, B, C, y.shape.length) };
-  }],
-  [XENT_GRAD, ['logits', 'labels', 'dy'], ([z, y]) => ({ gl: new XentGradWebGLProgram(z.shape, y.shape.length), gpu: new XentGradWebGPUProgram(z.shape, y.shape.length) })],
-  [RELU_GRAD, ['dy', 'y'], ([dy]) => ({ gl: new ReluGradWebGLProgram(dy.shape), gpu: new ReluGradWebGPUProgram(dy.shape) })],
-  [BIAS_GRAD, ['dz'], ([dz]) => {
+    return gl ? new XentStatsWebGLProgram(K, B, C, y.shape.length) : new XentStatsWebGPUProgram(K, B, C, y.shape.length);
+  }),
+  plain(XENT_GRAD, ['logits', 'labels', 'dy'], ([z, y], gl) => (gl ? new XentGradWebGLProgram(z.shape, y.shape.length) : new XentGradWebGPUProgram(z.shape, y.shape.length))),
+  plain(RELU_GRAD, ['dy', 'y'], ([dy], gl) => (gl ? new ReluGradWebGLProgram(dy.shape) : new ReluGradWebGPUProgram(dy.shape))),
+  plain(BIAS_GRAD, ['dz'], ([dz], gl) => {
     const [K, B, C] = dz.shape;
-    return { gl: new BiasGradWebGLProgram([K, 1, C], B), gpu: new BiasGradWebGPUProgram([K, 1, C], B) };
-  }],
+    return gl ? new BiasGradWebGLProgram([K, 1, C], B) : new BiasGradWebGPUProgram([K, 1, C], B);
+  }),
 ];
 
 export const DIAGNOSTICS = 'OptiplayStepDiagnostics';
 
-function diagnosticsPrograms(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined): { gl: object; gpu: object; list: tf.TensorInfo[]; viewed: tf.TensorInfo[] } {
+const diagnosticsPrograms: Programs = (inputs, attrs, gl) => {
   const { P, L } = attrs as unknown as { P: number; L: number };
   const list = Array.from({ length: P + 2 * L }, (_, i) => {
     const t = inputs[`t${i}`];
@@ -477,10 +489,11 @@ function diagnosticsPrograms(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrM
   });
   const K = list[0].shape[0];
   const views = list.map((t) => viewOf(t.shape));
+  if (!gl) return { program: new DiagnosticsWebGPUProgram(K, views, P, L), inputs: list };
   // rank-3 views [K·G, R, C] of each input: free reshapes of the leading axes on packed textures
   const viewed: tf.TensorInfo[] = list.map((t, i) => ({ ...t, shape: [K * views[i].G, views[i].R, views[i].C] }));
-  return { gl: new DiagnosticsWebGLProgram(K, views, P, L), gpu: new DiagnosticsWebGPUProgram(K, views, P, L), list, viewed };
-}
+  return { program: new DiagnosticsWebGLProgram(K, views, P, L), inputs: viewed };
+};
 
 let registered = false;
 let enabled = true;
@@ -493,39 +506,19 @@ export function stepKernelsSet(on: boolean): void {
 function register(): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: DIAGNOSTICS,
-    backendName: 'webgl',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { gl, viewed } = diagnosticsPrograms(inputs, attrs);
-      return (backend as unknown as GLBackend).runWebGLProgram(gl, viewed, 'float32');
-    },
-  });
-  tf.registerKernel({
-    kernelName: DIAGNOSTICS,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { gpu, list } = diagnosticsPrograms(inputs, attrs);
-      return (backend as unknown as GPUBackend).runWebGPUProgram(gpu, list, 'float32');
-    },
-  });
-  for (const [name, inputs, make] of KERNELS) {
-    tf.registerKernel({
-      kernelName: name,
-      backendName: 'webgl',
-      kernelFunc: ({ inputs: given, backend }) => {
-        const list = need(given, inputs, name);
-        return (backend as unknown as GLBackend).runWebGLProgram(make(list).gl, list, 'float32');
-      },
-    });
-    tf.registerKernel({
-      kernelName: name,
-      backendName: 'webgpu',
-      kernelFunc: ({ inputs: given, backend }) => {
-        const list = need(given, inputs, name);
-        return (backend as unknown as GPUBackend).runWebGPUProgram(make(list).gpu, list, 'float32');
-      },
-    });
+  for (const [name, programs] of [...KERNELS, [DIAGNOSTICS, diagnosticsPrograms] as [string, Programs]]) {
+    for (const backendName of ['webgl', 'webgpu']) {
+      tf.registerKernel({
+        kernelName: name,
+        backendName,
+        kernelFunc: ({ inputs, backend, attrs }) => {
+          const { program, inputs: list } = programs(inputs, attrs, backendName === 'webgl');
+          return backendName === 'webgl'
+            ? (backend as unknown as GLBackend).runWebGLProgram(program, list, 'float32')
+            : (backend as unknown as GPUBackend).runWebGPUProgram(program, list, 'float32');
+        },
+      });
+    }
   }
 }
 

@@ -72,85 +72,53 @@ export async function torchCheckAll(): Promise<{ label: string; optimizer: Optim
 }
 
 /**
+ * Adam or AdamW (weight decay 0.05) on a parameter of `shape`, one row per rate, for `steps` steps of
+ * seeded gradients; `fusedAt(s)` says whether step s may use the fused kernel. The final θ.
+ */
+async function adamRun(name: 'adam' | 'adamw', shape: number[], rates: number[], steps: number, fusedAt: (s: number) => boolean): Promise<Float32Array> {
+  const opt = optimizerCreate(name, rates.map((lr) => ({ lr, weightDecay: 0.05 })));
+  let p = tf.randomNormal(shape, 0, 1, 'float32', 1);
+  try {
+    for (let s = 0; s < steps; s++) {
+      adamFusionSet(fusedAt(s));
+      const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal(shape, 0, 1, 'float32', 2 + s)));
+      const next = opt.step({ p }, { p: g }, rates).p;
+      tf.dispose([p, g]);
+      p = next;
+    }
+  } finally {
+    adamFusionSet(true);
+  }
+  const out = (await p.data()) as Float32Array;
+  p.dispose();
+  opt.dispose();
+  return out;
+}
+
+/**
  * Adam and AdamW (with weight decay) for 5 steps on parameters of awkward shapes, once with the
  * fused kernel of the current backend and once with tf ops, from the same values: the worst relative
- * difference per shape. `fused` says whether this backend has the kernel at all.
+ * difference per shape; also a three-rate sweep and a run that alternates both paths. `fused` says
+ * whether this backend has the kernel at all.
  */
 export async function adamFusionCheck(): Promise<{ fused: boolean; results: { label: string; maxRelError: number }[] }> {
-  const shapes = [[1, 2], [1, 10], [3, 7, 5], [1, 784, 128]];
   const fused = adamStepKernel();
   const results: { label: string; maxRelError: number }[] = [];
+  const compare = async (label: string, name: 'adam' | 'adamw', shape: number[], rates: number[], steps: number, fusedAt: (s: number) => boolean, reference: (s: number) => boolean) =>
+    results.push({ label, maxRelError: maxRelError(await adamRun(name, shape, rates, steps, fusedAt), await adamRun(name, shape, rates, steps, reference)) });
+  const always = () => true;
+  const never = () => false;
   for (const name of ['adam', 'adamw'] as const) {
-    for (const shape of shapes) {
-      const run = async (on: boolean): Promise<Float32Array> => {
-        adamFusionSet(on);
-        try {
-          const opt = optimizerCreate(name, [{ lr: 0.01, weightDecay: 0.05 }]);
-          let p = tf.randomNormal(shape, 0, 1, 'float32', 1);
-          for (let s = 0; s < 5; s++) {
-            const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal(shape, 0, 1, 'float32', 2 + s)));
-            const next = opt.step({ p }, { p: g }, [0.01]).p;
-            tf.dispose([p, g]);
-            p = next;
-          }
-          const out = (await p.data()) as Float32Array;
-          p.dispose();
-          opt.dispose();
-          return out;
-        } finally {
-          adamFusionSet(true);
-        }
-      };
-      results.push({ label: `${name} ${shape.join('×')}`, maxRelError: maxRelError(await run(true), await run(false)) });
-    }
+    for (const shape of [[1, 2], [1, 10], [3, 7, 5], [1, 784, 128]]) await compare(`${name} ${shape.join('×')}`, name, shape, [0.01], 5, always, never);
   }
   // a sweep: three rows with their own learning rates step through the fused kernel with per-row step sizes
   for (const name of ['adam', 'adamw'] as const) {
-    const rates = [0.01, 0.03, 0.1];
-    const run = async (on: boolean): Promise<Float32Array> => {
-      adamFusionSet(on);
-      const opt = optimizerCreate(name, rates.map((lr) => ({ lr, weightDecay: 0.05 })));
-      let p = tf.randomNormal([3, 7, 5], 0, 1, 'float32', 1);
-      try {
-        for (let s = 0; s < 5; s++) {
-          const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal([3, 7, 5], 0, 1, 'float32', 2 + s)));
-          const next = opt.step({ p }, { p: g }, rates).p;
-          tf.dispose([p, g]);
-          p = next;
-        }
-      } finally {
-        adamFusionSet(true);
-      }
-      const out = (await p.data()) as Float32Array;
-      p.dispose();
-      opt.dispose();
-      return out;
-    };
-    results.push({ label: `${name} 3×7×5, a row per learning rate (0.01, 0.03, 0.1)`, maxRelError: maxRelError(await run(true), await run(false)) });
+    await compare(`${name} 3×7×5, a row per learning rate (0.01, 0.03, 0.1)`, name, [3, 7, 5], [0.01, 0.03, 0.1], 5, always, never);
   }
   // rows whose rates part and meet again step in tf ops, then fused: the state moves between m and v
   // apart and stacked without a step lost
   for (const shape of [[1, 10], [3, 7, 5]]) {
-    const run = async (switching: boolean): Promise<Float32Array> => {
-      const opt = optimizerCreate('adam', [{ lr: 0.01, weightDecay: 0.05 }]);
-      let p = tf.randomNormal(shape, 0, 1, 'float32', 1);
-      try {
-        for (let s = 0; s < 6; s++) {
-          adamFusionSet(!switching || s % 3 !== 1);
-          const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal(shape, 0, 1, 'float32', 2 + s)));
-          const next = opt.step({ p }, { p: g }, [0.01]).p;
-          tf.dispose([p, g]);
-          p = next;
-        }
-      } finally {
-        adamFusionSet(true);
-      }
-      const out = (await p.data()) as Float32Array;
-      p.dispose();
-      opt.dispose();
-      return out;
-    };
-    results.push({ label: `adam ${shape.join('×')}, fused and tf-op steps in turn`, maxRelError: maxRelError(await run(true), await run(false)) });
+    await compare(`adam ${shape.join('×')}, fused and tf-op steps in turn`, 'adam', shape, [0.01], 6, (s) => s % 3 !== 1, always);
   }
   return { fused, results };
 }
