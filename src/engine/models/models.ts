@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamMap } from '../optimizers/base';
 import { randomCreate, randomMixSeed } from '../random';
-import { biasGradFused, reluGradFused, softmaxXentFusable, softmaxXentFused, stepKernelsOn, XENT_MAX_ROWS } from './stepKernels';
+import { biasGradFusable, biasGradFused, reluGradFused, softmaxXentFusable, softmaxXentFused, stepKernelsOn } from './stepKernels';
 
 import { layerWeightShape, type ModelShape, type ModelSpec } from './shape';
 
@@ -74,7 +74,7 @@ function denseApply(h: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor3D, activation: 
   const backward = (dy: tf.Tensor3D, y: tf.Tensor3D, x: tf.Tensor3D): { dz: tf.Tensor3D; dw: tf.Tensor3D; db: tf.Tensor3D } => {
     const dz = (fused === 'relu' ? (stepKernelsOn() ? reluGradFused(dy, y) : tf.mul(dy, tf.step(y))) : fused === 'sigmoid' ? tf.mul(dy, tf.mul(y, tf.sub(1, y))) : dy) as tf.Tensor3D;
     const [K, B] = dz.shape;
-    const db = stepKernelsOn() && B <= XENT_MAX_ROWS ? biasGradFused(dz) : (tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) as tf.Tensor3D);
+    const db = biasGradFusable(B) ? biasGradFused(dz) : (tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) as tf.Tensor3D);
     return { dz, dw: tf.matMul(x, dz, true, false), db };
   };
   const z = inputGrad

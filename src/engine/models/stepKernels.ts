@@ -13,7 +13,7 @@
  *
  *   OptiplayXentStats  [2, K]: row 0 the mean cross-entropy −(1/B)·Σ_b Σ_c y·log softmax(z), row 1
  *                      the share of rows whose first largest logit has y = 1 (tf.argMax's tie rule);
- *                      each output value loops over the whole batch (B ≤ XENT_MAX_ROWS).
+ *                      each output value loops over the whole batch (B ≤ STEP_MAX_ROWS).
  *   OptiplayXentGrad   [K, B, C]: (softmax(z) − y)·dy_k / B, the gradient of row 0.
  *   OptiplayReluGrad   dy·[y > 0] for a relu layer's output y: tf.step and tf.mul in one program.
  *   OptiplayBiasGrad   Σ_b dz [K, 1, C], a dense layer's bias gradient: one program where a matmul
@@ -33,7 +33,7 @@ export const XENT_GRAD = 'OptiplayXentGrad';
 export const RELU_GRAD = 'OptiplayReluGrad';
 export const BIAS_GRAD = 'OptiplayBiasGrad';
 /** The largest batch and class count the fused programs take (each output value loops over them); above, tf ops. */
-export const XENT_MAX_ROWS = 2048;
+export const STEP_MAX_ROWS = 2048;
 export const XENT_MAX_CLASSES = 128;
 
 // --- WebGL: packed inputs (four values per texel: rows r, r+1 × columns c, c+1) ---------------------
@@ -496,12 +496,6 @@ const diagnosticsPrograms: Programs = (inputs, attrs, gl) => {
 };
 
 let registered = false;
-let enabled = true;
-
-/** Turns the fused programs off (true: on) — for comparing them with the tf-op path. */
-export function stepKernelsSet(on: boolean): void {
-  enabled = on;
-}
 
 function register(): void {
   if (registered) return;
@@ -524,14 +518,13 @@ function register(): void {
 
 /** Whether the current backend has the fused loss programs. */
 export function stepKernelsOn(): boolean {
-  if (!enabled) return false;
   register();
   return tf.getKernel(XENT_STATS, tf.getBackend()) !== undefined;
 }
 
 /** Whether softmaxXentFused takes logits [K, B, C] (float32): a backend with the programs, and a batch and class count they loop over. */
 export function softmaxXentFusable(B: number, C: number): boolean {
-  return B <= XENT_MAX_ROWS && C <= XENT_MAX_CLASSES && stepKernelsOn();
+  return B <= STEP_MAX_ROWS && C <= XENT_MAX_CLASSES && stepKernelsOn();
 }
 
 /**
@@ -558,7 +551,12 @@ export function softmaxXentFused(logits: tf.Tensor3D, labels: tf.Tensor2D | tf.T
   return { loss, accuracy, stats: both };
 }
 
-/** Σ over the batch of dz [K, B, C]: [K, 1, C], a dense layer's bias gradient (webgl and webgpu, B ≤ XENT_MAX_ROWS). */
+/** Whether biasGradFused takes a batch of B rows here: a backend with the programs, and a batch they loop over. */
+export function biasGradFusable(B: number): boolean {
+  return B <= STEP_MAX_ROWS && stepKernelsOn();
+}
+
+/** Σ over the batch of dz [K, B, C]: [K, 1, C], a dense layer's bias gradient (the caller has checked biasGradFusable). */
 export function biasGradFused(dz: tf.Tensor3D): tf.Tensor3D {
   return tf.engine().runKernel(BIAS_GRAD, { dz }) as tf.Tensor3D;
 }

@@ -6,6 +6,7 @@
  * on cpu there are no fused programs and it reports nothing.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { maxRelError } from '../optimizers/torchCheck';
 import { biasGradFused, reluGradFused, softmaxXentFused, stepDiagnosticsFused, stepKernelsOn } from './stepKernels';
 
 export interface FusedLossCase {
@@ -38,11 +39,6 @@ function reference(z: tf.Tensor3D, y: tf.Tensor, weights: tf.Tensor1D): tf.Tenso
   return [loss(z), tf.mean(picked, 1), grad];
 }
 
-function relError(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return a.length === b.length ? worst : Infinity;
-}
 
 export async function stepKernelsCheck(): Promise<{ fused: boolean; results: FusedLossCase[]; nanLossIsNaN: boolean }> {
   if (!stepKernelsOn()) return { fused: false, results: [], nanLossIsNaN: true };
@@ -73,7 +69,7 @@ export async function stepKernelsCheck(): Promise<{ fused: boolean; results: Fus
     });
     const want = tf.tidy(() => reference(z, y, weights));
     let worst = 0;
-    for (let i = 0; i < 3; i++) worst = Math.max(worst, relError(await got[i].data(), await want[i].data()));
+    for (let i = 0; i < 3; i++) worst = Math.max(worst, maxRelError(await got[i].data(), await want[i].data()));
     const acc = Array.from(await got[1].data(), (a) => a.toFixed(2)).join(' ');
     results.push({ label: `cross-entropy, accuracy (${acc}), gradient: ${c.label}`, maxRelError: worst });
     tf.dispose([z, y, weights, ...got, ...want]);
@@ -83,7 +79,7 @@ export async function stepKernelsCheck(): Promise<{ fused: boolean; results: Fus
     const y = tf.tidy(() => tf.relu(tf.tensor3d(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.3)), shape)));
     const dy = tf.tensor3d(Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7)), shape);
     const [a, b] = tf.tidy(() => [reluGradFused(dy, y), tf.mul(dy, tf.step(y))]);
-    results.push({ label: `relu gradient ${shape.join('×')}`, maxRelError: relError(await a.data(), await b.data()) });
+    results.push({ label: `relu gradient ${shape.join('×')}`, maxRelError: maxRelError(await a.data(), await b.data()) });
     tf.dispose([y, dy, a, b]);
   }
   for (const shape of [[1, 128, 64], [2, 5, 3], [3, 1, 7]] as [number, number, number][]) {
@@ -91,7 +87,7 @@ export async function stepKernelsCheck(): Promise<{ fused: boolean; results: Fus
     // a packed input from a relu gradient, as in the step, and an unpacked one from JavaScript
     const dz = tf.tensor3d(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 2.1) * 3), shape);
     const [a, b] = tf.tidy(() => [biasGradFused(dz), tf.sum(dz, 1, true)]);
-    results.push({ label: `bias gradient ${shape.join('×')}`, maxRelError: relError(await a.data(), await b.data()) });
+    results.push({ label: `bias gradient ${shape.join('×')}`, maxRelError: maxRelError(await a.data(), await b.data()) });
     tf.dispose([dz, a, b]);
   }
   // a step's diagnostics: gradient norm over every gradient and each layer's update ratio, one program
@@ -112,7 +108,7 @@ export async function stepKernelsCheck(): Promise<{ fused: boolean; results: Fus
       const norm = tf.sqrt(grads.map(sq).reduce((a, b) => tf.add(a, b)));
       return tf.stack([norm, ...before.map((w, l) => tf.div(tf.sqrt(sq(tf.sub(after[l], w))), tf.add(tf.sqrt(sq(w)), 1e-12)))]);
     });
-    results.push({ label: `diagnostics (gradient norm, update ratios): ${set.label}`, maxRelError: fused ? relError(await fused.data(), await want.data()) : Infinity });
+    results.push({ label: `diagnostics (gradient norm, update ratios): ${set.label}`, maxRelError: fused ? maxRelError(await fused.data(), await want.data()) : Infinity });
     tf.dispose([...grads, ...before, ...after, want, ...(fused ? [fused] : [])]);
   }
   // a diverged model: a NaN logit must make its loss NaN (the loop marks the run diverged from it)
