@@ -7,7 +7,8 @@ import { test, expect } from './fixtures';
  * path on awkward shapes (odd sizes, rank 3, a 784×128 layer). The MLP fixtures check the fused
  * matmul layers and their hand-written gradients (models.ts) on the GPU kernels. The packed row
  * gather that feeds training batches on webgl (gatherRows.ts) must return exactly tf.gather's rows,
- * and the fused loss programs (stepKernels.ts) must give tf ops' loss, accuracy and gradients.
+ * and the fused loss programs (stepKernels.ts) must give tf ops' loss, accuracy and gradients; the
+ * particle cloud's programs (cloudKernels.ts) tf ops' gradients and bookkeeping.
  */
 test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s numbers on this backend, and the fused Adam kernel equals Adam in tf ops', async ({ page, backend }) => {
   await page.goto(`./selftest.html?backend=${backend}`);
@@ -33,6 +34,9 @@ test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s
   expect(r.loss.length).toBe(12);
   expect(r.loss.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.nanLossIsNaN).toBe(true);
+  // the particle cloud's gradient (every objective, 9 parameter sets × 2 sizes) and its bookkeeping, as programs on both GPU backends
+  expect(r.cloud.length).toBe(19);
+  expect(r.cloud.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.tensorsLeft).toBe(0);
   expect(r.passed).toBe(true);
   await expect(page.getByTestId('selftest-status')).toContainText('All checks passed');

@@ -62,10 +62,10 @@ async function sweep({ mode, runs = 16 }: { mode: 'batched' | 'sequential'; runs
 }
 
 /** Every optimizer (8) from `count` seeded starts on Rosenbrock, `steps` steps: seconds per step. */
-async function cloud({ count, steps = 200 }: { count: number; steps?: number }) {
+async function cloud({ count, steps = 200, optimizers = OPTIMIZER_NAMES }: { count: number; steps?: number; optimizers?: readonly string[] }) {
   const spec = specParseValid({
     objective: { name: 'rosenbrock' }, steps, seed: 2,
-    runs: OPTIMIZER_NAMES.map((name) => ({ optimizer: { name, lr: name === 'sgd' ? 0.0005 : 0.01 } })),
+    runs: optimizers.map((name) => ({ optimizer: { name, lr: name === 'sgd' ? 0.0005 : 0.01 } })),
   });
   const before = tf.memory().numTensors;
   const t0 = performance.now();
@@ -106,28 +106,33 @@ async function memory({ steps = 5000 }: { steps?: number }) {
 }
 
 /**
- * WebGL programs per training step of the throughput setup, by program class (the count behind the
- * README's "programs per step"): wraps the backend's runWebGLProgram while our loop trains `epochs`
- * epochs of `n` digits after a warm-up. Unminified builds keep the class names (bench/programs.mjs).
+ * GPU programs per step, by program class (the count behind the README's "programs per step"): wraps
+ * the backend's runWebGLProgram (webgl) or runWebGPUProgram (webgpu) while a workload runs after a
+ * warm-up. `train`: our loop on the throughput setup, `epochs` epochs of `n` digits. `cloud`: the
+ * particle cloud (8 optimizers on Rosenbrock) with `count` starts for `steps` steps. Unminified builds
+ * keep the class names (bench/programs.mjs).
  */
-async function programs({ n = 1024, epochs = 4 }: { n?: number; epochs?: number }) {
-  const backend = tf.backend() as unknown as { runWebGLProgram?: (program: object, ...rest: unknown[]) => unknown };
-  if (tf.getBackend() !== 'webgl' || !backend.runWebGLProgram) throw new Error('programs: counts WebGL programs, so it needs the webgl backend');
-  await throughput({ impl: 'ours', n: 512, epochs: 1 });
-  const original = backend.runWebGLProgram;
+async function programs({ workload = 'train', n = 1024, epochs = 4, count = 1, steps = 50, optimizers }: { workload?: 'train' | 'cloud'; n?: number; epochs?: number; count?: number; steps?: number; optimizers?: string[] }) {
+  type Run = (program: object, ...rest: unknown[]) => unknown;
+  const backend = tf.backend() as unknown as Record<string, Run | undefined>;
+  const method = { webgl: 'runWebGLProgram', webgpu: 'runWebGPUProgram' }[tf.getBackend()];
+  const original = method ? backend[method] : undefined;
+  if (!method || !original) throw new Error('programs: counts GPU programs, so it needs the webgl or webgpu backend');
+  const run = workload === 'cloud' ? () => cloud({ count, steps, optimizers }) : (k: number, e: number) => throughput({ impl: 'ours', n: k, epochs: e });
+  await run(512, 1);
   const counts: Record<string, number> = {};
-  backend.runWebGLProgram = function (program: object, ...rest: unknown[]) {
+  backend[method] = function (this: unknown, program: object, ...rest: unknown[]) {
     const name = `${program.constructor.name}${(program as { packedOutput?: boolean }).packedOutput ? ' (packed)' : ''}`;
     counts[name] = (counts[name] ?? 0) + 1;
     return original.call(this, program, ...rest);
   };
   try {
-    await throughput({ impl: 'ours', n, epochs });
+    await run(n, epochs);
   } finally {
-    backend.runWebGLProgram = original;
+    backend[method] = original;
   }
-  const steps = Math.ceil(n / 128) * epochs;
-  return { steps, perStep: Object.values(counts).reduce((a, b) => a + b, 0) / steps, counts };
+  const stepCount = workload === 'cloud' ? steps : Math.ceil(n / 128) * epochs;
+  return { backend: tf.getBackend(), workload, steps: stepCount, perStep: Object.values(counts).reduce((a, b) => a + b, 0) / stepCount, counts };
 }
 
 const bench = { throughput, sweep, cloud, memory, programs };

@@ -10,12 +10,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES } from '../objectives/registry';
-import { objectiveValueAndGrad } from '../objectives/tensor';
+import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
 import { optimizerCreate } from '../optimizers/create';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
+import { cloudKernelsOn, cloudReachedFused, objectiveGradFused } from './cloudKernels';
 import { surfaceBound } from './runSurface';
 
 export interface CloudOptions {
@@ -80,7 +81,8 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
   const minima = OBJECTIVES[objectiveName].minima(objectiveParams);
   const bound = surfaceBound(spec);
   const starts = cloudStarts(spec, count);
-
+  // webgl, webgpu: the gradient and the bookkeeping as one program each (cloudKernels.ts); cpu: tf ops
+  const fused = cloudKernelsOn();
 
   const results: CloudRunResult[] = [];
   const framesByRun: Float32Array[][] = spec.runs.map(() => []);
@@ -112,23 +114,26 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
         return tf.cast(tf.less(nearest, epsilon * epsilon), 'float32') as tf.Tensor1D;
       });
     /** reached ← step where a particle is within ε for the first time; arithmetic, not a select */
-    const markReached = (hit: tf.Tensor1D, step: number): tf.Tensor1D =>
-      tf.tidy(() => {
-        const first = tf.mul(hit, tf.cast(tf.less(reached, 0), 'float32'));
-        return tf.add(reached, tf.mul(first, tf.sub(step, reached))) as tf.Tensor1D;
-      });
+    const markReached = (step: number): void => {
+      const next = fused
+        ? cloudReachedFused(reached, xy, minima, epsilon, step)
+        : tf.tidy(() => {
+            const hit = withinEps(xy);
+            const first = tf.mul(hit, tf.cast(tf.less(reached, 0), 'float32'));
+            return tf.add(reached, tf.mul(first, tf.sub(step, reached))) as tf.Tensor1D;
+          });
+      reached.dispose();
+      reached = next;
+    };
     try {
-      if (hasMinima) {
-        const hit = withinEps(xy);
-        const next = markReached(hit, 0);
-        hit.dispose();
-        reached.dispose();
-        reached = next;
-      }
+      if (hasMinima) markReached(0);
       for (let step = 0; step < spec.steps; step++) {
         if (options.signal?.aborted) break;
         runs.forEach((_, k) => lr.fill(schedules[k].lrAt(step), k * count, (k + 1) * count));
-        const { value, grad } = objectiveValueAndGrad(objectiveName, objectiveParams, xy);
+        // the value only where a schedule observes it (reduceOnPlateau)
+        const { value, grad } = fused
+          ? { value: needsMetric ? OBJECTIVE_FNS[objectiveName](xy, objectiveParams) : null, grad: objectiveGradFused(objectiveName, objectiveParams, xy) }
+          : objectiveValueAndGrad(objectiveName, objectiveParams, xy);
         let gradIn: tf.Tensor2D = grad;
         if (rngs.some((r) => r !== null)) {
           const noise = new Float32Array(rows * 2);
@@ -144,20 +149,14 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
         gradIn.dispose();
         xy.dispose();
         xy = next;
-        if (needsMetric) {
+        if (needsMetric && value) {
           const means = tf.tidy(() => tf.mean(tf.reshape(value, [runs.length, count]), 1));
           const m = await means.data();
           means.dispose();
           schedules.forEach((s, k) => s.observe(m[k]));
         }
-        value.dispose();
-        if (hasMinima) {
-          const hit = withinEps(xy);
-          const nextReached = markReached(hit, step + 1);
-          hit.dispose();
-          reached.dispose();
-          reached = nextReached;
-        }
+        value?.dispose();
+        if (hasMinima) markReached(step + 1);
         if (frameSteps.includes(step + 1)) frames.push(tf.clone(xy));
       }
       const reachedData = Int32Array.from(await reached.data());
