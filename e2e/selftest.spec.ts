@@ -25,6 +25,10 @@ test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s
   expect(r.models.filter((f) => !(f.maxRelError < 1e-4)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.fusion.map((f) => f.label)).toContain('adamw 1×784×128');
   expect(r.fusion.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
+  // the other optimizers' rules as the fused element-wise step (9 option sets × 4 shapes and switches)
+  expect(r.fusedStep).toBe(true);
+  expect(r.stepFusion.length).toBe(36);
+  expect(r.stepFusion.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   // training batches: the packed row gather on webgl, tf.gather elsewhere; either way exactly tf.gather's rows
   expect(r.gatherPacked).toBe(backend === 'webgl');
   expect(r.gather.length).toBe(5);

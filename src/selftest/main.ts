@@ -11,7 +11,7 @@ import { gatherRowsCheck } from '../engine/data/gatherRows';
 import { stepKernelsCheck } from '../engine/models/stepKernelsCheck';
 import { cloudKernelsCheck } from '../engine/surface/cloudKernels';
 import { modelCheckAll } from '../engine/models/modelCheck';
-import { adamFusionCheck, TORCH_VERSION, torchCheckAll } from '../engine/optimizers/torchCheck';
+import { adamFusionCheck, stepFusionCheck, TORCH_VERSION, torchCheckAll } from '../engine/optimizers/torchCheck';
 
 /** fixtures: worst relative error against torch; fusion: fused kernel against tf ops */
 export const SELFTEST_TOLERANCE = { fixtures: 1e-4, fusion: 1e-5 };
@@ -25,6 +25,10 @@ export interface SelfTestReport {
   fixtures: { label: string; maxRelError: number }[];
   models: { label: string; maxRelError: number }[];
   fusion: { label: string; maxRelError: number }[];
+  /** whether the other optimizers' rules run as the fused element-wise step (fusedStep.ts: webgl and webgpu) */
+  fusedStep: boolean;
+  /** each rule fused against its tf-op path (pass: < fusion) */
+  stepFusion: { label: string; maxRelError: number }[];
   /** whether the training loop's batches come from the packed row gather (gatherRows.ts: webgl only) */
   gatherPacked: boolean;
   /** whether the fused loss programs run here (stepKernels.ts: webgl and webgpu) */
@@ -80,17 +84,23 @@ async function main(): Promise<void> {
   const fixtures = await torchCheckAll();
   const models = await modelCheckAll();
   const fusion = await adamFusionCheck();
+  const stepFusion = await stepFusionCheck();
   const gather = await gatherRowsCheck();
   const loss = await stepKernelsCheck();
   const cloud = await cloudKernelsCheck();
   const tensorsLeft = tf.memory().numTensors - before;
-  const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && fusion.results.every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && gather.results.every((r) => r.maxAbsError === 0) && [...loss.results, ...cloud].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && loss.nanLossIsNaN && tensorsLeft === 0;
+  const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && [...fusion.results, ...stepFusion.results].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && gather.results.every((r) => r.maxAbsError === 0) && [...loss.results, ...cloud].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && loss.nanLossIsNaN && tensorsLeft === 0;
   const webgpuMatmulProgram = report.active === 'webgpu' ? tf.env().getNumber('WEBGPU_MATMUL_PROGRAM_TYPE') : null;
-  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, gatherPacked: gather.packed, gather: gather.results, fusedLoss: loss.fused, loss: loss.results, nanLossIsNaN: loss.nanLossIsNaN, cloud, tensorsLeft, passed };
-  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}; the training step's own programs ${loss.fused ? `run here (${loss.results.length} checks)` : 'are not used on this backend'}; the particle cloud's programs ${cloud.length ? `run here (${cloud.length} checks)` : 'are not used on this backend'}; ${tensorsLeft} tensors left.`;
+  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, fusedStep: stepFusion.fused, stepFusion: stepFusion.results, gatherPacked: gather.packed, gather: gather.results, fusedLoss: loss.fused, loss: loss.results, nanLossIsNaN: loss.nanLossIsNaN, cloud, tensorsLeft, passed };
+  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}, the other optimizers ${stepFusion.fused ? 'as fused steps' : 'in tf ops'}; the training step's own programs ${loss.fused ? `run here (${loss.results.length} checks)` : 'are not used on this backend'}; the particle cloud's programs ${cloud.length ? `run here (${cloud.length} checks)` : 'are not used on this backend'}; ${tensorsLeft} tensors left.`;
   table(`torch.optim fixtures on ${report.active}`, fixtures, SELFTEST_TOLERANCE.fixtures);
   table(`MLP outputs, loss and gradients against torch on ${report.active}`, models, SELFTEST_TOLERANCE.fixtures);
   table(fusion.fused ? 'Fused Adam kernel against Adam in tf ops (5 steps, weight decay 0.05)' : 'Adam in tf ops against itself (this backend has no fused kernel)', fusion.results, SELFTEST_TOLERANCE.fusion);
+  table(
+    stepFusion.fused ? 'The other optimizers\' rules as one fused step (two programs) against the same rules in tf ops (5 steps)' : 'The other optimizers in tf ops against themselves (this backend has no fused step)',
+    stepFusion.results,
+    SELFTEST_TOLERANCE.fusion,
+  );
   table(
     gather.packed ? 'Packed row gather (training batches) against tf.gather' : 'Row gather: tf.gather on this backend (no packed program), against itself',
     gather.results.map((r) => ({ label: r.label, maxRelError: r.maxAbsError })),
@@ -109,5 +119,5 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   status.textContent = `The self-test could not run: ${message}`;
-  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, webgpuMatmulProgram: null, fixtures: [], models: [], fusion: [], gatherPacked: false, gather: [], fusedLoss: false, loss: [], nanLossIsNaN: false, cloud: [], tensorsLeft: 0, passed: false, error: message };
+  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, webgpuMatmulProgram: null, fixtures: [], models: [], fusion: [], fusedStep: false, stepFusion: [], gatherPacked: false, gather: [], fusedLoss: false, loss: [], nanLossIsNaN: false, cloud: [], tensorsLeft: 0, passed: false, error: message };
 });

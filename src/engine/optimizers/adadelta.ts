@@ -11,7 +11,8 @@
  * (default 1.0) that scales Δ; the paper has none.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, gradWithWeightDecay, type UpdateContext } from './base';
+import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type UpdateContext } from './base';
+import type { FusedRule } from './fusedStep';
 
 export class Adadelta extends BatchedOptimizer {
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
@@ -25,5 +26,21 @@ export class Adadelta extends BatchedOptimizer {
     ctx.setSlot('squareAvg', sq);
     ctx.setSlot('accDelta', tf.add(tf.mul(rho, accDelta), tf.mul(oneMinusRho, tf.square(delta))));
     return tf.sub(param, tf.mul(ctx.lr, delta));
+  }
+
+  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
+    const v = this.sharedValues(ctx, ['lr', 'rho', 'eps', 'weightDecay']);
+    if (!v) return undefined;
+    return {
+      slots: [{ name: 'squareAvg' }, { name: 'accDelta' }],
+      scalars: { lr: v.lr, rho: v.rho, oneMinusRho: 1 - v.rho, eps: v.eps, weightDecay: v.weightDecay },
+      lets: [
+        fusedDecayedGrad(v.weightDecay),
+        ['sq', '$rho * @squareAvg + $oneMinusRho * (gd * gd)'],
+        ['delta', 'sqrt(@accDelta + $eps) / sqrt(sq + $eps) * gd'],
+      ],
+      next: { squareAvg: 'sq', accDelta: '$rho * @accDelta + $oneMinusRho * (delta * delta)' },
+      param: 'p - $lr * delta',
+    };
   }
 }

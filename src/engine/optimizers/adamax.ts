@@ -9,7 +9,8 @@
  * Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, section 7.1.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, gradWithWeightDecay, type UpdateContext } from './base';
+import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type UpdateContext } from './base';
+import type { FusedRule } from './fusedStep';
 
 export class Adamax extends BatchedOptimizer {
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
@@ -21,5 +22,20 @@ export class Adamax extends BatchedOptimizer {
     ctx.setSlot('u', u);
     const stepSize = tf.div(ctx.lr, ctx.perRow((i) => 1 - beta1[i] ** ctx.t));
     return tf.sub(param, tf.mul(stepSize, tf.div(m, u)));
+  }
+
+  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
+    const v = this.sharedValues(ctx, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay']);
+    if (!v) return undefined;
+    return {
+      slots: [{ name: 'm' }, { name: 'u' }],
+      scalars: {
+        beta1: v.beta1, oneMinusBeta1: 1 - v.beta1, beta2: v.beta2, eps: v.eps, weightDecay: v.weightDecay,
+        stepSize: Math.fround(v.lr) / Math.fround(1 - v.beta1 ** ctx.t),
+      },
+      lets: [fusedDecayedGrad(v.weightDecay), ['m', '$beta1 * @m + $oneMinusBeta1 * gd'], ['u', 'max($beta2 * @u, abs(gd) + $eps)']],
+      next: { m: 'm', u: 'u' },
+      param: 'p - $stepSize * (m / u)',
+    };
   }
 }

@@ -8,6 +8,10 @@
  * Slot variables are named after their parameter (`${param}/${slot}`), as in tfjs-core.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedStep, stepFusionOn, type FusedRule } from './fusedStep';
+
+/** The slot of a fused step's state: the rule's state tensors stacked, [k, …θ]. */
+const STACKED = 'fused';
 
 /** Named parameter tensors, each [N, ...]. */
 export type ParamMap = Record<string, tf.Tensor>;
@@ -79,6 +83,28 @@ export abstract class BatchedOptimizer {
   protected abstract update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor;
 
   /**
+   * This step's update of one parameter as element-wise expressions for the fused kernel
+   * (fusedStep.ts), or undefined for the tf-op path (`update`). Called only where the backend has the
+   * kernel; an optimizer offers a rule where its rows share their hyperparameters (Adam and AdamW
+   * have their own kernel, fusedAdam.ts, and no rule).
+   */
+  protected fusedRule?(ctx: UpdateContext): FusedRule | undefined;
+
+  /** The state tensors' names of the last fused step, in stacking order (unstacked when a tf-op step follows). */
+  private stackedNames: string[] = [];
+
+  /** Where every row has the same value of each of `keys` (and, with the key 'lr', the same learning rate): those values. */
+  protected sharedValues(ctx: UpdateContext, keys: string[]): Record<string, number> | undefined {
+    const out: Record<string, number> = {};
+    for (const key of keys) {
+      const v = sharedValue(key === 'lr' ? ctx.lrValues : this.values[key]);
+      if (v === undefined) return undefined;
+      out[key] = v;
+    }
+    return out;
+  }
+
+  /**
    * One step for every row. `lr` gives each row's learning rate for this step (from its schedule).
    * Returns new parameter tensors; the caller owns them and the ones it passed in.
    */
@@ -145,7 +171,23 @@ export abstract class BatchedOptimizer {
             if (pending.has(key) || this.slots.has(key)) pending.set(key, null);
           },
         };
-        out[name] = this.update(ctx, param, grad);
+        const rule = stepFusionOn() ? this.fusedRule?.(ctx) : undefined;
+        if (rule) {
+          // the state stacked in one tensor; a run that stepped in tf ops before brings its state along
+          const state = rule.slots.length === 0 ? null : ctx.hasSlot(STACKED) ? ctx.slot(STACKED) : tf.stack(rule.slots.map((s) => ctx.slot(s.name, s.init)));
+          const next = fusedStep(rule, param, grad, state);
+          if (next.state) ctx.setSlot(STACKED, next.state);
+          for (const s of rule.slots) ctx.dropSlot(s.name);
+          this.stackedNames = rule.slots.map((s) => s.name);
+          out[name] = next.param;
+        } else {
+          if (ctx.hasSlot(STACKED)) {
+            const parts = tf.unstack(ctx.slot(STACKED));
+            this.stackedNames.forEach((n, j) => ctx.setSlot(n, parts[j]));
+            ctx.dropSlot(STACKED);
+          }
+          out[name] = this.update(ctx, param, grad);
+        }
       }
       return { out, slots: Object.fromEntries([...pending].filter((e): e is [string, tf.Tensor] => e[1] !== null)) };
     });
@@ -174,6 +216,11 @@ export abstract class BatchedOptimizer {
 export function sharedValue(values: ArrayLike<number>): number | undefined {
   for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return undefined;
   return values[0];
+}
+
+/** A fused rule's first intermediate: the gradient with the L2 penalty (as gradWithWeightDecay), named gd. */
+export function fusedDecayedGrad(weightDecay: number): [string, string] {
+  return ['gd', weightDecay === 0 ? 'g' : '$weightDecay * p + g'];
 }
 
 /** L2 penalty added to the gradient, as torch does when weight_decay != 0 (coupled decay). */

@@ -10,7 +10,8 @@
  * Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, gradWithWeightDecay, type HyperValues, type UpdateContext } from './base';
+import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type HyperValues, type UpdateContext } from './base';
+import type { FusedRule } from './fusedStep';
 
 export class Nadam extends BatchedOptimizer {
   /** Πₜ per row; a product of scalars, kept in JavaScript like torch keeps it in a 0-d tensor. */
@@ -26,13 +27,16 @@ export class Nadam extends BatchedOptimizer {
     return this.values.beta1[row] * (1 - 0.5 * 0.96 ** (t * this.values.momentumDecay[row]));
   }
 
+  /** Πₜ ← Πₜ₋₁·μₜ, once per step whichever path the step's parameters take. */
+  private advance(t: number): void {
+    if (this.muProductStep === t) return;
+    for (let i = 0; i < this.rows; i++) this.muProduct[i] *= this.mu(i, t);
+    this.muProductStep = t;
+  }
+
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
     const t = ctx.t;
-    if (this.muProductStep !== t) {
-      // once per step, shared by every parameter
-      for (let i = 0; i < this.rows; i++) this.muProduct[i] *= this.mu(i, t);
-      this.muProductStep = t;
-    }
+    this.advance(t);
     const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
     const { beta1, beta2 } = this.values;
     const m = tf.add(tf.mul(ctx.hyper('beta1'), ctx.slot('m')), tf.mul(ctx.perRow((i) => 1 - beta1[i]), g));
@@ -44,5 +48,28 @@ export class Nadam extends BatchedOptimizer {
     const mCoef = ctx.perRow((i) => this.mu(i, t + 1) / (1 - this.muProduct[i] * this.mu(i, t + 1)));
     const update = tf.add(tf.mul(gradCoef, tf.div(g, denom)), tf.mul(mCoef, tf.div(m, denom)));
     return tf.sub(param, tf.mul(ctx.lr, update));
+  }
+
+  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
+    const v = this.sharedValues(ctx, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'momentumDecay']);
+    if (!v) return undefined;
+    const t = ctx.t;
+    this.advance(t);
+    const [mu, muNext, product] = [this.mu(0, t), this.mu(0, t + 1), this.muProduct[0]];
+    return {
+      slots: [{ name: 'm' }, { name: 'v' }],
+      scalars: {
+        lr: v.lr, beta1: v.beta1, oneMinusBeta1: 1 - v.beta1, beta2: v.beta2, oneMinusBeta2: 1 - v.beta2, eps: v.eps, weightDecay: v.weightDecay,
+        bias2: 1 - v.beta2 ** t, gradCoef: (1 - mu) / (1 - product), mCoef: muNext / (1 - product * muNext),
+      },
+      lets: [
+        fusedDecayedGrad(v.weightDecay),
+        ['m', '$beta1 * @m + $oneMinusBeta1 * gd'],
+        ['v', '$beta2 * @v + $oneMinusBeta2 * (gd * gd)'],
+        ['denom', 'sqrt(v / $bias2) + $eps'],
+      ],
+      next: { m: 'm', v: 'v' },
+      param: 'p - $lr * ($gradCoef * (gd / denom) + $mCoef * (m / denom))',
+    };
   }
 }

@@ -11,7 +11,8 @@
  * Sequences With Recurrent Neural Networks", 2013.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, gradWithWeightDecay, type UpdateContext } from './base';
+import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type UpdateContext } from './base';
+import type { FusedRule } from './fusedStep';
 
 export class Rmsprop extends BatchedOptimizer {
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
@@ -33,5 +34,25 @@ export class Rmsprop extends BatchedOptimizer {
     const buf = tf.add(tf.mul(ctx.hyper('momentum'), ctx.slot('momentum')), direction);
     ctx.setSlot('momentum', buf);
     return tf.sub(param, tf.mul(ctx.lr, buf));
+  }
+
+  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
+    const v = this.sharedValues(ctx, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum']);
+    if (!v) return undefined;
+    const { centered } = this.options;
+    const momentum = v.momentum !== 0;
+    return {
+      slots: [{ name: 'squareAvg' }, ...(centered ? [{ name: 'gradAvg' }] : []), ...(momentum ? [{ name: 'momentum' }] : [])],
+      scalars: { lr: v.lr, alpha: v.alpha, oneMinusAlpha: 1 - v.alpha, eps: v.eps, weightDecay: v.weightDecay, momentum: v.momentum },
+      lets: [
+        fusedDecayedGrad(v.weightDecay),
+        ['sq', '$alpha * @squareAvg + $oneMinusAlpha * (gd * gd)'],
+        ...(centered ? ([['ga', '$alpha * @gradAvg + $oneMinusAlpha * gd'], ['avg', 'sqrt(sq - ga * ga) + $eps']] as [string, string][]) : [['avg', 'sqrt(sq) + $eps'] as [string, string]]),
+        ['dir', 'gd / avg'],
+        ['buf', momentum ? '$momentum * @momentum + dir' : 'dir'],
+      ],
+      next: { squareAvg: 'sq', gradAvg: 'ga', momentum: 'buf' },
+      param: 'p - $lr * buf',
+    };
   }
 }

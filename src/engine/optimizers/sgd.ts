@@ -11,7 +11,8 @@
  * Nesterov: Sutskever et al., "On the importance of initialization and momentum in deep learning", ICML 2013.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, gradWithWeightDecay, type HyperValues, type UpdateContext } from './base';
+import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type HyperValues, type UpdateContext } from './base';
+import type { FusedRule } from './fusedStep';
 
 export class Sgd extends BatchedOptimizer {
   private readonly useMomentum: boolean;
@@ -35,5 +36,23 @@ export class Sgd extends BatchedOptimizer {
       g = this.options.nesterov ? tf.add(g, tf.mul(mu, buf)) : buf;
     }
     return tf.sub(param, tf.mul(ctx.lr, g));
+  }
+
+  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
+    const v = this.sharedValues(ctx, ['lr', 'momentum', 'dampening', 'weightDecay']);
+    if (!v) return undefined;
+    const scalars = { lr: v.lr, weightDecay: v.weightDecay, momentum: v.momentum, oneMinusDampening: 1 - v.dampening };
+    if (!this.useMomentum) return { slots: [], scalars, lets: [fusedDecayedGrad(v.weightDecay)], next: {}, param: 'p - $lr * gd' };
+    return {
+      slots: [{ name: 'momentum' }],
+      scalars,
+      lets: [
+        fusedDecayedGrad(v.weightDecay),
+        ['buf', ctx.t === 1 ? 'gd' : '$momentum * @momentum + $oneMinusDampening * gd'],
+        ['dir', this.options.nesterov ? 'gd + $momentum * buf' : 'buf'],
+      ],
+      next: { momentum: 'buf' },
+      param: 'p - $lr * dir',
+    };
   }
 }

@@ -10,6 +10,7 @@ import { objectiveParams, type ObjectiveName } from '../objectives/registry';
 import { objectiveValueAndGrad } from '../objectives/tensor';
 import { optimizerCreate } from './create';
 import { adamFusionSet, adamStepKernel } from './fusedAdam';
+import { stepFusionOn, stepFusionSet } from './fusedStep';
 import type { OptimizerName } from './registry';
 
 export interface TorchCase {
@@ -72,15 +73,16 @@ export async function torchCheckAll(): Promise<{ label: string; optimizer: Optim
 }
 
 /**
- * Adam or AdamW (weight decay 0.05) on a parameter of `shape`, one row per rate, for `steps` steps of
- * seeded gradients; `fusedAt(s)` says whether step s may use the fused kernel. The final θ.
+ * One optimizer on a parameter of `shape`, one row per rate, for `steps` steps of seeded gradients;
+ * `fusedAt(s)` says whether step s may use the fused kernels (fusedAdam.ts, fusedStep.ts). The final θ.
  */
-async function adamRun(name: 'adam' | 'adamw', shape: number[], rates: number[], steps: number, fusedAt: (s: number) => boolean): Promise<Float32Array> {
-  const opt = optimizerCreate(name, rates.map((lr) => ({ lr, weightDecay: 0.05 })));
+async function optimizerRun(name: OptimizerName, hyper: Record<string, number | boolean>, shape: number[], rates: number[], steps: number, fusedAt: (s: number) => boolean): Promise<Float32Array> {
+  const opt = optimizerCreate(name, rates.map((lr) => ({ ...hyper, lr })));
   let p = tf.randomNormal(shape, 0, 1, 'float32', 1);
   try {
     for (let s = 0; s < steps; s++) {
       adamFusionSet(fusedAt(s));
+      stepFusionSet(fusedAt(s));
       const g = tf.tidy(() => tf.add(tf.mul(p, 0.5), tf.randomNormal(shape, 0, 1, 'float32', 2 + s)));
       const next = opt.step({ p }, { p: g }, rates).p;
       tf.dispose([p, g]);
@@ -88,11 +90,20 @@ async function adamRun(name: 'adam' | 'adamw', shape: number[], rates: number[],
     }
   } finally {
     adamFusionSet(true);
+    stepFusionSet(true);
   }
   const out = (await p.data()) as Float32Array;
   p.dispose();
   opt.dispose();
   return out;
+}
+
+const always = () => true;
+const never = () => false;
+
+/** Runs `label`'s optimizer once fused as `fusedAt` says and once as `reference` says: the worst relative difference. */
+async function fusionCompare(label: string, name: OptimizerName, hyper: Record<string, number | boolean>, shape: number[], rates: number[], steps: number, fusedAt: (s: number) => boolean, reference: (s: number) => boolean) {
+  return { label, maxRelError: maxRelError(await optimizerRun(name, hyper, shape, rates, steps, fusedAt), await optimizerRun(name, hyper, shape, rates, steps, reference)) };
 }
 
 /**
@@ -104,21 +115,47 @@ async function adamRun(name: 'adam' | 'adamw', shape: number[], rates: number[],
 export async function adamFusionCheck(): Promise<{ fused: boolean; results: { label: string; maxRelError: number }[] }> {
   const fused = adamStepKernel();
   const results: { label: string; maxRelError: number }[] = [];
-  const compare = async (label: string, name: 'adam' | 'adamw', shape: number[], rates: number[], steps: number, fusedAt: (s: number) => boolean, reference: (s: number) => boolean) =>
-    results.push({ label, maxRelError: maxRelError(await adamRun(name, shape, rates, steps, fusedAt), await adamRun(name, shape, rates, steps, reference)) });
-  const always = () => true;
-  const never = () => false;
+  const decay = { weightDecay: 0.05 };
   for (const name of ['adam', 'adamw'] as const) {
-    for (const shape of [[1, 2], [1, 10], [3, 7, 5], [1, 784, 128]]) await compare(`${name} ${shape.join('×')}`, name, shape, [0.01], 5, always, never);
+    for (const shape of [[1, 2], [1, 10], [3, 7, 5], [1, 784, 128]]) results.push(await fusionCompare(`${name} ${shape.join('×')}`, name, decay, shape, [0.01], 5, always, never));
   }
   // a sweep: three rows with their own learning rates step through the fused kernel with per-row step sizes
   for (const name of ['adam', 'adamw'] as const) {
-    await compare(`${name} 3×7×5, a row per learning rate (0.01, 0.03, 0.1)`, name, [3, 7, 5], [0.01, 0.03, 0.1], 5, always, never);
+    results.push(await fusionCompare(`${name} 3×7×5, a row per learning rate (0.01, 0.03, 0.1)`, name, decay, [3, 7, 5], [0.01, 0.03, 0.1], 5, always, never));
   }
   // rows whose rates part and meet again step in tf ops, then fused: the state moves between m and v
   // apart and stacked without a step lost
   for (const shape of [[1, 10], [3, 7, 5]]) {
-    await compare(`adam ${shape.join('×')}, fused and tf-op steps in turn`, 'adam', shape, [0.01], 6, (s) => s % 3 !== 1, always);
+    results.push(await fusionCompare(`adam ${shape.join('×')}, fused and tf-op steps in turn`, 'adam', decay, shape, [0.01], 6, (s) => s % 3 !== 1, always));
+  }
+  return { fused, results };
+}
+
+/** The rules fusedStep.ts runs, with the options that change their code. */
+const STEP_FUSION_CASES: { name: OptimizerName; hyper: Record<string, number | boolean> }[] = [
+  { name: 'sgd', hyper: {} },
+  { name: 'sgd', hyper: { momentum: 0.9, dampening: 0.1, weightDecay: 0.05 } },
+  { name: 'sgd', hyper: { momentum: 0.9, nesterov: true } },
+  { name: 'rmsprop', hyper: {} },
+  { name: 'rmsprop', hyper: { centered: true, momentum: 0.5, weightDecay: 0.05 } },
+  { name: 'adagrad', hyper: { lrDecay: 0.1, initialAccumulatorValue: 0.2, weightDecay: 0.05 } },
+  { name: 'adadelta', hyper: { weightDecay: 0.05 } },
+  { name: 'adamax', hyper: { weightDecay: 0.05 } },
+  { name: 'nadam', hyper: { weightDecay: 0.05, momentumDecay: 0.01 } },
+];
+
+/**
+ * Every optimizer's fused rule (fusedStep.ts) against its tf-op path, 5 steps from the same values on
+ * awkward shapes (odd sizes, rank 3, a 784×128 layer), and a run that switches between the two paths
+ * (the state moves between stacked and apart). `fused` says whether this backend has the kernel.
+ */
+export async function stepFusionCheck(): Promise<{ fused: boolean; results: { label: string; maxRelError: number }[] }> {
+  const fused = stepFusionOn();
+  const results: { label: string; maxRelError: number }[] = [];
+  for (const { name, hyper } of STEP_FUSION_CASES) {
+    const label = `${name} ${JSON.stringify(hyper)}`;
+    for (const shape of [[1, 2], [3, 7, 5], [1, 784, 128]]) results.push(await fusionCompare(`${label} ${shape.join('×')}`, name, hyper, shape, [0.01], 5, always, never));
+    results.push(await fusionCompare(`${label} 3×7×5, fused and tf-op steps in turn`, name, hyper, [3, 7, 5], [0.01], 6, (s) => s % 3 !== 1, never));
   }
   return { fused, results };
 }
