@@ -5,7 +5,7 @@
  * mean ± 1 sd band. Series are smoothed (TensorBoard's debiased EMA) and thinned with LTTB to what
  * the pixels can show, so 10⁵ steps stay smooth; charts follow the store at most ~4 times a second.
  */
-import { useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useRef, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { DIAGNOSTICS_EVERY } from '../../engine/training/steps';
 import type { TrainModelResult } from '../../engine/training/train';
@@ -18,6 +18,8 @@ import { seedBand, smoothEma } from './series';
 import { useThrottledStore } from '../charts/useThrottledStore';
 
 const MAX_POINTS = 400;
+/** the charts take new data this many ms apart (see useStaggered) */
+const STAGGER_MS = 40;
 const LOG_DOMAIN: [(min: number) => number, (max: number) => number] = [(min) => min / 1.5, (max) => max * 1.5];
 const LAYER_COLORS = ['#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
 
@@ -144,7 +146,28 @@ function tick(v: number): string {
   return a !== 0 && (a < 0.01 || a >= 1e5) ? v.toExponential(0) : String(Number(v.toPrecision(2)));
 }
 
-function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
+/**
+ * The value as the chart in `slot` shows it: slot k takes each new value k × STAGGER_MS after slot 0.
+ * Recharts does most of a chart's work in its own store updates after React commits it, so five
+ * charts updated together were one task of 60–170 ms under a training loop on SwiftShader (long tasks
+ * 16–18 % of the time); apart, each chart's update is a task of its own. The last slot still lands
+ * before the next throttled update (250 ms).
+ */
+function useStaggered<T>(value: T, slot: number): T {
+  const [shown, setShown] = useState(value);
+  useEffect(() => {
+    if (slot === 0) return;
+    const timer = window.setTimeout(() => startTransition(() => setShown(value)), slot * STAGGER_MS);
+    return () => window.clearTimeout(timer);
+  }, [value, slot]);
+  return slot === 0 ? value : shown;
+}
+
+function StaggeredChart({ spec, mode, slot }: { spec: ChartSpec; mode: XMode; slot: number }) {
+  return <Chart spec={useStaggered(spec, slot)} mode={useStaggered(mode, slot)} />;
+}
+
+const Chart = memo(function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
   const ref = useRef<HTMLElement>(null);
   const domain = yDomain(spec);
   const exportPng = async () => {
@@ -168,13 +191,15 @@ function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode }) {
             <Area key={`${l.key}_band`} dataKey={`${l.key}_band`} stroke="none" fill={l.color} fillOpacity={0.15} isAnimationActive={false} connectNulls name={`${l.name} ± 1 sd`} />
           ))}
           {spec.lines.map((l) => (
-            <Line key={l.key} type="linear" dataKey={l.key} name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '5 4' : undefined} dot={l.dots ? { r: 2 } : false} strokeWidth={l.dots ? 1.5 : 2} isAnimationActive={false} connectNulls />
+            // a dotted line (test, per epoch) gets only its own rows: recharts makes a dot element for
+            // every row of the data it is given, so the shared rows cost ~800 dots a render per line
+            <Line key={l.key} data={l.dots ? spec.rows.filter((r) => r[l.key] !== undefined) : undefined} type="linear" dataKey={l.key} name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '5 4' : undefined} dot={l.dots ? { r: 2 } : false} strokeWidth={l.dots ? 1.5 : 2} isAnimationActive={false} connectNulls />
           ))}
         </ComposedChart>
       </ResponsiveContainer>
     </figure>
   );
-}
+});
 
 export function TrainCharts() {
   // the streamed history is throttled; the user's own choices show at once
@@ -228,7 +253,7 @@ export function TrainCharts() {
         <p className="muted empty-charts">Press <strong>Train</strong> to start; the curves appear here as it learns.</p>
       ) : (
         <div className="charts-grid">
-          {charts.map((c) => <Chart key={c.testId} spec={c} mode={mode} />)}
+          {charts.map((c, i) => <StaggeredChart key={c.testId} spec={c} mode={mode} slot={i} />)}
         </div>
       )}
     </section>
