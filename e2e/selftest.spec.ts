@@ -41,6 +41,9 @@ test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s
   // the particle cloud's gradient (every objective, 9 parameter sets × 2 sizes) and its bookkeeping, as programs on both GPU backends
   expect(r.cloud.length).toBe(19);
   expect(r.cloud.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
+  // on SwiftShader's WebGPU adapter the dense layers' products are plainMatMul.ts's programs (the MLP fixtures above ran on them); not on webgl
+  expect(r.matmul.length).toBe(backend === 'webgpu' ? 7 : 0);
+  expect(r.matmul.filter((f) => !(f.maxRelError < 1e-5)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.tensorsLeft).toBe(0);
   expect(r.passed).toBe(true);
   await expect(page.getByTestId('selftest-status')).toContainText('All checks passed');

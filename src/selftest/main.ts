@@ -10,6 +10,7 @@ import { backendDescribe, backendIsName } from '../engine/backendInfo';
 import { gatherRowsCheck } from '../engine/data/gatherRows';
 import { stepKernelsCheck } from '../engine/models/stepKernelsCheck';
 import { cloudKernelsCheck } from '../engine/surface/cloudKernels';
+import { plainMatMulCheck } from '../engine/models/plainMatMul';
 import { modelCheckAll } from '../engine/models/modelCheck';
 import { adamFusionCheck, stepFusionCheck, TORCH_VERSION, torchCheckAll } from '../engine/optimizers/torchCheck';
 
@@ -37,6 +38,8 @@ export interface SelfTestReport {
   loss: { label: string; maxRelError: number }[];
   /** a NaN logit gives that model a NaN loss and leaves the other's finite */
   nanLossIsNaN: boolean;
+  /** OptiplayMatMul (plainMatMul.ts: webgpu on a SwiftShader adapter only) against tfjs's matmul (pass: < fusion); empty elsewhere */
+  matmul: { label: string; maxRelError: number }[];
   /** the particle cloud's programs (cloudKernels.ts: webgl and webgpu) against tf ops (pass: < fusion); empty on cpu */
   cloud: { label: string; maxRelError: number }[];
   /** gatherRows against tf.gather: largest absolute difference (pass: exactly 0) */
@@ -88,10 +91,11 @@ async function main(): Promise<void> {
   const gather = await gatherRowsCheck();
   const loss = await stepKernelsCheck();
   const cloud = await cloudKernelsCheck();
+  const matmul = await plainMatMulCheck();
   const tensorsLeft = tf.memory().numTensors - before;
-  const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && [...fusion.results, ...stepFusion.results].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && gather.results.every((r) => r.maxAbsError === 0) && [...loss.results, ...cloud].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && loss.nanLossIsNaN && tensorsLeft === 0;
+  const passed = [...fixtures, ...models].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fixtures) && [...fusion.results, ...stepFusion.results].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && gather.results.every((r) => r.maxAbsError === 0) && [...loss.results, ...cloud, ...matmul].every((r) => r.maxRelError < SELFTEST_TOLERANCE.fusion) && loss.nanLossIsNaN && tensorsLeft === 0;
   const webgpuMatmulProgram = report.active === 'webgpu' ? tf.env().getNumber('WEBGPU_MATMUL_PROGRAM_TYPE') : null;
-  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, fusedStep: stepFusion.fused, stepFusion: stepFusion.results, gatherPacked: gather.packed, gather: gather.results, fusedLoss: loss.fused, loss: loss.results, nanLossIsNaN: loss.nanLossIsNaN, cloud, tensorsLeft, passed };
+  window.selftest = { backend: report.active, requested: asked, fusedAdam: fusion.fused, webgpuMatmulProgram, fixtures, models, fusion: fusion.results, fusedStep: stepFusion.fused, stepFusion: stepFusion.results, gatherPacked: gather.packed, gather: gather.results, fusedLoss: loss.fused, loss: loss.results, nanLossIsNaN: loss.nanLossIsNaN, cloud, matmul, tensorsLeft, passed };
   status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures and ${models.length} model fixtures; Adam ${fusion.fused ? 'runs as one fused kernel here' : 'runs in tf ops here (no fused kernel on this backend)'}, the other optimizers ${stepFusion.fused ? 'as fused steps' : 'in tf ops'}; the training step's own programs ${loss.fused ? `run here (${loss.results.length} checks)` : 'are not used on this backend'}; the particle cloud's programs ${cloud.length ? `run here (${cloud.length} checks)` : 'are not used on this backend'}; ${tensorsLeft} tensors left.`;
   table(`torch.optim fixtures on ${report.active}`, fixtures, SELFTEST_TOLERANCE.fixtures);
   table(`MLP outputs, loss and gradients against torch on ${report.active}`, models, SELFTEST_TOLERANCE.fixtures);
@@ -113,11 +117,12 @@ async function main(): Promise<void> {
     p.textContent = `A NaN logit gives that model a NaN loss (so the run is marked diverged): ${loss.nanLossIsNaN ? 'pass' : 'FAIL'}`;
     out.append(p);
   }
+  if (matmul.length > 0) table('Batched matrix products without workgroup memory (this software adapter) against tfjs\'s matmul', matmul, SELFTEST_TOLERANCE.fusion);
   if (cloud.length > 0) table('The particle cloud\'s programs (each objective\'s gradient, the first step within ε) against tf ops', cloud, SELFTEST_TOLERANCE.fusion);
 }
 
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   status.textContent = `The self-test could not run: ${message}`;
-  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, webgpuMatmulProgram: null, fixtures: [], models: [], fusion: [], fusedStep: false, stepFusion: [], gatherPacked: false, gather: [], fusedLoss: false, loss: [], nanLossIsNaN: false, cloud: [], tensorsLeft: 0, passed: false, error: message };
+  window.selftest = { backend: tf.getBackend() ?? 'none', requested: null, fusedAdam: false, webgpuMatmulProgram: null, fixtures: [], models: [], fusion: [], fusedStep: false, stepFusion: [], gatherPacked: false, gather: [], fusedLoss: false, loss: [], nanLossIsNaN: false, cloud: [], matmul: [], tensorsLeft: 0, passed: false, error: message };
 });

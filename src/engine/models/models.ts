@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamMap } from '../optimizers/base';
 import { randomCreate, randomMixSeed } from '../random';
+import { batchMatMul } from './plainMatMul';
 import { biasGradFusable, biasGradFused, reluGradFused, softmaxXentFusable, softmaxXentFused, stepKernelsOn } from './stepKernels';
 
 import { layerWeightShape, type ModelShape, type ModelSpec } from './shape';
@@ -69,13 +70,13 @@ function denseApply(h: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor3D, activation: 
   // the fused kernel itself: tf.fused.matMul splits matmul, bias and activation into three programs
   // whenever a gradient is being recorded (its own gradient needs them), and this layer's gradient is
   // written out below
-  const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) =>
-    tf.engine().runKernel(tf._FusedMatMul, { a: x, b: wt, bias: bt }, { transposeA: false, transposeB: false, activation: fused, leakyreluAlpha: 0 }) as tf.Tensor3D;
+  // (on a software WebGPU adapter the products are plainMatMul.ts's programs)
+  const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) => batchMatMul(x, wt, { bias: bt, activation: fused });
   const backward = (dy: tf.Tensor3D, y: tf.Tensor3D, x: tf.Tensor3D): { dz: tf.Tensor3D; dw: tf.Tensor3D; db: tf.Tensor3D } => {
     const dz = (fused === 'relu' ? (stepKernelsOn() ? reluGradFused(dy, y) : tf.mul(dy, tf.step(y))) : fused === 'sigmoid' ? tf.mul(dy, tf.mul(y, tf.sub(1, y))) : dy) as tf.Tensor3D;
     const [K, B] = dz.shape;
     const db = biasGradFusable(B) ? biasGradFused(dz) : (tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) as tf.Tensor3D);
-    return { dz, dw: tf.matMul(x, dz, true, false), db };
+    return { dz, dw: batchMatMul(x, dz, { transposeA: true }), db };
   };
   const z = inputGrad
     ? tf.customGrad((x, wt, bt, save) => {
@@ -85,7 +86,7 @@ function denseApply(h: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor3D, activation: 
           value: y,
           gradFunc: (dy: tf.Tensor, [ys, xs, ws]: tf.Tensor[]) => {
             const { dz, dw, db } = backward(dy as tf.Tensor3D, ys as tf.Tensor3D, xs as tf.Tensor3D);
-            return [tf.matMul(dz, ws as tf.Tensor3D, false, true), dw, db];
+            return [batchMatMul(dz, ws as tf.Tensor3D, { transposeB: true }), dw, db];
           },
         };
       })(h, w, b)
