@@ -9,8 +9,8 @@ import { backendSelect } from '../engine/backend';
 import { backendDescribe, backendIsName } from '../engine/backendInfo';
 import { gatherRowsCheck } from '../engine/data/gatherRows';
 import { stepKernelsCheck } from '../engine/models/stepKernelsCheck';
-import { cloudKernelsCheck } from '../engine/surface/cloudKernels';
-import { plainMatMulCheck } from '../engine/models/plainMatMul';
+import { cloudKernelsCheck } from '../engine/surface/cloudKernelsCheck';
+import { plainMatMulCheck } from '../engine/models/plainMatMulCheck';
 import { modelCheckAll } from '../engine/models/modelCheck';
 import { adamFusionCheck, stepFusionCheck, TORCH_VERSION, torchCheckAll } from '../engine/optimizers/torchCheck';
 
