@@ -117,6 +117,14 @@ export function plainMatMulSet(on: boolean): void {
   enabled = on;
 }
 
+/** The product's sizes: T batches of [M, K]·[K, N]. */
+function dims(a: tf.TensorInfo, b: tf.TensorInfo, at: Attrs): { T: number; M: number; K: number; N: number } {
+  const [T, a1, a2] = a.shape;
+  const [, b1, b2] = b.shape;
+  const [M, K] = at.transposeA ? [a2, a1] : [a1, a2];
+  return { T, M, K, N: at.transposeB ? b1 : b2 };
+}
+
 function register(): void {
   if (registered) return;
   registered = true;
@@ -126,10 +134,7 @@ function register(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { a, b, bias } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
       const at = attrs as unknown as Attrs;
-      const [T, a1, a2] = a.shape;
-      const [, b1, b2] = b.shape;
-      const [M, K] = at.transposeA ? [a2, a1] : [a1, a2];
-      const N = at.transposeB ? b1 : b2;
+      const { T, M, K, N } = dims(a, b, at);
       const kind = !bias ? 'none' : bias.shape.length === 3 ? 'batched' : 'shared';
       const program = new PlainMatMulProgram(T, M, K, N, at, kind);
       return (backend as unknown as GPUBackend).runWebGPUProgram(program, bias ? [a, b, bias] : [a, b], 'float32');
@@ -143,10 +148,7 @@ function register(): void {
       const be = backend as unknown as CPUBackend;
       const read = (t: tf.TensorInfo) => be.data.get(t.dataId).values as Float32Array;
       const at = attrs as unknown as Attrs;
-      const [T, a1, a2] = a.shape;
-      const [, b1, b2] = b.shape;
-      const [M, K] = at.transposeA ? [a2, a1] : [a1, a2];
-      const N = at.transposeB ? b1 : b2;
+      const { T, M, K, N } = dims(a, b, at);
       const out = cpuMatMul(read(a), read(b), T, M, K, N, at, bias ? { values: read(bias), batched: bias.shape.length === 3 } : null);
       return be.makeTensorInfo([T, M, N], 'float32', out);
     },

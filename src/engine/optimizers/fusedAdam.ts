@@ -162,7 +162,7 @@ interface GPUBackend {
 }
 
 /** θ and g as [A, R, C], the state as [2A, R, C]: views of the same data (free reshapes of the leading axes). */
-function view3(shape: number[]): [number, number, number] {
+export function view3(shape: number[]): [number, number, number] {
   const C = shape.at(-1) ?? 1;
   const R = shape.length >= 2 ? shape[shape.length - 2] : 1;
   return [tf.util.sizeFromShape(shape) / (R * C), R, C];

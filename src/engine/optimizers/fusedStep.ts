@@ -23,6 +23,7 @@
  * with a decimal point.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { view3 } from './fusedAdam';
 
 export const ELEMENTWISE_STEP = 'OptiplayElementwiseStep';
 
@@ -157,16 +158,16 @@ interface GPUBackend {
   runWebGPUProgram(program: StepWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): tf.TensorInfo;
 }
 
-/** θ's shape as a rank-3 view [A, R, C] (a free reshape of the leading axes on packed textures). */
-function view3(shape: number[]): [number, number, number] {
-  const C = shape.at(-1) ?? 1;
-  const R = shape.length >= 2 ? shape[shape.length - 2] : 1;
-  return [tf.util.sizeFromShape(shape) / (R * C), R, C];
-}
-
 interface StepAttrs {
   code: RuleCode;
   values: number[];
+}
+
+/** The rule's code, its scalars, its state count and the inputs (θ, g and, with state, the stack). */
+function parse(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined): StepAttrs & { k: number; list: tf.TensorInfo[] } {
+  const { code, values } = attrs as unknown as StepAttrs;
+  const k = code.slots.length;
+  return { code, values, k, list: inputsOf(inputs, k) };
 }
 
 function inputsOf(inputs: tf.NamedTensorInfoMap, k: number): tf.TensorInfo[] {
@@ -195,9 +196,7 @@ function register(): void {
     kernelName: ELEMENTWISE_STEP,
     backendName: 'webgl',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const { code, values } = attrs as unknown as StepAttrs;
-      const k = code.slots.length;
-      const list = inputsOf(inputs, k);
+      const { code, values, k, list } = parse(inputs, attrs);
       const be = backend as unknown as GLBackend;
       const [A, R, C] = view3(list[0].shape);
       const uniforms = values.map((v) => [v]);
@@ -212,9 +211,7 @@ function register(): void {
     kernelName: ELEMENTWISE_STEP,
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const { code, values } = attrs as unknown as StepAttrs;
-      const k = code.slots.length;
-      const list = inputsOf(inputs, k);
+      const { code, values, k, list } = parse(inputs, attrs);
       const be = backend as unknown as GPUBackend;
       const uniforms = [...values.map((v) => ({ type: 'float32' as const, data: [v] })), { type: 'int32' as const, data: [tf.util.sizeFromShape(list[0].shape)] }];
       const pNew = be.runWebGPUProgram(new StepWebGPUProgram(list[0].shape, code, 'param'), list, 'float32', uniforms);
