@@ -26,6 +26,7 @@
  * through it.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { CodeWebGPUProgram } from '../webgpuProgram';
 
 export const PLAIN_MATMUL = 'OptiplayMatMul';
 
@@ -39,74 +40,57 @@ interface Attrs {
 
 const ROWS = 8;
 const COLS = 4;
-const WORKGROUP = 64;
 
-class PlainMatMulProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  size = true;
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  dispatchLayout = { x: [0, 1, 2] };
-  dispatch: [number, number, number];
-  private readonly code: string;
-  constructor(T: number, M: number, K: number, N: number, attrs: Attrs, bias: 'none' | 'batched' | 'shared') {
-    this.variableNames = bias === 'none' ? ['A', 'B'] : ['A', 'B', 'Bias'];
-    this.outputShape = [T, M, N];
-    const tilesM = Math.ceil(M / ROWS);
-    const tilesN = Math.ceil(N / COLS);
-    this.dispatch = [Math.ceil((T * tilesM * tilesN) / WORKGROUP), 1, 1];
-    const a = (m: string, k: string) => (attrs.transposeA ? `A[aBase + ${k} * ${M} + ${m}]` : `A[aBase + ${m} * ${K} + ${k}]`);
-    const b = (k: string, n: string) => (attrs.transposeB ? `B[bBase + ${n} * ${K} + ${k}]` : `B[bBase + ${k} * ${N} + ${n}]`);
-    const rows = Array.from({ length: ROWS }, (_, r) => r);
-    const cols = Array.from({ length: COLS }, (_, c) => c);
-    // reads past the edge are clamped to the last row or column (their results are never written)
-    const act =
-      attrs.activation === 'relu'
-        ? 'select(v, 0.0, v < 0.0)' // NaN stays NaN, so a diverging run is still seen
-        : attrs.activation === 'sigmoid'
-          ? '1.0 / (1.0 + exp(-v))'
-          : 'v';
-    const biasRead = bias === 'none' ? '' : `v = v + Bias[${bias === 'batched' ? `t * ${N} + ` : ''}n];`;
-    this.code = `
-      fn finish(t : i32, n : i32, acc : f32) -> f32 {
-        var v = acc;
-        ${biasRead}
-        return ${act};
+/** One invocation per 8×4 block of the output [T, M, N]. */
+function plainMatMulProgram(T: number, M: number, K: number, N: number, attrs: Attrs, bias: 'none' | 'batched' | 'shared'): CodeWebGPUProgram {
+  const tilesM = Math.ceil(M / ROWS);
+  const tilesN = Math.ceil(N / COLS);
+  const a = (m: string, k: string) => (attrs.transposeA ? `A[aBase + ${k} * ${M} + ${m}]` : `A[aBase + ${m} * ${K} + ${k}]`);
+  const b = (k: string, n: string) => (attrs.transposeB ? `B[bBase + ${n} * ${K} + ${k}]` : `B[bBase + ${k} * ${N} + ${n}]`);
+  const rows = Array.from({ length: ROWS }, (_, r) => r);
+  const cols = Array.from({ length: COLS }, (_, c) => c);
+  // reads past the edge are clamped to the last row or column (their results are never written)
+  const act =
+    attrs.activation === 'relu'
+      ? 'select(v, 0.0, v < 0.0)' // NaN stays NaN, so a diverging run is still seen
+      : attrs.activation === 'sigmoid'
+        ? '1.0 / (1.0 + exp(-v))'
+        : 'v';
+  const biasRead = bias === 'none' ? '' : `v = v + Bias[${bias === 'batched' ? `t * ${N} + ` : ''}n];`;
+  const code = `
+    fn finish(t : i32, n : i32, acc : f32) -> f32 {
+      var v = acc;
+      ${biasRead}
+      return ${act};
+    }
+    fn main(index : i32) {
+      let tile = index;
+      let t = tile / ${tilesM * tilesN};
+      let rest = tile - t * ${tilesM * tilesN};
+      let row0 = (rest / ${tilesN}) * ${ROWS};
+      let col0 = (rest - (rest / ${tilesN}) * ${tilesN}) * ${COLS};
+      if (t >= ${T} || index >= uniforms.size) { return; }
+      let aBase = t * ${M * K};
+      let bBase = t * ${K * N};
+      ${cols.map((c) => `let n${c} = min(col0 + ${c}, ${N - 1});`).join('\n        ')}
+      ${rows.map((r) => `let m${r} = min(row0 + ${r}, ${M - 1});`).join('\n        ')}
+      ${rows.map((r) => `var acc${r} = vec4<f32>(0.0);`).join('\n        ')}
+      for (var k = 0; k < ${K}; k++) {
+        let bk = vec4<f32>(${cols.map((c) => b('k', `n${c}`)).join(', ')});
+        ${rows.map((r) => `acc${r} = acc${r} + ${a(`m${r}`, 'k')} * bk;`).join('\n          ')}
       }
-      fn main(index : i32) {
-        let tile = index;
-        let t = tile / ${tilesM * tilesN};
-        let rest = tile - t * ${tilesM * tilesN};
-        let row0 = (rest / ${tilesN}) * ${ROWS};
-        let col0 = (rest - (rest / ${tilesN}) * ${tilesN}) * ${COLS};
-        if (t >= ${T} || index >= uniforms.size) { return; }
-        let aBase = t * ${M * K};
-        let bBase = t * ${K * N};
-        ${cols.map((c) => `let n${c} = min(col0 + ${c}, ${N - 1});`).join('\n        ')}
-        ${rows.map((r) => `let m${r} = min(row0 + ${r}, ${M - 1});`).join('\n        ')}
-        ${rows.map((r) => `var acc${r} = vec4<f32>(0.0);`).join('\n        ')}
-        for (var k = 0; k < ${K}; k++) {
-          let bk = vec4<f32>(${cols.map((c) => b('k', `n${c}`)).join(', ')});
-          ${rows.map((r) => `acc${r} = acc${r} + ${a(`m${r}`, 'k')} * bk;`).join('\n          ')}
-        }
-        let outBase = t * ${M * N};
-        ${rows
-          .map((r) => `if (row0 + ${r} < ${M}) {
-          ${cols.map((c) => `if (col0 + ${c} < ${N}) { setOutputAtIndex(outBase + (row0 + ${r}) * ${N} + col0 + ${c}, finish(t, col0 + ${c}, acc${r}[${c}])); }`).join('\n          ')}
-        }`)
-          .join('\n        ')}
-      }`;
-    // tfjs-webgpu caches compiled programs by shaderKey alone: the whole shader is the key
-    this.shaderKey = `optiplayMatMul_${this.code}`;
-  }
-  getUserCode(): string {
-    return this.code;
-  }
+      let outBase = t * ${M * N};
+      ${rows
+        .map((r) => `if (row0 + ${r} < ${M}) {
+        ${cols.map((c) => `if (col0 + ${c} < ${N}) { setOutputAtIndex(outBase + (row0 + ${r}) * ${N} + col0 + ${c}, finish(t, col0 + ${c}, acc${r}[${c}])); }`).join('\n          ')}
+      }`)
+        .join('\n        ')}
+    }`;
+  return new CodeWebGPUProgram([T, M, N], bias === 'none' ? ['A', 'B'] : ['A', 'B', 'Bias'], 'optiplayMatMul', code, undefined, T * tilesM * tilesN);
 }
 
 interface GPUBackend {
-  runWebGPUProgram(program: PlainMatMulProgram, inputs: tf.TensorInfo[], dtype: 'float32'): tf.TensorInfo;
+  runWebGPUProgram(program: CodeWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32'): tf.TensorInfo;
 }
 
 let registered = false;
@@ -136,7 +120,7 @@ function register(): void {
       const at = attrs as unknown as Attrs;
       const { T, M, K, N } = dims(a, b, at);
       const kind = !bias ? 'none' : bias.shape.length === 3 ? 'batched' : 'shared';
-      const program = new PlainMatMulProgram(T, M, K, N, at, kind);
+      const program = plainMatMulProgram(T, M, K, N, at, kind);
       return (backend as unknown as GPUBackend).runWebGPUProgram(program, bias ? [a, b, bias] : [a, b], 'float32');
     },
   });

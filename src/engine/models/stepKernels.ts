@@ -27,6 +27,7 @@
  * models.ts keeps its tf-op path, which `stepKernelsCheck` compares these against.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatWebGPUProgram } from '../webgpuProgram';
 
 export const XENT_STATS = 'OptiplayXentStats';
 export const XENT_GRAD = 'OptiplayXentGrad';
@@ -184,25 +185,7 @@ class BiasGradWebGLProgram {
   }
 }
 
-// --- WebGPU: one thread per output value, flat dispatch --------------------------------------------
-
-const WORKGROUP = 64;
-
-abstract class FlatWebGPUProgram {
-  abstract variableNames: string[];
-  size = true;
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  constructor(
-    readonly outputShape: number[],
-    readonly shaderKey: string,
-  ) {
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / WORKGROUP), 1, 1];
-  }
-  abstract getUserCode(): string;
-}
+// --- WebGPU: one thread per output value, flat dispatch (webgpuProgram.ts) -------------------------
 
 const wgslY = (yRank: number, b: string, c: string) => (yRank === 3 ? `getY(k, ${b}, ${c})` : `getY(${b}, ${c})`);
 

@@ -16,6 +16,7 @@
  * step size and shrink as a small [K, 2] input.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatWebGPUProgram } from '../webgpuProgram';
 
 export const ADAM_STEP = 'OptiplayAdamStep';
 
@@ -105,25 +106,16 @@ class AdamStepWebGLProgram {
   }
 }
 
-const WORKGROUP = 64;
-
 /** WebGPU: one thread per element, flat dispatch over the buffers (θ and g hold n values, the state 2n). */
-class AdamStepWebGPUProgram {
+class AdamStepWebGPUProgram extends FlatWebGPUProgram {
   variableNames = ['P', 'G', 'MV'];
   uniforms = [...SCALARS.map((name) => `${name} : f32,`), 'n : i32,', 'rows : i32,'].join(' ');
-  size = true;
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  shaderKey: string;
   private readonly perRow: boolean;
   /** @param perRow each row's step size and shrink from the input S ([K, 2]) rather than the uniforms */
-  constructor(readonly outputShape: number[], private readonly out: Output, perRow: boolean) {
+  constructor(outputShape: number[], private readonly out: Output, perRow: boolean) {
+    super(outputShape, `optiplayAdam2_${out}_${out === 'param' && perRow}`);
     this.perRow = out === 'param' && perRow;
     if (this.perRow) this.variableNames = [...this.variableNames, 'S'];
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / WORKGROUP), 1, 1];
-    this.shaderKey = `optiplayAdam2_${out}_${this.perRow}`;
   }
   getUserCode(): string {
     const read =

@@ -23,6 +23,7 @@
  * with a decimal point.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { CodeWebGPUProgram } from '../webgpuProgram';
 import { view3 } from './fusedAdam';
 
 export const ELEMENTWISE_STEP = 'OptiplayElementwiseStep';
@@ -110,26 +111,12 @@ class StepWebGLProgram {
 
 // --- WebGPU: one thread per value over the flat buffers (θ and g hold n values, the state k·n) -----
 
-const WORKGROUP = 64;
-
-class StepWebGPUProgram {
-  variableNames: string[];
-  uniforms: string;
-  size = true;
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  /** the whole shader: tfjs-webgpu caches compiled programs by shaderKey alone */
-  shaderKey: string;
-  private readonly code: string;
-  constructor(readonly outputShape: number[], code: RuleCode, out: 'state' | 'param') {
-    const k = code.slots.length;
-    this.variableNames = k > 0 ? ['P', 'G', 'S'] : ['P', 'G'];
-    this.uniforms = [...code.scalars.map((n) => `fs_${n} : f32,`), 'n : i32,'].join(' ');
-    const scalar = (n: string) => `uniforms.fs_${n}`;
-    const reads = code.slots.map((s, j) => `let old_${s} = S[${j} * uniforms.n + i];`).join('\n          ');
-    const pick = code.next.reduceRight((acc, e, j) => (j === k - 1 ? expression(e, code, scalar) : `select(${acc}, ${expression(e, code, scalar)}, slot == ${j})`), '');
-    this.code = `
+function stepWebGPUProgram(outputShape: number[], code: RuleCode, out: 'state' | 'param'): CodeWebGPUProgram {
+  const k = code.slots.length;
+  const scalar = (n: string) => `uniforms.fs_${n}`;
+  const reads = code.slots.map((s, j) => `let old_${s} = S[${j} * uniforms.n + i];`).join('\n          ');
+  const pick = code.next.reduceRight((acc, e, j) => (j === k - 1 ? expression(e, code, scalar) : `select(${acc}, ${expression(e, code, scalar)}, slot == ${j})`), '');
+  const shader = `
       fn main(index : i32) {
         if (index < uniforms.size) {
           ${out === 'state' ? 'let slot = index / uniforms.n; let i = index - slot * uniforms.n;' : 'let i = index;'}
@@ -140,13 +127,8 @@ class StepWebGPUProgram {
           setOutputAtIndex(index, ${out === 'state' ? pick : expression(code.param, code, scalar)});
         }
       }`;
-    this.shaderKey = `optiplayStep_${this.code}`;
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape(outputShape) / WORKGROUP), 1, 1];
-  }
-  getUserCode(): string {
-    return this.code;
-  }
+  const uniforms = [...code.scalars.map((n) => `fs_${n} : f32,`), 'n : i32,'].join(' ');
+  return new CodeWebGPUProgram(outputShape, k > 0 ? ['P', 'G', 'S'] : ['P', 'G'], 'optiplayStep', shader, uniforms);
 }
 
 // --- the kernel ------------------------------------------------------------------------------------
@@ -155,7 +137,7 @@ interface GLBackend {
   runWebGLProgram(program: StepWebGLProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: number[][]): tf.TensorInfo;
 }
 interface GPUBackend {
-  runWebGPUProgram(program: StepWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): tf.TensorInfo;
+  runWebGPUProgram(program: CodeWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): tf.TensorInfo;
 }
 
 interface StepAttrs {
@@ -214,9 +196,9 @@ function register(): void {
       const { code, values, k, list } = parse(inputs, attrs);
       const be = backend as unknown as GPUBackend;
       const uniforms = [...values.map((v) => ({ type: 'float32' as const, data: [v] })), { type: 'int32' as const, data: [tf.util.sizeFromShape(list[0].shape)] }];
-      const pNew = be.runWebGPUProgram(new StepWebGPUProgram(list[0].shape, code, 'param'), list, 'float32', uniforms);
+      const pNew = be.runWebGPUProgram(stepWebGPUProgram(list[0].shape, code, 'param'), list, 'float32', uniforms);
       if (k === 0) return [pNew];
-      return [pNew, be.runWebGPUProgram(new StepWebGPUProgram(list[2].shape, code, 'state'), list, 'float32', uniforms)];
+      return [pNew, be.runWebGPUProgram(stepWebGPUProgram(list[2].shape, code, 'state'), list, 'float32', uniforms)];
     },
   });
 }

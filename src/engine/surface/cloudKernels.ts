@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ObjectiveName, Point } from '../objectives/registry';
+import { CodeWebGPUProgram } from '../webgpuProgram';
 
 export const OBJECTIVE_GRAD = 'OptiplayObjectiveGrad';
 export const CLOUD_REACHED = 'OptiplayCloudReached';
@@ -150,36 +151,13 @@ class CloudReachedWebGLProgram {
   }
 }
 
-// --- WebGPU: one thread per output value, flat dispatch --------------------------------------------
+// --- WebGPU: one thread per output value, flat dispatch (webgpuProgram.ts) -------------------------
 
-const WORKGROUP = 64;
-
-class FlatProgram {
-  size = true;
-  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  /** the shader's whole code is in the key: tfjs-webgpu caches compiled shaders by shaderKey alone */
-  shaderKey: string;
-  constructor(
-    readonly outputShape: number[],
-    readonly variableNames: string[],
-    private readonly code: string,
-    readonly uniforms?: string,
-  ) {
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape(outputShape) / WORKGROUP), 1, 1];
-    this.shaderKey = `optiplayCloud_${code}`;
-  }
-  getUserCode(): string {
-    return this.code;
-  }
-}
-
-function objectiveGradWebGPU(shape: number[], fn: string): FlatProgram {
-  return new FlatProgram(
+function objectiveGradWebGPU(shape: number[], fn: string): CodeWebGPUProgram {
+  return new CodeWebGPUProgram(
     shape,
     ['XY'],
+    'optiplayCloudGrad',
     `
       ${fn}
       fn main(index : i32) {
@@ -192,10 +170,11 @@ function objectiveGradWebGPU(shape: number[], fn: string): FlatProgram {
   );
 }
 
-function cloudReachedWebGPU(shape: number[], fn: string): FlatProgram {
-  return new FlatProgram(
+function cloudReachedWebGPU(shape: number[], fn: string): CodeWebGPUProgram {
+  return new CodeWebGPUProgram(
     shape,
     ['R', 'XY'],
+    'optiplayCloudReached',
     `
       ${fn}
       fn main(index : i32) {
