@@ -135,10 +135,13 @@ export abstract class BatchedOptimizer {
           if (!made) perStep.set(k, (made = column(data)));
           return made;
         };
-        const lrTensor = stepColumn('lr', lr);
+        // made when a rule reads it: the fused kernels take the learning rate as a number
+        let lrTensor: tf.Tensor | undefined;
         const ctx: UpdateContext = {
           t,
-          lr: lrTensor,
+          get lr() {
+            return (lrTensor ??= stepColumn('lr', lr));
+          },
           lrValues: lr,
           hyper: (key) => {
             const cacheKey = `${key}|${param.rank}`;
