@@ -27,12 +27,26 @@ export default tseslint.config(
           patterns: [
             { group: ['react', 'react-dom', 'react-dom/*', 'react/*'], message: 'src/engine must not import React.' },
             { group: ['zustand', 'zustand/*'], message: 'src/engine must not import the store library.' },
-            { group: ['recharts', 'recharts/*', 'd3-*', 'katex', 'katex/*'], message: 'src/engine must not import chart or rendering libraries.' },
-            { group: ['**/store/**', '**/ui/**', '**/worker/**', '**/cli/**'], message: 'Dependencies flow ui → store → worker → engine, never back.' },
+            {
+              group: ['recharts', 'recharts/*', 'd3-*', 'katex', 'katex/*'],
+              message: 'src/engine must not import chart or rendering libraries.',
+            },
+            {
+              group: ['**/store/**', '**/ui/**', '**/worker/**', '**/cli/**'],
+              message: 'Dependencies flow ui → store → worker → engine, never back.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'HTMLElement', 'HTMLCanvasElement', 'requestAnimationFrame'],
+      'no-restricted-globals': [
+        'error',
+        'document',
+        'window',
+        'localStorage',
+        'HTMLElement',
+        'HTMLCanvasElement',
+        'requestAnimationFrame',
+      ],
     },
   },
 );

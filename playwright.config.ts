@@ -24,11 +24,17 @@ export default defineConfig<BackendOption>({
   projects: [
     {
       name: 'webgpu',
-      use: { backend: 'webgpu', launchOptions: { executablePath, args: [...CHROMIUM_BASE_ARGS, ...CHROMIUM_WEBGPU_ARGS] } },
+      use: {
+        backend: 'webgpu',
+        launchOptions: { executablePath, args: [...CHROMIUM_BASE_ARGS, ...CHROMIUM_WEBGPU_ARGS] },
+      },
     },
     {
       name: 'webgl',
-      use: { backend: 'webgl', launchOptions: { executablePath, args: [...CHROMIUM_BASE_ARGS, ...CHROMIUM_WEBGL_ARGS] } },
+      use: {
+        backend: 'webgl',
+        launchOptions: { executablePath, args: [...CHROMIUM_BASE_ARGS, ...CHROMIUM_WEBGL_ARGS] },
+      },
     },
   ],
   webServer: {

@@ -19,9 +19,22 @@ for (const backend of ['webgpu', 'webgl', 'cpu']) {
   const page = await browser.newPage();
   await page.goto(`${server.url}?backend=${backend}&count=${count}&steps=${steps}&repeat=3`);
   await page.waitForFunction(() => window.benchDone === true, null, { timeout: 600_000 });
-  const lines = (await page.locator('#out').textContent()).trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (await page.locator('#out').textContent())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const secs = lines.map((l) => l.seconds).sort((a, b) => a - b);
-  console.log(JSON.stringify({ backend: lines[0].backend, count: +count, steps: +steps, runs: 2, medianSeconds: +secs[1].toFixed(3), all: secs.map((s) => +s.toFixed(3)), tensorsLeft: lines.at(-1).tensorsLeft }));
+  console.log(
+    JSON.stringify({
+      backend: lines[0].backend,
+      count: +count,
+      steps: +steps,
+      runs: 2,
+      medianSeconds: +secs[1].toFixed(3),
+      all: secs.map((s) => +s.toFixed(3)),
+      tensorsLeft: lines.at(-1).tensorsLeft,
+    }),
+  );
   await browser.close();
 }
 server.close();

@@ -22,7 +22,11 @@ import { reportWrite, summaryMarkdown } from './report.mjs';
 import { serve } from './serve.mjs';
 import { median } from './stats.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') && a !== '--keep' ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce((acc, a, i, all) => (a.startsWith('--') && a !== '--keep' ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
 const BACKENDS = (args.backends ?? 'webgpu,webgl,cpu').split(',');
 const ONLY = new Set((args.only ?? 'throughput,sweep,cloud,memory,cycles,responsive,startup,cli').split(','));
 const REPEAT = Number(args.repeat ?? 3);
@@ -35,14 +39,24 @@ const say = (s) => process.stderr.write(`${s}\n`);
 const pageDir = join(root, 'node_modules', '.cache', 'bench-page');
 const appDir = join(root, 'node_modules', '.cache', 'bench-app');
 say('building the benchmark page and the app');
-await build({ root: 'bench/page', base: './', publicDir: join(root, 'public'), logLevel: 'error', build: { outDir: pageDir, emptyOutDir: true } });
+await build({
+  root: 'bench/page',
+  base: './',
+  publicDir: join(root, 'public'),
+  logLevel: 'error',
+  build: { outDir: pageDir, emptyOutDir: true },
+});
 await build({ base: './', logLevel: 'error', build: { outDir: appDir, emptyOutDir: true } });
 const pageServer = await serve(pageDir);
 const appServer = await serve(appDir);
 const executablePath = chromiumPath();
 if (!executablePath) throw new Error('no Chromium: see scripts/chromium.mjs');
 
-const launch = (backend) => chromium.launch({ executablePath, args: [...CHROMIUM_BASE_ARGS, ...(backend === 'webgpu' ? CHROMIUM_WEBGPU_ARGS : CHROMIUM_WEBGL_ARGS)] });
+const launch = (backend) =>
+  chromium.launch({
+    executablePath,
+    args: [...CHROMIUM_BASE_ARGS, ...(backend === 'webgpu' ? CHROMIUM_WEBGPU_ARGS : CHROMIUM_WEBGL_ARGS)],
+  });
 
 /** What the browser says its GPU is, for the record. */
 async function gpuInfo(page) {
@@ -53,8 +67,13 @@ async function gpuInfo(page) {
     let webgpu = null;
     try {
       const a = await navigator.gpu?.requestAdapter();
-      if (a) webgpu = [a.info?.vendor, a.info?.architecture, a.info?.device, a.info?.description].filter(Boolean).join(' ') || 'adapter (no info)';
-    } catch { /* no WebGPU */ }
+      if (a)
+        webgpu =
+          [a.info?.vendor, a.info?.architecture, a.info?.device, a.info?.description].filter(Boolean).join(' ') ||
+          'adapter (no info)';
+    } catch {
+      /* no WebGPU */
+    }
     return { webgl, webgpu };
   });
 }
@@ -76,7 +95,11 @@ async function engineBenchmarks(backend, results) {
   await page.waitForFunction(() => window.benchReady);
   const ready = await page.evaluate(() => window.benchReady);
   if (ready.error || ready.backend !== backend) {
-    results.skipped.push({ backend, reason: ready.error ?? `asked for ${backend}, got ${ready.backend}: ${ready.skipped.map((s) => s.reason).join('; ')}` });
+    results.skipped.push({
+      backend,
+      reason:
+        ready.error ?? `asked for ${backend}, got ${ready.backend}: ${ready.skipped.map((s) => s.reason).join('; ')}`,
+    });
     await browser.close();
     return false;
   }
@@ -96,20 +119,37 @@ async function engineBenchmarks(backend, results) {
     const o = median(ours.map((r) => r.samplesPerSecond));
     const f = median(fit.map((r) => r.samplesPerSecond));
     b.throughput = {
-      oursSamplesPerSecond: round(o, 0), fitSamplesPerSecond: round(f, 0), ratio: round(o / f, 2), target: '≥ 1.5× fit',
-      oursTestAccuracy: round(median(ours.map((r) => r.testAccuracy))), fitTestAccuracy: round(median(fit.map((r) => r.testAccuracy))),
-      tensorsLeft: Math.max(...ours.map((r) => r.tensorsLeft), ...fit.map((r) => r.tensorsLeft)), runs: { ours, fit },
+      oursSamplesPerSecond: round(o, 0),
+      fitSamplesPerSecond: round(f, 0),
+      ratio: round(o / f, 2),
+      target: '≥ 1.5× fit',
+      oursTestAccuracy: round(median(ours.map((r) => r.testAccuracy))),
+      fitTestAccuracy: round(median(fit.map((r) => r.testAccuracy))),
+      tensorsLeft: Math.max(...ours.map((r) => r.tensorsLeft), ...fit.map((r) => r.tensorsLeft)),
+      runs: { ours, fit },
     };
   }
   if (ONLY.has('sweep')) {
     say(`[${backend}] vectorised sweep: 16 learning rates of the circle MLP, batched against sequential`);
     const batched = await repeated(page, 'sweep', { mode: 'batched' }, { mode: 'batched', runs: 2 });
     const sequential = [];
-    for (let i = 0; i < REPEAT; i++) sequential.push(await page.evaluate(() => window.bench.sweep({ mode: 'sequential' })));
+    for (let i = 0; i < REPEAT; i++)
+      sequential.push(await page.evaluate(() => window.bench.sweep({ mode: 'sequential' })));
     const tb = median(batched.map((r) => r.seconds));
     const ts = median(sequential.map((r) => r.seconds));
-    const same = batched[0].finalLoss.every((v, i) => Math.abs(v - sequential[0].finalLoss[i]) <= 1e-3 * Math.max(1, Math.abs(v)) || (!Number.isFinite(v) && !Number.isFinite(sequential[0].finalLoss[i])));
-    b.sweep = { batchedSeconds: round(tb), sequentialSeconds: round(ts), speedup: round(ts / tb, 2), target: '≥ 5× on webgl', sameFinalLosses: same, runs: { batched, sequential } };
+    const same = batched[0].finalLoss.every(
+      (v, i) =>
+        Math.abs(v - sequential[0].finalLoss[i]) <= 1e-3 * Math.max(1, Math.abs(v)) ||
+        (!Number.isFinite(v) && !Number.isFinite(sequential[0].finalLoss[i])),
+    );
+    b.sweep = {
+      batchedSeconds: round(tb),
+      sequentialSeconds: round(ts),
+      speedup: round(ts / tb, 2),
+      target: '≥ 5× on webgl',
+      sameFinalLosses: same,
+      runs: { batched, sequential },
+    };
   }
   if (ONLY.has('cloud')) {
     say(`[${backend}] particle cloud: 8 optimizers × 10,000 starts against × 1 on Rosenbrock`);
@@ -117,15 +157,33 @@ async function engineBenchmarks(backend, results) {
     const one = await repeated(page, 'cloud', { count: 1 }, { count: 1, steps: 20 });
     const m = median(many.map((r) => r.msPerStep));
     const s = median(one.map((r) => r.msPerStep));
-    b.cloud = { msPerStep10000: round(m, 2), msPerStep1: round(s, 2), ratio: round(m / s, 2), target: '≤ 3× the single start', runs: { many, one } };
+    b.cloud = {
+      msPerStep10000: round(m, 2),
+      msPerStep1: round(s, 2),
+      ratio: round(m / s, 2),
+      target: '≤ 3× the single start',
+      runs: { many, one },
+    };
   }
   if (ONLY.has('memory')) {
     say(`[${backend}] memory over 5,000 training steps`);
     const r = await page.evaluate(() => window.bench.memory({ steps: 5000 }));
     b.memory = {
-      steps: r.steps, tensorsStart: r.start.tensors, tensorsEnd: r.end.tensors, bytesStart: r.start.bytes, bytesEnd: r.end.bytes,
-      tensorsDuringMin: r.during.tensorsMin, tensorsDuringMax: r.during.tensorsMax, bytesDuringMin: r.during.bytesMin, bytesDuringMax: r.during.bytesMax,
-      readbacks: r.samples, flat: r.start.tensors === r.end.tensors && r.start.bytes === r.end.bytes && r.during.tensorsMin === r.during.tensorsMax && r.during.bytesMin === r.during.bytesMax,
+      steps: r.steps,
+      tensorsStart: r.start.tensors,
+      tensorsEnd: r.end.tensors,
+      bytesStart: r.start.bytes,
+      bytesEnd: r.end.bytes,
+      tensorsDuringMin: r.during.tensorsMin,
+      tensorsDuringMax: r.during.tensorsMax,
+      bytesDuringMin: r.during.bytesMin,
+      bytesDuringMax: r.during.bytesMax,
+      readbacks: r.samples,
+      flat:
+        r.start.tensors === r.end.tensors &&
+        r.start.bytes === r.end.bytes &&
+        r.during.tensorsMin === r.during.tensorsMax &&
+        r.during.bytesMin === r.during.bytesMax,
       target: 'exactly flat',
     };
   }
@@ -150,11 +208,16 @@ const clickIfThere = async (page, testId) => {
 /** 10 start/stop cycles of each lab through its own buttons; the engine's memory after each. */
 async function cycles(page, backend) {
   const out = {};
-  const idle = async (status) => page.locator(`[data-testid="${status}"]:not([data-status="running"])`).waitFor({ timeout: 300_000 });
+  const idle = async (status) =>
+    page.locator(`[data-testid="${status}"]:not([data-status="running"])`).waitFor({ timeout: 300_000 });
   const labs = {
     surface: async (i) => {
       await page.getByTestId(i % 2 ? 'lesson-basins' : 'lesson-valley').click();
-      await page.locator('[data-testid^="run-status-"]', { hasText: 'computing' }).first().waitFor({ state: 'detached', timeout: 120_000 }).catch(() => {});
+      await page
+        .locator('[data-testid^="run-status-"]', { hasText: 'computing' })
+        .first()
+        .waitFor({ state: 'detached', timeout: 120_000 })
+        .catch(() => {});
       await page.getByTestId('play').click();
       await page.waitForTimeout(300);
       await page.getByTestId('pause').click();
@@ -200,8 +263,10 @@ async function cycles(page, backend) {
     }
     // after the first cycle, data sets and compiled programs are cached: growth is measured from there
     out[lab] = {
-      tensors: series.map((m) => m.numTensors), bytes: series.map((m) => m.numBytes),
-      growthTensors: series[10].numTensors - series[1].numTensors, growthBytes: series[10].numBytes - series[1].numBytes,
+      tensors: series.map((m) => m.numTensors),
+      bytes: series.map((m) => m.numBytes),
+      growthTensors: series[10].numTensors - series[1].numTensors,
+      growthBytes: series[10].numBytes - series[1].numBytes,
       windDownMs: windDown,
     };
     say(`[${backend}] ${lab}: tensors ${out[lab].tensors.join(' ')}`);
@@ -211,33 +276,61 @@ async function cycles(page, backend) {
 
 /** Long tasks and frame rate on the main thread while MNIST trains with the live charts. */
 async function responsive(page, backend) {
-  const spec = { version: 1, kind: 'train', seed: 1, data: { name: 'mnist', limit: 4000 }, model: { kind: 'mlp', hidden: [128, 64], activation: 'relu', init: 'he' }, training: { batchSize: 64, epochs: 30 }, runs: [{ optimizer: { name: 'adam', lr: 0.001 } }, { optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 } }] };
+  const spec = {
+    version: 1,
+    kind: 'train',
+    seed: 1,
+    data: { name: 'mnist', limit: 4000 },
+    model: { kind: 'mlp', hidden: [128, 64], activation: 'relu', init: 'he' },
+    training: { batchSize: 64, epochs: 30 },
+    runs: [{ optimizer: { name: 'adam', lr: 0.001 } }, { optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 } }],
+  };
   await page.addInitScript(() => {
     window.perf = { long: [], frames: [], chartMutations: 0 };
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.perf.long.push([e.startTime, e.duration]))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => window.perf.long.push([e.startTime, e.duration])),
+    ).observe({ type: 'longtask', buffered: true });
     const tick = (t) => {
       window.perf.frames.push(t);
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
     new MutationObserver((ms) => {
-      window.perf.chartMutations += ms.filter((m) => m.target instanceof Element && m.target.closest?.('.recharts-wrapper')).length;
+      window.perf.chartMutations += ms.filter(
+        (m) => m.target instanceof Element && m.target.closest?.('.recharts-wrapper'),
+      ).length;
     }).observe(document, { subtree: true, childList: true, attributes: true });
   });
   await appOpen(page, backend, specLink(spec));
-  await page.locator('[data-testid="train-status"]', { hasText: /epoch [1-9]/ }).waitFor({ timeout: 300_000 }).catch(() => {});
+  await page
+    .locator('[data-testid="train-status"]', { hasText: /epoch [1-9]/ })
+    .waitFor({ timeout: 300_000 })
+    .catch(() => {});
   const windowMs = 15_000;
   const t0 = await page.evaluate(() => performance.now());
   await page.waitForTimeout(windowMs);
-  const r = await page.evaluate(([from, to]) => {
-    const long = window.perf.long.filter(([s]) => s >= from && s < to);
-    const frames = window.perf.frames.filter((t) => t >= from && t < to);
-    return { longTaskMs: long.reduce((a, [, d]) => a + d, 0), longTasks: long.length, frames: frames.length, status: document.querySelector('[data-testid="train-status"]')?.textContent ?? '' };
-  }, [t0, t0 + windowMs]);
+  const r = await page.evaluate(
+    ([from, to]) => {
+      const long = window.perf.long.filter(([s]) => s >= from && s < to);
+      const frames = window.perf.frames.filter((t) => t >= from && t < to);
+      return {
+        longTaskMs: long.reduce((a, [, d]) => a + d, 0),
+        longTasks: long.length,
+        frames: frames.length,
+        status: document.querySelector('[data-testid="train-status"]')?.textContent ?? '',
+      };
+    },
+    [t0, t0 + windowMs],
+  );
   const mutationsEnd = await page.evaluate(() => window.perf.chartMutations);
   return {
-    windowSeconds: windowMs / 1000, longTaskShare: round(r.longTaskMs / windowMs, 4), longTasks: r.longTasks, fps: round(r.frames / (windowMs / 1000), 1),
-    chartMutations: mutationsEnd, trainStatus: r.status.trim(), target: '< 5% long tasks, ≥ 20 fps',
+    windowSeconds: windowMs / 1000,
+    longTaskShare: round(r.longTaskMs / windowMs, 4),
+    longTasks: r.longTasks,
+    fps: round(r.frames / (windowMs / 1000), 1),
+    chartMutations: mutationsEnd,
+    trainStatus: r.status.trim(),
+    target: '< 5% long tasks, ≥ 20 fps',
   };
 }
 
@@ -252,10 +345,16 @@ async function startup(browser, backend) {
   await page.locator(`[data-testid="backend-active"]:text-is("${backend}")`).waitFor({ timeout: 120_000 });
   const engineReady = await page.evaluate(() => performance.now());
   await page.locator('[data-testid^="run-status-"]').first().waitFor();
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="run-status-"]')].every((e) => !/computing/.test(e.textContent)), null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid^="run-status-"]')].every((e) => !/computing/.test(e.textContent)),
+    null,
+    { timeout: 120_000 },
+  );
   const r = await page.evaluate(() => {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
-    const res = performance.getEntriesByType('resource').map((e) => ({ name: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd, type: e.initiatorType }));
+    const res = performance
+      .getEntriesByType('resource')
+      .map((e) => ({ name: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd, type: e.initiatorType }));
     return { fcp, now: performance.now(), res };
   });
   r.engineReady = engineReady;
@@ -268,9 +367,13 @@ async function startup(browser, backend) {
   const workerEntry = r.res.find((e) => worker && e.name.endsWith(worker));
   await context.close();
   return {
-    firstContentfulPaintMs: round(r.fcp, 0), uiRenderedMs: uiMs, firstRaceComputedMs: round(r.now, 0),
-    engineReadyMs: round(r.engineReady, 0), workerScriptLoadedMs: workerEntry ? round(workerEntry.end, 0) : null,
-    pageJs, pageJsGzipBytes: pageJs.reduce((a, f) => a + gz(f), 0),
+    firstContentfulPaintMs: round(r.fcp, 0),
+    uiRenderedMs: uiMs,
+    firstRaceComputedMs: round(r.now, 0),
+    engineReadyMs: round(r.engineReady, 0),
+    workerScriptLoadedMs: workerEntry ? round(workerEntry.end, 0) : null,
+    pageJs,
+    pageJsGzipBytes: pageJs.reduce((a, f) => a + gz(f), 0),
     jsFetchedGzipBytes: js.reduce((a, e) => a + gz(e.name.replace(/^\//, '')), 0),
     workerGzipBytes: worker ? gz(`assets/${worker}`) : null,
     // tfjs-core's environment module (its flag parser) is in every bundle that holds tfjs-core
@@ -288,7 +391,13 @@ async function appBenchmarks(backend, results) {
     const runs = [];
     for (let i = 0; i < REPEAT; i++) runs.push(await startup(browser, backend));
     const med = (k) => median(runs.map((r) => r[k]));
-    b.startup = { ...runs[0], firstContentfulPaintMs: med('firstContentfulPaintMs'), uiRenderedMs: med('uiRenderedMs'), engineReadyMs: med('engineReadyMs'), firstRaceComputedMs: med('firstRaceComputedMs') };
+    b.startup = {
+      ...runs[0],
+      firstContentfulPaintMs: med('firstContentfulPaintMs'),
+      uiRenderedMs: med('uiRenderedMs'),
+      engineReadyMs: med('engineReadyMs'),
+      firstRaceComputedMs: med('firstRaceComputedMs'),
+    };
   }
   if (ONLY.has('cycles')) {
     say(`[${backend}] 10 start/stop cycles of each lab`);
@@ -307,15 +416,26 @@ async function appBenchmarks(backend, results) {
       runs.push(await responsive(page, backend));
       await page.close();
     }
-    b.responsive = { ...runs[0], longTaskShare: median(runs.map((r) => r.longTaskShare)), fps: median(runs.map((r) => r.fps)), longTasks: median(runs.map((r) => r.longTasks)), runs };
+    b.responsive = {
+      ...runs[0],
+      longTaskShare: median(runs.map((r) => r.longTaskShare)),
+      fps: median(runs.map((r) => r.fps)),
+      longTasks: median(runs.map((r) => r.longTasks)),
+      runs,
+    };
   }
   await browser.close();
 }
 
 // --- the CLI, in Node -----------------------------------------------------------------------------
 function cliBenchmark() {
-  say('[node] optiplay run: MNIST MLP 784-128-64-10, Adam, batch 128 (CPU backend), and tf.LayersModel.fit in the same process');
-  const out = execFileSync(process.execPath, [join(root, 'bench', 'node.mjs'), String(REPEAT)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  say(
+    '[node] optiplay run: MNIST MLP 784-128-64-10, Adam, batch 128 (CPU backend), and tf.LayersModel.fit in the same process',
+  );
+  const out = execFileSync(process.execPath, [join(root, 'bench', 'node.mjs'), String(REPEAT)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
@@ -325,7 +445,13 @@ const results = {
   date: new Date().toISOString(),
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   repeat: REPEAT,
-  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30, 1), os: `${os.type()} ${os.release()}`, node: process.version },
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+  },
   browser: null,
   skipped: [],
   backends: {},
@@ -369,8 +495,16 @@ if (process.argv.includes('--keep') && existsSync(resultsFile)) {
     }
   }
   // what this browser could not report (no WebGPU adapter in a webgl-only run) comes from the earlier one
-  if (earlier.browser) results.browser = { ...earlier.browser, ...Object.fromEntries(Object.entries(results.browser ?? {}).filter(([, v]) => v !== null && v !== undefined)) };
-  if (!results.cli && earlier.cli) results.cli = { ...earlier.cli, measured: earlier.cli.measured ?? { date: earlier.date, command: earlier.command } };
+  if (earlier.browser)
+    results.browser = {
+      ...earlier.browser,
+      ...Object.fromEntries(Object.entries(results.browser ?? {}).filter(([, v]) => v !== null && v !== undefined)),
+    };
+  if (!results.cli && earlier.cli)
+    results.cli = {
+      ...earlier.cli,
+      measured: earlier.cli.measured ?? { date: earlier.date, command: earlier.command },
+    };
 }
 writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(root, 'bench', 'results', `${results.label}.md`), summaryMarkdown(results));

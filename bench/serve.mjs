@@ -4,7 +4,14 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.gz': 'application/octet-stream', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
+const types = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.gz': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+};
 
 export async function serve(dir) {
   const server = createServer(async (req, res) => {

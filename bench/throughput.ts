@@ -14,7 +14,15 @@ export async function throughputRun(impl: 'ours' | 'fit', train: Dataset, test: 
   const t0 = performance.now();
   let accuracy: number;
   if (impl === 'ours') {
-    const r = await trainRun(train, test, trainTestConfig({ kind: 'mlp', hidden: [128, 64], activation: 'relu', init: 'he' }, [{ name: 'adam', lr: 0.001 }], { batchSize: 128, epochs }));
+    const r = await trainRun(
+      train,
+      test,
+      trainTestConfig(
+        { kind: 'mlp', hidden: [128, 64], activation: 'relu', init: 'he' },
+        [{ name: 'adam', lr: 0.001 }],
+        { batchSize: 128, epochs },
+      ),
+    );
     accuracy = r.models[0].epochs.at(-1)!.testAccuracy!;
   } else {
     const model = tfl.sequential({
@@ -37,5 +45,13 @@ export async function throughputRun(impl: 'ours' | 'fit', train: Dataset, test: 
     adam.dispose(); // model.dispose() leaves an optimizer passed to compile (16 tensors here) to its owner
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { impl, backend: tf.getBackend(), samples: train.n * epochs, seconds, samplesPerSecond: (train.n * epochs) / seconds, testAccuracy: accuracy, tensorsLeft: tf.memory().numTensors - before };
+  return {
+    impl,
+    backend: tf.getBackend(),
+    samples: train.n * epochs,
+    seconds,
+    samplesPerSecond: (train.n * epochs) / seconds,
+    testAccuracy: accuracy,
+    tensorsLeft: tf.memory().numTensors - before,
+  };
 }

@@ -3,8 +3,14 @@ import { linkEncode } from '../src/engine/spec/link';
 import { appOpen, expect, shot, test, webglOnly } from './fixtures';
 
 /** An MNIST MLP 784-64-10 on 2,000 digits (1,600 to train, 400 to test), 4 epochs of batch 100. */
-const base = { data: { name: 'mnist', limit: 2000 }, model: { kind: 'mlp', hidden: [64], activation: 'relu', init: 'he' }, training: { batchSize: 100, epochs: 4 }, run: { optimizer: { name: 'adam', lr: 0.005 } } };
-const compressLink = (spec: Record<string, unknown>) => `#${linkEncode({ version: 1, kind: 'compress', seed: 0, base, ...spec })}`;
+const base = {
+  data: { name: 'mnist', limit: 2000 },
+  model: { kind: 'mlp', hidden: [64], activation: 'relu', init: 'he' },
+  training: { batchSize: 100, epochs: 4 },
+  run: { optimizer: { name: 'adam', lr: 0.005 } },
+};
+const compressLink = (spec: Record<string, unknown>) =>
+  `#${linkEncode({ version: 1, kind: 'compress', seed: 0, base, ...spec })}`;
 
 async function studied(page: Page, backend: string): Promise<void> {
   await page.getByTestId('compress-run').click();
@@ -12,11 +18,23 @@ async function studied(page: Page, backend: string): Promise<void> {
   await expect(page.getByTestId('compress-status')).toHaveAttribute('data-backend', backend);
 }
 
-const num = async (page: Page, testId: string, attr: string) => Number(await page.getByTestId(testId).getAttribute(attr));
+const num = async (page: Page, testId: string, attr: string) =>
+  Number(await page.getByTestId(testId).getAttribute(attr));
 
-test('quantization: 8-bit PTQ within 1 point of float, 2-bit clearly worse, QAT recovers part of it', async ({ page, backend }) => {
+test('quantization: 8-bit PTQ within 1 point of float, 2-bit clearly worse, QAT recovers part of it', async ({
+  page,
+  backend,
+}) => {
   test.setTimeout(300_000);
-  await appOpen(page, backend, compressLink({ method: 'quantization', fineTune: { epochs: 1, lr: 0.002 }, quantization: { bits: [8, 2], qat: true } }));
+  await appOpen(
+    page,
+    backend,
+    compressLink({
+      method: 'quantization',
+      fineTune: { epochs: 1, lr: 0.002 },
+      quantization: { bits: [8, 2], qat: true },
+    }),
+  );
   await expect(page.getByTestId('lab-compress')).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('method-quantization')).toHaveAttribute('aria-current', 'page');
   await studied(page, backend);
@@ -35,9 +53,20 @@ test('quantization: 8-bit PTQ within 1 point of float, 2-bit clearly worse, QAT 
   await shot(page, 'compress-quantization', backend);
 });
 
-test('pruning: 90 % global magnitude pruning plus fine-tuning stays within 2 points; masks and sizes shown', async ({ page, backend }) => {
+test('pruning: 90 % global magnitude pruning plus fine-tuning stays within 2 points; masks and sizes shown', async ({
+  page,
+  backend,
+}) => {
   test.setTimeout(300_000);
-  await appOpen(page, backend, compressLink({ method: 'pruning', fineTune: { epochs: 2, lr: 0.003 }, pruning: { schedule: 'oneShot', scope: 'global', sparsities: [0.9] } }));
+  await appOpen(
+    page,
+    backend,
+    compressLink({
+      method: 'pruning',
+      fineTune: { epochs: 2, lr: 0.003 },
+      pruning: { schedule: 'oneShot', scope: 'global', sparsities: [0.9] },
+    }),
+  );
   await studied(page, backend);
   const dense = await num(page, 'prune-row-dense', 'data-finetuned');
   const oneShot = await num(page, 'prune-row-90', 'data-oneshot');
@@ -60,12 +89,20 @@ test('pruning: 90 % global magnitude pruning plus fine-tuning stays within 2 poi
  */
 const distillation = {
   method: 'distillation',
-  base: { ...base, model: { ...base.model, hidden: [256] }, training: { batchSize: 50, epochs: 8, dropout: 0.5 }, run: { optimizer: { name: 'adam', lr: 0.002 } } },
+  base: {
+    ...base,
+    model: { ...base.model, hidden: [256] },
+    training: { batchSize: 50, epochs: 8, dropout: 0.5 },
+    run: { optimizer: { name: 'adam', lr: 0.002 } },
+  },
   fineTune: { epochs: 20, lr: 0.003 },
   distillation: { student: [32], T: 4, alpha: 0.9, temperatures: [1, 4, 16], studentRows: 400 },
 };
 
-test('distillation: the distilled student beats the same student from scratch on the same budget', async ({ page, backend }) => {
+test('distillation: the distilled student beats the same student from scratch on the same budget', async ({
+  page,
+  backend,
+}) => {
   test.setTimeout(420_000);
   await appOpen(page, backend, compressLink(distillation));
   await expect(page.getByTestId('distill-T')).toHaveValue('4');
@@ -99,14 +136,21 @@ const transfer = {
 };
 
 test('transfer: four strategies on the same draws of 50 labels, their mean and spread', async ({ page, backend }) => {
-  webglOnly(backend, 'mechanics only (no direction asserted); webgpu compression training is covered by the tests above');
+  webglOnly(
+    backend,
+    'mechanics only (no direction asserted); webgpu compression training is covered by the tests above',
+  );
   test.setTimeout(300_000);
   await appOpen(page, backend, compressLink(transfer));
   await expect(page.getByTestId('transfer-draws')).toHaveValue('2');
   await studied(page, backend);
   const row = page.getByTestId('transfer-row-50');
-  const accs = await Promise.all(['freeze', 'finetune', 'lowerlr', 'scratch'].map(async (s) => Number(await row.getAttribute(`data-${s}`))));
-  console.log(`[${backend}] transfer at 50 labels, mean of 2 draws: freeze / fine-tune / lower base lr / scratch ${accs.join(' / ')} %`);
+  const accs = await Promise.all(
+    ['freeze', 'finetune', 'lowerlr', 'scratch'].map(async (s) => Number(await row.getAttribute(`data-${s}`))),
+  );
+  console.log(
+    `[${backend}] transfer at 50 labels, mean of 2 draws: freeze / fine-tune / lower base lr / scratch ${accs.join(' / ')} %`,
+  );
   for (const a of accs) expect(a).toBeGreaterThan(20); // chance is 20 % over five digits
   await expect(row.locator('td').nth(1)).toContainText('±');
   await expect(page.getByTestId('transfer-curves')).toContainText('mean of 2 draws');
@@ -123,6 +167,8 @@ test('compression settings that cannot work are refused, and a broken link says 
   await expect(page.getByTestId('compress-dataset')).toHaveValue('mnist');
   // a broken compress link says why and keeps the app usable
   await page.goto('about:blank');
-  await page.goto(`./?backend=${backend}#${linkEncode({ version: 1, kind: 'compress', base, method: 'pruning', pruning: { sparsities: [1.5] } })}`);
+  await page.goto(
+    `./?backend=${backend}#${linkEncode({ version: 1, kind: 'compress', base, method: 'pruning', pruning: { sparsities: [1.5] } })}`,
+  );
   await expect(page.getByTestId('link-error')).toContainText('pruning.sparsities.0: must be at most 0.999');
 });

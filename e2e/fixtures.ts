@@ -15,7 +15,9 @@ export async function appOpen(page: Page, backend: string, hash = ''): Promise<v
 
 /** Waits until every run of the race has been computed. */
 export async function raceDone(page: Page): Promise<void> {
-  await expect(page.locator('[data-testid^="run-status-"]', { hasText: 'computing' })).toHaveCount(0, { timeout: 90_000 });
+  await expect(page.locator('[data-testid^="run-status-"]', { hasText: 'computing' })).toHaveCount(0, {
+    timeout: 90_000,
+  });
 }
 
 /** Sets the animation speed (steps per second). */
@@ -34,7 +36,9 @@ export async function playToEnd(page: Page): Promise<void> {
 
 /** The loss shown for each run at its playhead. */
 export async function runLosses(page: Page, runs: number): Promise<number[]> {
-  return Promise.all(Array.from({ length: runs }, async (_, i) => Number(await page.getByTestId(`run-loss-${i}`).textContent())));
+  return Promise.all(
+    Array.from({ length: runs }, async (_, i) => Number(await page.getByTestId(`run-loss-${i}`).textContent())),
+  );
 }
 
 export async function shot(page: Page, name: string, backend: string): Promise<void> {

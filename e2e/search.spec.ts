@@ -3,9 +3,18 @@ import { linkEncode } from '../src/engine/spec/link';
 import { appOpen, expect, shot, test } from './fixtures';
 
 /** circle with 200 points, a small MLP, 3 epochs: each trial is a fraction of a second */
-const base = { data: { name: 'circle', size: 200, noise: 0.15 }, model: { hidden: [6] }, training: { batchSize: 32, epochs: 3 }, run: { optimizer: { name: 'adam', lr: 0.01 } } };
-const searchLink = (spec: Record<string, unknown>) => `#${linkEncode({ version: 1, kind: 'search', seed: 3, base, ...spec })}`;
-const space = [{ param: 'optimizer.lr', min: 1e-3, max: 1, scale: 'log' }, { param: 'optimizer.beta1', min: 0.5, max: 0.99 }];
+const base = {
+  data: { name: 'circle', size: 200, noise: 0.15 },
+  model: { hidden: [6] },
+  training: { batchSize: 32, epochs: 3 },
+  run: { optimizer: { name: 'adam', lr: 0.01 } },
+};
+const searchLink = (spec: Record<string, unknown>) =>
+  `#${linkEncode({ version: 1, kind: 'search', seed: 3, base, ...spec })}`;
+const space = [
+  { param: 'optimizer.lr', min: 1e-3, max: 1, scale: 'log' },
+  { param: 'optimizer.beta1', min: 0.5, max: 0.99 },
+];
 
 async function searched(page: Page, backend: string): Promise<void> {
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
@@ -42,7 +51,11 @@ test('a small random search completes and every view renders', async ({ page, ba
   await expect(page.getByTestId('space-error-0')).toContainText('the lower end must be below the upper end');
 });
 
-test('a small Bayesian search completes, and its share link reproduces the same trials', async ({ page, context, backend }) => {
+test('a small Bayesian search completes, and its share link reproduces the same trials', async ({
+  page,
+  context,
+  backend,
+}) => {
   await appOpen(page, backend, searchLink({ space, strategy: { name: 'bayes', trials: 6, initial: 3, parallel: 3 } }));
   await page.getByTestId('search-run').click();
   await searched(page, backend);
@@ -60,7 +73,11 @@ test('a small Bayesian search completes, and its share link reproduces the same 
 });
 
 test('the learning-rate range test suggests a rate and applies it in the training lab', async ({ page, backend }) => {
-  await appOpen(page, backend, searchLink({ space, finder: { minLr: 1e-4, maxLr: 10, steps: 60 }, view: { tool: 'finder' } }));
+  await appOpen(
+    page,
+    backend,
+    searchLink({ space, finder: { minLr: 1e-4, maxLr: 10, steps: 60 }, view: { tool: 'finder' } }),
+  );
   await page.getByTestId('finder-run').click();
   await expect(page.getByTestId('finder-status')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
   const lr = Number(await page.getByTestId('finder-lr').textContent());
@@ -76,12 +93,19 @@ test('the learning-rate range test suggests a rate and applies it in the trainin
 });
 
 test('the batch-size study trains each size and measures the gradient spread', async ({ page, backend }) => {
-  await appOpen(page, backend, searchLink({ space, study: { sizes: [4, 40, 160], epochs: 1 }, view: { tool: 'study' } }));
+  await appOpen(
+    page,
+    backend,
+    searchLink({ space, study: { sizes: [4, 40, 160], epochs: 1 }, view: { tool: 'study' } }),
+  );
   await page.getByTestId('study-run').click();
   await expect(page.getByTestId('study-status')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
   await expect(page.getByTestId('study-status')).toContainText('3 of 3 sizes');
-  for (const id of ['study-steps', 'study-samples', 'study-time']) await expect(page.getByTestId(id).locator('.recharts-line')).toHaveCount(3);
+  for (const id of ['study-steps', 'study-samples', 'study-time'])
+    await expect(page.getByTestId(id).locator('.recharts-line')).toHaveCount(3);
   // measured spread at B = 4 and B = 40 (B = 160 is the whole population: exactly 0, off the log axis)
-  await expect(page.getByTestId('study-noise').locator('.recharts-scatter').first().locator('.recharts-symbols')).toHaveCount(2);
+  await expect(
+    page.getByTestId('study-noise').locator('.recharts-scatter').first().locator('.recharts-symbols'),
+  ).toHaveCount(2);
   await shot(page, 'search-study', backend);
 });

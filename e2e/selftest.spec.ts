@@ -10,7 +10,10 @@ import { test, expect } from './fixtures';
  * and the fused loss programs (stepKernels.ts) must give tf ops' loss, accuracy and gradients; the
  * particle cloud's programs (cloudKernels.ts) tf ops' gradients and bookkeeping.
  */
-test('every optimizer, and the MLP\'s outputs, loss and gradients, give torch\'s numbers on this backend, and the fused Adam kernel equals Adam in tf ops', async ({ page, backend }) => {
+test("every optimizer, and the MLP's outputs, loss and gradients, give torch's numbers on this backend, and the fused Adam kernel equals Adam in tf ops", async ({
+  page,
+  backend,
+}) => {
   await page.goto(`./selftest.html?backend=${backend}`);
   await page.waitForFunction(() => window.selftest !== undefined, undefined, { timeout: 90_000 });
   const r = await page.evaluate(() => window.selftest!);

@@ -56,4 +56,3 @@ test('without a worker the engine runs on the page and says so', async ({ page, 
   await raceDone(page);
   await expect(page.getByTestId('result-backend')).toHaveText(backend);
 });
-

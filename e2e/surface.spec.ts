@@ -8,7 +8,9 @@ test('a lesson loads and plays; the loss in the chart falls', async ({ page, bac
   const start = await runLosses(page, 2);
   await speedSet(page, 200);
   await page.getByTestId('play').click();
-  await expect.poll(async () => Number(await page.getByTestId('run-step-1').textContent()), { timeout: 30_000 }).toBeGreaterThan(60);
+  await expect
+    .poll(async () => Number(await page.getByTestId('run-step-1').textContent()), { timeout: 30_000 })
+    .toBeGreaterThan(60);
   const mid = await runLosses(page, 2);
   expect(mid[1]).toBeLessThan(start[1] / 100); // momentum glides
   await expect(page.getByTestId('loss-chart').locator('.recharts-line')).toHaveCount(2);
@@ -17,20 +19,24 @@ test('a lesson loads and plays; the loss in the chart falls', async ({ page, bac
 });
 
 test('a changed slider restarts that run from the start while the others play on', async ({ page, backend }) => {
-  webglOnly(backend, 'which runs restart is the race controller\'s logic, the same on every backend');
+  webglOnly(backend, "which runs restart is the race controller's logic, the same on every backend");
   await appOpen(page, backend);
   await page.getByTestId('lesson-rosenbrock-race').click();
   await raceDone(page);
   await speedSet(page, 60);
   await page.getByTestId('play').click();
-  await expect.poll(async () => Number(await page.getByTestId('run-step-4').textContent()), { timeout: 30_000 }).toBeGreaterThan(80);
+  await expect
+    .poll(async () => Number(await page.getByTestId('run-step-4').textContent()), { timeout: 30_000 })
+    .toBeGreaterThan(80);
   // slow the animation down (still playing) so a restarted run stays near step 0 long enough to see
   await speedSet(page, 5);
   const before = Number(await page.getByTestId('run-step-1').textContent());
   await page.getByTestId('run-4-lr').fill('0.02');
   await page.getByTestId('run-4-lr').press('Enter');
   // run 5 (Adam) starts again from step 0; run 2 keeps going
-  await expect.poll(async () => Number(await page.getByTestId('run-step-4').textContent()), { timeout: 10_000 }).toBeLessThan(20);
+  await expect
+    .poll(async () => Number(await page.getByTestId('run-step-4').textContent()), { timeout: 10_000 })
+    .toBeLessThan(20);
   expect(Number(await page.getByTestId('run-step-1').textContent())).toBeGreaterThanOrEqual(before);
   await expect(page.getByTestId('pause')).toBeVisible(); // it kept playing
   await shot(page, 'restart-ghost', backend);
@@ -65,7 +71,10 @@ test('a diverging run is marked with the step where it happened', async ({ page,
   await shot(page, 'diverged', backend);
 });
 
-test('the particle cloud runs 10,000 starts per optimizer, and the basin map colours them', async ({ page, backend }) => {
+test('the particle cloud runs 10,000 starts per optimizer, and the basin map colours them', async ({
+  page,
+  backend,
+}) => {
   await appOpen(page, backend);
   await page.getByTestId('lesson-basins').click();
   await page.getByTestId('mode-cloud').click();
@@ -76,7 +85,9 @@ test('the particle cloud runs 10,000 starts per optimizer, and the basin map col
   const reached = parseFloat((await page.getByTestId('cloud-reached-0').textContent())!);
   expect(reached).toBeGreaterThan(90);
   await page.getByTestId('play').click();
-  await expect.poll(async () => (await page.getByTestId('step-counter').textContent())!, { timeout: 20_000 }).not.toBe('step 0 / 150');
+  await expect
+    .poll(async () => (await page.getByTestId('step-counter').textContent())!, { timeout: 20_000 })
+    .not.toBe('step 0 / 150');
   await shot(page, 'cloud', backend);
   await page.getByTestId('mode-basin').click();
   await expect(page.getByTestId('basin-legend')).toContainText('(3.00, 2.00)');
@@ -99,7 +110,10 @@ test('keyboard: space plays and pauses, → steps, r resets', async ({ page, bac
   await expect(page.getByTestId('step-counter')).toHaveText('step 0 / 300');
 });
 
-test('editing keeps the address current, and the back button restores the previous setting', async ({ page, backend }) => {
+test('editing keeps the address current, and the back button restores the previous setting', async ({
+  page,
+  backend,
+}) => {
   webglOnly(backend, 'address-bar sync is backend-independent');
   await appOpen(page, backend);
   await page.getByLabel('function').selectOption('himmelblau');
@@ -115,7 +129,11 @@ test('editing keeps the address current, and the back button restores the previo
   await expect(page.getByLabel('function')).toHaveValue('himmelblau');
 });
 
-test('a classroom link hides the optimizer names and locks the settings; presentation mode', async ({ page, context, backend }) => {
+test('a classroom link hides the optimizer names and locks the settings; presentation mode', async ({
+  page,
+  context,
+  backend,
+}) => {
   webglOnly(backend, 'classroom mode is UI only');
   await appOpen(page, backend);
   await page.getByText('Classroom link…').click();

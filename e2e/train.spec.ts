@@ -11,13 +11,20 @@ async function trained(page: Page, timeout = 120_000): Promise<number> {
   return Number((await page.getByTestId('train-status').textContent())!.match(/#(\d+)/)![1]);
 }
 
-const percent = async (page: Page, id: number, run = 0) => Number((await page.getByTestId(`hist-${id}-${run}-acc`).textContent())!.replace('%', ''));
+const percent = async (page: Page, id: number, run = 0) =>
+  Number((await page.getByTestId(`hist-${id}-${run}-acc`).textContent())!.replace('%', ''));
 
 test('an MLP learns the circle to at least 95% test accuracy, on the backend asked for', async ({ page, backend }) => {
-  await appOpen(page, backend, trainLink({
-    data: { name: 'circle', size: 400, noise: 0.15 }, model: { kind: 'mlp', hidden: [8, 8], activation: 'tanh' },
-    training: { batchSize: 80, epochs: 15 }, runs: [{ optimizer: { name: 'adam', lr: 0.05 } }],
-  }));
+  await appOpen(
+    page,
+    backend,
+    trainLink({
+      data: { name: 'circle', size: 400, noise: 0.15 },
+      model: { kind: 'mlp', hidden: [8, 8], activation: 'tanh' },
+      training: { batchSize: 80, epochs: 15 },
+      runs: [{ optimizer: { name: 'adam', lr: 0.05 } }],
+    }),
+  );
   await expect(page.getByTestId('lab-train')).toHaveAttribute('aria-current', 'page');
   const id = await trained(page);
   expect(await percent(page, id)).toBeGreaterThanOrEqual(95);
@@ -31,10 +38,16 @@ test('an MLP learns the circle to at least 95% test accuracy, on the backend ask
 
 test('an MNIST MLP reaches at least 90% test accuracy within 120 steps', async ({ page, backend }) => {
   test.setTimeout(240_000);
-  await appOpen(page, backend, trainLink({
-    data: { name: 'mnist', limit: 5000 }, model: { kind: 'mlp', hidden: [128], activation: 'relu', init: 'he' },
-    training: { batchSize: 100, epochs: 3 }, runs: [{ optimizer: { name: 'adam', lr: 0.003 } }],
-  }));
+  await appOpen(
+    page,
+    backend,
+    trainLink({
+      data: { name: 'mnist', limit: 5000 },
+      model: { kind: 'mlp', hidden: [128], activation: 'relu', init: 'he' },
+      training: { batchSize: 100, epochs: 3 },
+      runs: [{ optimizer: { name: 'adam', lr: 0.003 } }],
+    }),
+  );
   const id = await trained(page, 200_000);
   await expect(page.getByTestId(`history-${id}-0`).locator('td').nth(5)).toHaveText('120'); // 4000 / 100 → 40 steps × 3 epochs
   expect(await percent(page, id)).toBeGreaterThanOrEqual(90);
@@ -44,7 +57,10 @@ test('an MNIST MLP reaches at least 90% test accuracy within 120 steps', async (
 });
 
 test('the batch size sets the steps per epoch shown: 1 is SGD, all rows is GD', async ({ page, backend }) => {
-  webglOnly(backend, 'steps per epoch are counted by the engine the same way on every backend; webgpu training is covered by the circle, MNIST and share-link tests');
+  webglOnly(
+    backend,
+    'steps per epoch are counted by the engine the same way on every backend; webgpu training is covered by the circle, MNIST and share-link tests',
+  );
   await appOpen(page, backend);
   await page.getByTestId('lab-train').click();
   await expect(page.getByTestId('steps-per-epoch')).toHaveText('10'); // 320 rows / 32
@@ -64,11 +80,21 @@ test('the batch size sets the steps per epoch shown: 1 is SGD, all rows is GD', 
   await expect(page.getByTestId(`history-${id}-0`).locator('td').nth(5)).toHaveText('8');
 });
 
-test('two runs overlay on the same charts, a baseline can be pinned, and the x axis can count epochs', async ({ page, backend }) => {
+test('two runs overlay on the same charts, a baseline can be pinned, and the x axis can count epochs', async ({
+  page,
+  backend,
+}) => {
   webglOnly(backend, 'chart overlay and baseline are UI only');
-  await appOpen(page, backend, trainLink({
-    data: { name: 'moons', size: 300 }, model: { hidden: [8] }, training: { batchSize: 24, epochs: 4 }, runs: [{ optimizer: { name: 'sgd', lr: 0.1 } }],
-  }));
+  await appOpen(
+    page,
+    backend,
+    trainLink({
+      data: { name: 'moons', size: 300 },
+      model: { hidden: [8] },
+      training: { batchSize: 24, epochs: 4 },
+      runs: [{ optimizer: { name: 'sgd', lr: 0.1 } }],
+    }),
+  );
   const first = await trained(page);
   await page.getByTestId('batch-full').click();
   await page.getByTestId('train-start').click();
@@ -91,8 +117,12 @@ test('two runs overlay on the same charts, a baseline can be pinned, and the x a
   expect(readFileSync(pngFile).subarray(1, 4).toString()).toBe('PNG');
   const csv = page.waitForEvent('download');
   await page.getByTestId(`history-${second}-0`).getByRole('button', { name: 'CSV' }).click();
-  const csvText = readFileSync(await (await csv).path(), 'utf8').trim().split('\n');
-  expect(csvText[0]).toMatch(/^run,label,kind,step,epoch,loss,accuracy,lr,gradNorm,updateRatio0,updateRatio1,trainLoss/);
+  const csvText = readFileSync(await (await csv).path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(csvText[0]).toMatch(
+    /^run,label,kind,step,epoch,loss,accuracy,lr,gradNorm,updateRatio0,updateRatio1,trainLoss/,
+  );
   const rows = csvText.slice(1);
   expect(rows.filter((l) => l.includes(',step,'))).toHaveLength(4); // full batch: 1 step per epoch, 4 epochs
   expect(rows.filter((l) => l.includes(',epoch,'))).toHaveLength(4);
@@ -108,7 +138,10 @@ test('a share link reproduces the run: same final metrics in a fresh page', asyn
   await page.getByTestId('epochs').press('Enter');
   await page.getByTestId('train-start').click();
   const id = await trained(page);
-  const losses = [await page.getByTestId(`hist-${id}-0-loss`).textContent(), await page.getByTestId(`hist-${id}-1-loss`).textContent()];
+  const losses = [
+    await page.getByTestId(`hist-${id}-0-loss`).textContent(),
+    await page.getByTestId(`hist-${id}-1-loss`).textContent(),
+  ];
   await page.getByTestId('train-share').click();
   const url = await page.getByTestId('train-share-url').inputValue();
   expect(url).toContain('#s=');
@@ -116,13 +149,19 @@ test('a share link reproduces the run: same final metrics in a fresh page', asyn
   await fresh.goto(url);
   await expect(fresh.getByTestId('backend-active')).toHaveText(backend);
   const again = await trained(fresh);
-  expect([await fresh.getByTestId(`hist-${again}-0-loss`).textContent(), await fresh.getByTestId(`hist-${again}-1-loss`).textContent()]).toEqual(losses);
+  expect([
+    await fresh.getByTestId(`hist-${again}-0-loss`).textContent(),
+    await fresh.getByTestId(`hist-${again}-1-loss`).textContent(),
+  ]).toEqual(losses);
   await expect(fresh.getByTestId('train-hidden')).toHaveValue('12, 6');
   await expect(fresh.getByTestId('train-dataset')).toHaveValue('moons');
 });
 
 test('pause, single step and resume', async ({ page, backend }) => {
-  webglOnly(backend, 'pausing is the control flow of the training loop, the same on every backend (unit-tested); webgpu training is covered elsewhere');
+  webglOnly(
+    backend,
+    'pausing is the control flow of the training loop, the same on every backend (unit-tested); webgpu training is covered elsewhere',
+  );
   await appOpen(page, backend);
   await page.getByTestId('lab-train').click();
   await page.getByTestId('epochs').fill('3');
@@ -136,7 +175,10 @@ test('pause, single step and resume', async ({ page, backend }) => {
   await trained(page);
 });
 
-test('impossible settings are refused with a message next to the control; a diverging run is marked', async ({ page: first, backend }) => {
+test('impossible settings are refused with a message next to the control; a diverging run is marked', async ({
+  page: first,
+  backend,
+}) => {
   let page = first;
   await appOpen(page, backend);
   await page.getByTestId('lab-train').click();
@@ -152,7 +194,16 @@ test('impossible settings are refused with a message next to the control; a dive
 
   // a fresh page: the same page would only see the hash change (the link goes into history, not trained again)
   const fresh = await page.context().newPage();
-  await appOpen(fresh, backend, trainLink({ data: { name: 'linear', size: 200 }, model: { kind: 'linear' }, training: { batchSize: 160, epochs: 50 }, runs: [{ optimizer: { name: 'sgd', lr: 2 } }, { optimizer: { name: 'sgd', lr: 0.01 } }] }));
+  await appOpen(
+    fresh,
+    backend,
+    trainLink({
+      data: { name: 'linear', size: 200 },
+      model: { kind: 'linear' },
+      training: { batchSize: 160, epochs: 50 },
+      runs: [{ optimizer: { name: 'sgd', lr: 2 } }, { optimizer: { name: 'sgd', lr: 0.01 } }],
+    }),
+  );
   page = fresh;
   const id = await trained(page);
   await expect(page.getByTestId(`hist-${id}-0-status`)).toContainText('diverged at step');
@@ -178,7 +229,9 @@ test('your own CSV: pick the label and features, bad rows are listed by line, it
     rows.push(`${a.toFixed(3)},${b.toFixed(3)},n${i},${i % 2 ? 'outer' : 'inner'}`);
   }
   rows.splice(5, 0, 'oops,1.0,x,inner'); // line 6
-  await page.getByTestId('csv-file').setInputFiles({ name: 'rings.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page
+    .getByTestId('csv-file')
+    .setInputFiles({ name: 'rings.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
   await expect(page.getByTestId('csv-label')).toHaveValue('kind');
   await page.getByLabel('note').uncheck(); // not a number: not a feature
   await page.getByTestId('epochs').fill('25');

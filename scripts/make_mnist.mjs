@@ -13,7 +13,10 @@ import { gzipSync } from 'node:zlib';
 const require = createRequire(import.meta.url);
 const digitsDir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 const PIXELS = 28 * 28;
-const perDigit = Array.from({ length: 10 }, (_, d) => JSON.parse(readFileSync(join(digitsDir, `${d}.json`), 'utf8')).data);
+const perDigit = Array.from(
+  { length: 10 },
+  (_, d) => JSON.parse(readFileSync(join(digitsDir, `${d}.json`), 'utf8')).data,
+);
 const counts = perDigit.map((data) => data.length / PIXELS);
 if (!counts.every(Number.isInteger)) throw new Error('unexpected digit data length');
 const count = counts.reduce((a, b) => a + b, 0);
@@ -33,7 +36,8 @@ while (row < count) {
     if (cursor[d] >= counts[d]) continue;
     const src = perDigit[d];
     const base = cursor[d] * PIXELS;
-    for (let p = 0; p < PIXELS; p++) pixels[row * PIXELS + p] = Math.round(Math.min(1, Math.max(0, src[base + p])) * 255);
+    for (let p = 0; p < PIXELS; p++)
+      pixels[row * PIXELS + p] = Math.round(Math.min(1, Math.max(0, src[base + p])) * 255);
     labels[row] = d;
     cursor[d]++;
     row++;

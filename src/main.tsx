@@ -13,7 +13,9 @@ const linked = urlRead();
 
 const params = new URLSearchParams(window.location.search);
 void engineStart(params.get('backend'), { worker: params.get('worker') !== '0' })
-  .then(({ report, notice, thread, threadReason }) => useAppStore.getState().backendSet(report, notice, thread, threadReason))
+  .then(({ report, notice, thread, threadReason }) =>
+    useAppStore.getState().backendSet(report, notice, thread, threadReason),
+  )
   .catch((err: Error) => useAppStore.setState({ raceError: `The engine could not start: ${err.message}` }));
 raceControllerStart();
 // The engine's tensor count and bytes, for the benchmark suite (bench/run.mjs checks that every lab

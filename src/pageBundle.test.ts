@@ -9,10 +9,20 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 /** Bundles `entry` with esbuild and follows its static imports: the chains that reach a module `bad` picks (at most 3). */
-async function staticChains(entry: string, bad: (path: string) => boolean): Promise<{ chains: string[]; inputs: string[] }> {
+async function staticChains(
+  entry: string,
+  bad: (path: string) => boolean,
+): Promise<{ chains: string[]; inputs: string[] }> {
   const r = await build({
-    entryPoints: [entry], bundle: true, write: false, metafile: true, format: 'esm', splitting: true, outdir: 'unused',
-    loader: { '.css': 'empty', '.woff2': 'empty', '.woff': 'empty', '.ttf': 'empty', '.svg': 'empty' }, logLevel: 'silent',
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    splitting: true,
+    outdir: 'unused',
+    loader: { '.css': 'empty', '.woff2': 'empty', '.woff': 'empty', '.ttf': 'empty', '.svg': 'empty' },
+    logLevel: 'silent',
   });
   const inputs = r.metafile.inputs;
   const from = new Map<string, string | null>([[entry, null]]);
@@ -25,11 +35,14 @@ async function staticChains(entry: string, bad: (path: string) => boolean): Prom
       queue.push(i.path);
     }
   }
-  const chains = [...from.keys()].filter(bad).slice(0, 3).map((f) => {
-    const chain: string[] = [];
-    for (let c: string | null = f; c; c = from.get(c) ?? null) chain.unshift(c.replace(/^.*node_modules\//, ''));
-    return chain.join(' → ');
-  });
+  const chains = [...from.keys()]
+    .filter(bad)
+    .slice(0, 3)
+    .map((f) => {
+      const chain: string[] = [];
+      for (let c: string | null = f; c; c = from.get(c) ?? null) chain.unshift(c.replace(/^.*node_modules\//, ''));
+      return chain.join(' → ');
+    });
   return { chains, inputs: Object.keys(inputs) };
 }
 
@@ -46,7 +59,10 @@ describe('the engine worker bundle', () => {
   // the self-test page's checks and the torch fixtures they read (~120 KB gzip) are not the app's:
   // a kernel module that imports a check helper pulls them into every page load
   it('reaches no fixture and no *Check module through static imports', async () => {
-    const { chains, inputs } = await staticChains('src/worker/engine.worker.ts', (f) => f.includes('__fixtures__') || /Check\.ts$/.test(f));
+    const { chains, inputs } = await staticChains(
+      'src/worker/engine.worker.ts',
+      (f) => f.includes('__fixtures__') || /Check\.ts$/.test(f),
+    );
     expect(chains).toEqual([]);
     expect(inputs).toContain('src/engine/surface/cloudKernels.ts');
   }, 60_000);

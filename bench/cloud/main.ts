@@ -18,14 +18,24 @@ const emit = (o: unknown) => (out.textContent += `${JSON.stringify(o)}\n`);
   const steps = Number(q.get('steps') ?? 150);
   const repeat = Number(q.get('repeat') ?? 3);
   const spec = specParseValid({
-    objective: { name: 'himmelblau' }, steps, seed: 2,
+    objective: { name: 'himmelblau' },
+    steps,
+    seed: 2,
     runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 0.002, momentum: 0.9 } }],
   });
   const before = tf.memory().numTensors;
   for (let i = 0; i < repeat; i++) {
     const t0 = performance.now();
     const cloud = await cloudRun(spec, { count, epsilon: 0.05, frames: 20 });
-    emit({ backend: report.active, runs: 2, count, steps, seconds: (performance.now() - t0) / 1000, reached: cloud.runs[0].shareReached, tensorsLeft: tf.memory().numTensors - before });
+    emit({
+      backend: report.active,
+      runs: 2,
+      count,
+      steps,
+      seconds: (performance.now() - t0) / 1000,
+      reached: cloud.runs[0].shareReached,
+      tensorsLeft: tf.memory().numTensors - before,
+    });
   }
   (window as unknown as { benchDone: boolean }).benchDone = true;
 })().catch((err) => {

@@ -4,7 +4,8 @@ import { compressRun, type CompressResult } from '../engine/compress/runCompress
 import type { CompressSpec } from '../engine/spec/compressSchema';
 import type { CliIo } from './main';
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : (100 * v).toFixed(2));
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined || Number.isNaN(v) ? '' : (100 * v).toFixed(2);
 
 /** The study as rows: one per sparsity, bit width, round, strategy and label count, or student. */
 export function cliCompressCsv(r: CompressResult): string {
@@ -13,20 +14,48 @@ export function cliCompressCsv(r: CompressResult): string {
     rows.push(['round', 'sparsity', 'rewoundAccuracy', 'randomInitAccuracy']);
     for (const x of r.rounds) rows.push([x.round, x.sparsity, pct(x.rewound.testAccuracy), pct(x.random.testAccuracy)]);
   } else if (r.method === 'pruning') {
-    rows.push(['sparsity', 'oneShotAccuracy', r.schedule === 'gradual' ? 'gradualAccuracy' : 'fineTunedAccuracy', 'nonzero', 'sparseBytes', ...r.layers.map((l) => `${l.name}Sparsity`)]);
-    rows.push([0, pct(r.dense.testAccuracy), pct(r.dense.testAccuracy), r.paramCount, r.denseBytes, ...r.layers.map(() => 0)]);
-    for (const x of r.rows) rows.push([x.sparsity, pct(x.oneShot.testAccuracy), pct(x.fineTuned?.testAccuracy), x.nonzero, x.sparseBytes, ...x.layerSparsity]);
+    rows.push([
+      'sparsity',
+      'oneShotAccuracy',
+      r.schedule === 'gradual' ? 'gradualAccuracy' : 'fineTunedAccuracy',
+      'nonzero',
+      'sparseBytes',
+      ...r.layers.map((l) => `${l.name}Sparsity`),
+    ]);
+    rows.push([
+      0,
+      pct(r.dense.testAccuracy),
+      pct(r.dense.testAccuracy),
+      r.paramCount,
+      r.denseBytes,
+      ...r.layers.map(() => 0),
+    ]);
+    for (const x of r.rows)
+      rows.push([
+        x.sparsity,
+        pct(x.oneShot.testAccuracy),
+        pct(x.fineTuned?.testAccuracy),
+        x.nonzero,
+        x.sparseBytes,
+        ...x.layerSparsity,
+      ]);
   } else if (r.method === 'quantization') {
     rows.push(['bits', 'ptqAccuracy', 'qatAccuracy', 'bytes', ...r.layers.map((l) => `${l.name}Error`)]);
     rows.push([32, pct(r.study.float.testAccuracy), '', r.study.floatBytes, ...r.layers.map(() => 0)]);
-    for (const x of r.study.rows) rows.push([x.bits, pct(x.ptq.testAccuracy), pct(x.qat?.testAccuracy), x.sizeBytes, ...x.layerError]);
+    for (const x of r.study.rows)
+      rows.push([x.bits, pct(x.ptq.testAccuracy), pct(x.qat?.testAccuracy), x.sizeBytes, ...x.layerError]);
   } else if (r.method === 'distillation') {
     rows.push(['model', 'epoch', 'testAccuracy', 'testLoss']);
     rows.push(['teacher', '', pct(r.study.teacher.testAccuracy), r.study.teacher.testLoss]);
-    for (const [name, epochs] of [['scratch', r.study.scratch], ['distilled', r.study.distilled]] as const) for (const e of epochs) rows.push([name, e.epoch, pct(e.testAccuracy), e.testLoss]);
+    for (const [name, epochs] of [
+      ['scratch', r.study.scratch],
+      ['distilled', r.study.distilled],
+    ] as const)
+      for (const e of epochs) rows.push([name, e.epoch, pct(e.testAccuracy), e.testLoss]);
   } else {
     rows.push(['labels', 'strategy', 'draw', 'epoch', 'testAccuracy', 'testLoss']);
-    for (const x of r.runs) for (const e of x.epochs) rows.push([x.labels, x.strategy, x.draw + 1, e.epoch, pct(e.testAccuracy), e.testLoss]);
+    for (const x of r.runs)
+      for (const e of x.epochs) rows.push([x.labels, x.strategy, x.draw + 1, e.epoch, pct(e.testAccuracy), e.testLoss]);
   }
   return `${rows.map((row) => row.join(',')).join('\n')}\n`;
 }
@@ -47,11 +76,19 @@ function summary(r: CompressResult): string {
     const last = (e: { testAccuracy: number | null }[]) => e[e.length - 1]?.testAccuracy;
     return `teacher ${acc(r.study.teacher.testAccuracy)} (${r.paramCount} parameters, ${r.study.teacherRows} rows); student (${r.studentParams} parameters, ${r.study.studentRows} rows) from scratch ${acc(last(r.study.scratch))}, distilled ${acc(last(r.study.distilled))}`;
   }
-  const spread = (x: TransferScore) => (x.sd !== null ? ` ± ${(100 * x.sd).toFixed(1)} (${x.finals.map((f) => pct(f)).join(', ')})` : '');
-  return `source ${acc(r.source.testAccuracy)}; ${transferScores(r.runs).map((x) => `${x.labels} labels ${x.strategy} ${acc(x.mean)}${spread(x)}`).join('; ')}`;
+  const spread = (x: TransferScore) =>
+    x.sd !== null ? ` ± ${(100 * x.sd).toFixed(1)} (${x.finals.map((f) => pct(f)).join(', ')})` : '';
+  return `source ${acc(r.source.testAccuracy)}; ${transferScores(r.runs)
+    .map((x) => `${x.labels} labels ${x.strategy} ${acc(x.mean)}${spread(x)}`)
+    .join('; ')}`;
 }
 
-export async function cliCompress(spec: CompressSpec, csv: boolean, io: CliIo, csvText: string | undefined): Promise<string> {
+export async function cliCompress(
+  spec: CompressSpec,
+  csv: boolean,
+  io: CliIo,
+  csvText: string | undefined,
+): Promise<string> {
   let last = '';
   const r = await compressRun(spec, (path) => io.readAsset(path), {
     csvText,
@@ -63,6 +100,9 @@ export async function cliCompress(spec: CompressSpec, csv: boolean, io: CliIo, c
   io.stderr(`${summary(r)}\n`);
   if (csv) return cliCompressCsv(r);
   // masks are for the mask image: the JSON keeps their sparsity, not 1 byte per weight
-  const out = r.method === 'pruning' && r.schedule !== 'lottery' ? { ...r, rows: r.rows.map((row) => ({ ...row, masks: undefined })) } : r;
+  const out =
+    r.method === 'pruning' && r.schedule !== 'lottery'
+      ? { ...r, rows: r.rows.map((row) => ({ ...row, masks: undefined })) }
+      : r;
   return `${JSON.stringify(out)}\n`;
 }

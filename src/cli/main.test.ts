@@ -10,7 +10,12 @@ import { linkUrl } from '../engine/spec/link';
 import { main, type CliIo } from './main';
 
 const spec = {
-  version: 1, kind: 'surface', seed: 7, objective: { name: 'rosenbrock' }, start: [-1.2, 1.0], steps: 40,
+  version: 1,
+  kind: 'surface',
+  seed: 7,
+  objective: { name: 'rosenbrock' },
+  start: [-1.2, 1.0],
+  steps: 40,
   runs: [{ optimizer: { name: 'adam', lr: 0.05 } }, { label: 'too hot', optimizer: { name: 'sgd', lr: 0.05 } }],
 };
 
@@ -102,14 +107,24 @@ describe('optiplay run', () => {
     expect(stdout).toBe('');
     const result = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8'));
     expect(result.runs[0].path).toHaveLength(41);
-    await expect(run(process.execPath, ['bin/optiplay.mjs', 'run', join(dir, 'nope.json')])).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, ['bin/optiplay.mjs', 'run', join(dir, 'nope.json')])).rejects.toMatchObject({
+      code: 2,
+    });
   });
 
   it('trains a train spec: JSON on stdout, each epoch on stderr, final lines; groups of optimizers in run order', async () => {
     const train = {
-      version: 1, kind: 'train', seed: 3, data: { name: 'circle', size: 300, noise: 0.2 },
-      model: { kind: 'mlp', hidden: [8], activation: 'tanh' }, training: { batchSize: 30, epochs: 4 },
-      runs: [{ optimizer: { name: 'adam', lr: 0.03 } }, { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 } }, { optimizer: { name: 'adam', lr: 0.003 } }],
+      version: 1,
+      kind: 'train',
+      seed: 3,
+      data: { name: 'circle', size: 300, noise: 0.2 },
+      model: { kind: 'mlp', hidden: [8], activation: 'tanh' },
+      training: { batchSize: 30, epochs: 4 },
+      runs: [
+        { optimizer: { name: 'adam', lr: 0.03 } },
+        { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 } },
+        { optimizer: { name: 'adam', lr: 0.003 } },
+      ],
     };
     const f = fakeIo({ 't.json': JSON.stringify(train) });
     expect(await main(['run', 't.json'], f.io)).toBe(0);
@@ -121,7 +136,9 @@ describe('optiplay run', () => {
     const lines = f.err().trim().split('\n');
     expect(lines.filter((l) => /epoch \d\/4 {2}train loss/.test(l))).toHaveLength(12);
     expect(lines.filter((l) => l.startsWith('final '))).toHaveLength(3);
-    expect(lines[0]).toMatch(/^run 1 \(adam, lr 0\.03\): epoch 1\/4 {2}train loss [\d.]+ [\d.]+% {2}test loss [\d.]+ [\d.]+%$/);
+    expect(lines[0]).toMatch(
+      /^run 1 \(adam, lr 0\.03\): epoch 1\/4 {2}train loss [\d.]+ [\d.]+% {2}test loss [\d.]+ [\d.]+%$/,
+    );
     const csv = fakeIo({ 't.json': JSON.stringify(train) });
     await main(['run', 't.json', '--csv'], csv.io);
     expect(csv.out().split('\n')[0]).toBe('run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status');
@@ -129,25 +146,47 @@ describe('optiplay run', () => {
   });
 
   it('rejects train settings that cannot work together, each at its field', async () => {
-    const bad = (patch: Record<string, unknown>) => ({ version: 1, kind: 'train', data: { name: 'circle', size: 100 }, runs: [{ optimizer: { name: 'sgd' } }], ...patch });
+    const bad = (patch: Record<string, unknown>) => ({
+      version: 1,
+      kind: 'train',
+      data: { name: 'circle', size: 100 },
+      runs: [{ optimizer: { name: 'sgd' } }],
+      ...patch,
+    });
     const run = async (doc: unknown) => {
       const f = fakeIo({ 'b.json': JSON.stringify(doc) });
       expect(await main(['run', 'b.json'], f.io)).toBe(2);
       return f.err().trim();
     };
-    expect(await run(bad({ training: { batchSize: 500 } }))).toBe('training.batchSize: 500 is larger than the training set (80 rows)');
-    expect(await run(bad({ model: { kind: 'mlp', hidden: [8, 0] } }))).toBe('model.hidden: hidden layer 2 has width 0: every layer needs at least one unit');
-    expect(await run(bad({ model: { kind: 'linear' } }))).toMatch(/^model\.kind: linear regression needs a regression dataset/);
-    expect(await run(bad({ model: { kind: 'cnn' } }))).toMatch(/^model\.kind: a CNN needs image data \(MNIST\); this dataset has 2 features per row/);
+    expect(await run(bad({ training: { batchSize: 500 } }))).toBe(
+      'training.batchSize: 500 is larger than the training set (80 rows)',
+    );
+    expect(await run(bad({ model: { kind: 'mlp', hidden: [8, 0] } }))).toBe(
+      'model.hidden: hidden layer 2 has width 0: every layer needs at least one unit',
+    );
+    expect(await run(bad({ model: { kind: 'linear' } }))).toMatch(
+      /^model\.kind: linear regression needs a regression dataset/,
+    );
+    expect(await run(bad({ model: { kind: 'cnn' } }))).toMatch(
+      /^model\.kind: a CNN needs image data \(MNIST\); this dataset has 2 features per row/,
+    );
   });
 
   it('trains on the real MNIST digits through the installed command', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'optiplay-'));
     const file = join(dir, 'mnist.json');
-    await writeFile(file, JSON.stringify({
-      version: 1, kind: 'train', seed: 1, data: { name: 'mnist', limit: 1000 }, model: { kind: 'softmax' },
-      training: { batchSize: 50, epochs: 2 }, runs: [{ optimizer: { name: 'adam', lr: 0.01 } }],
-    }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        version: 1,
+        kind: 'train',
+        seed: 1,
+        data: { name: 'mnist', limit: 1000 },
+        model: { kind: 'softmax' },
+        training: { batchSize: 50, epochs: 2 },
+        runs: [{ optimizer: { name: 'adam', lr: 0.01 } }],
+      }),
+    );
     const run = promisify(execFile);
     const { stdout, stderr } = await run(process.execPath, ['bin/optiplay.mjs', 'run', file]);
     const result = JSON.parse(stdout);
@@ -158,9 +197,17 @@ describe('optiplay run', () => {
 
   it('trains on a CSV file given with --data, and lists the lines it skipped', async () => {
     const rows = ['a,b,label'];
-    for (let i = 0; i < 60; i++) rows.push(`${i % 2 ? 1 + (i % 7) / 10 : -1 - (i % 5) / 10},${(i % 3) / 10},${i % 2 ? 'yes' : 'no'}`);
+    for (let i = 0; i < 60; i++)
+      rows.push(`${i % 2 ? 1 + (i % 7) / 10 : -1 - (i % 5) / 10},${(i % 3) / 10},${i % 2 ? 'yes' : 'no'}`);
     rows.push('x,0.1,no');
-    const csvSpec = { version: 1, kind: 'train', data: { name: 'csv', label: 'label', features: ['a', 'b'], file: 'd.csv' }, model: { kind: 'logistic' }, training: { batchSize: 8, epochs: 10 }, runs: [{ optimizer: { name: 'adam', lr: 0.1 } }] };
+    const csvSpec = {
+      version: 1,
+      kind: 'train',
+      data: { name: 'csv', label: 'label', features: ['a', 'b'], file: 'd.csv' },
+      model: { kind: 'logistic' },
+      training: { batchSize: 8, epochs: 10 },
+      runs: [{ optimizer: { name: 'adam', lr: 0.1 } }],
+    };
     const missing = fakeIo({ 's.json': JSON.stringify(csvSpec) });
     expect(await main(['run', 's.json'], missing.io)).toBe(2);
     expect(missing.err()).toContain('give it with --data FILE.csv');
@@ -175,9 +222,19 @@ describe('optiplay run', () => {
 
 describe('optiplay run: search specs', () => {
   const search = (extra: Record<string, unknown>) => ({
-    version: 1, kind: 'search', seed: 2,
-    base: { data: { name: 'circle', size: 160 }, model: { hidden: [6] }, training: { batchSize: 16, epochs: 2 }, run: { optimizer: { name: 'sgd', lr: 0.1 } } },
-    space: [{ param: 'optimizer.lr', min: 0.001, max: 1, scale: 'log' }, { param: 'optimizer.momentum', min: 0, max: 0.9 }],
+    version: 1,
+    kind: 'search',
+    seed: 2,
+    base: {
+      data: { name: 'circle', size: 160 },
+      model: { hidden: [6] },
+      training: { batchSize: 16, epochs: 2 },
+      run: { optimizer: { name: 'sgd', lr: 0.1 } },
+    },
+    space: [
+      { param: 'optimizer.lr', min: 0.001, max: 1, scale: 'log' },
+      { param: 'optimizer.momentum', min: 0, max: 0.9 },
+    ],
     ...extra,
   });
 
@@ -189,7 +246,9 @@ describe('optiplay run: search specs', () => {
     expect(result).toMatchObject({ backend: 'cpu', strategy: 'random', objective: 'testLoss', cancelled: false });
     expect(result.trials).toHaveLength(4);
     expect(Object.keys(result.trials[0]).sort()).toEqual(['epochs', 'id', 'params', 'status', 'value']);
-    expect(f.err().match(/^trial \d: optimizer.lr=\S+ optimizer.momentum=\S+ → ok testLoss \S+ \(2 epochs\)$/gm)).toHaveLength(4);
+    expect(
+      f.err().match(/^trial \d: optimizer.lr=\S+ optimizer.momentum=\S+ → ok testLoss \S+ \(2 epochs\)$/gm),
+    ).toHaveLength(4);
     expect(f.err()).toMatch(new RegExp(`best: trial ${result.best}, testLoss`));
     const viaLink = fakeIo();
     expect(await main(['run', linkUrl('https://example.org/', doc)], viaLink.io)).toBe(0);
@@ -201,12 +260,16 @@ describe('optiplay run: search specs', () => {
   });
 
   it('runs the range test and the batch-size study named by view.tool', async () => {
-    const f = fakeIo({ 'f.json': JSON.stringify(search({ finder: { minLr: 1e-4, maxLr: 10, steps: 40 }, view: { tool: 'finder' } })) });
+    const f = fakeIo({
+      'f.json': JSON.stringify(search({ finder: { minLr: 1e-4, maxLr: 10, steps: 40 }, view: { tool: 'finder' } })),
+    });
     expect(await main(['run', 'f.json'], f.io)).toBe(0);
     const r = JSON.parse(f.out());
     expect(r.points.length).toBeGreaterThan(5);
     expect(f.err()).toMatch(/lr range test \(sgd\): \d+ steps, stopped: \w+; steepest descent at lr \S+/);
-    const st = fakeIo({ 's.json': JSON.stringify(search({ study: { sizes: [8, 32], epochs: 1 }, view: { tool: 'study' } })) });
+    const st = fakeIo({
+      's.json': JSON.stringify(search({ study: { sizes: [8, 32], epochs: 1 }, view: { tool: 'study' } })),
+    });
     expect(await main(['run', 's.json'], st.io)).toBe(0);
     expect(JSON.parse(st.out()).runs.map((x: { batchSize: number }) => x.batchSize)).toEqual([8, 32]);
     expect(st.err()).toMatch(/^batch 8 \(lr 0.100\): ok; test loss \S+ after 1 epochs/m);

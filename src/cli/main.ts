@@ -68,7 +68,7 @@ function argsParse(argv: string[]): Args | string {
       data = rest[++i];
       if (!data) return '--data needs a CSV file name';
     } else if (a.startsWith('--data=')) data = a.slice('--data='.length);
-    else if (a.startsWith('--') ) return `unknown option "${a}"`;
+    else if (a.startsWith('--')) return `unknown option "${a}"`;
     else if (input === undefined) input = a;
     else return `unexpected argument "${a}"`;
   }
@@ -79,7 +79,8 @@ function argsParse(argv: string[]): Args | string {
 /** A spec from a link or from JSON text, with errors that say which it was read as. */
 function specFromText(text: string, source: string): SpecResult {
   const trimmed = text.trim();
-  if (/^https?:\/\//.test(trimmed) || linkPayload(trimmed) !== null && !trimmed.startsWith('{')) return linkDecode(trimmed);
+  if (/^https?:\/\//.test(trimmed) || (linkPayload(trimmed) !== null && !trimmed.startsWith('{')))
+    return linkDecode(trimmed);
   let doc: unknown;
   try {
     doc = JSON.parse(trimmed);
@@ -105,7 +106,20 @@ export function cliTrainCsv(result: TrainSpecResult, labels: string[]): string {
   const rows = ['run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status'];
   result.runs.forEach((run, i) => {
     const label = `"${labels[i].replace(/"/g, '""')}"`;
-    for (const e of run.epochs) rows.push([i, label, e.epoch, e.step, e.trainLoss, e.testLoss, e.trainAccuracy ?? '', e.testAccuracy ?? '', run.status].join(','));
+    for (const e of run.epochs)
+      rows.push(
+        [
+          i,
+          label,
+          e.epoch,
+          e.step,
+          e.trainLoss,
+          e.testLoss,
+          e.trainAccuracy ?? '',
+          e.testAccuracy ?? '',
+          run.status,
+        ].join(','),
+      );
   });
   return `${rows.join('\n')}\n`;
 }
@@ -118,17 +132,27 @@ async function runTrain(spec: TrainSpec, args: Args, io: CliIo, csvText: string 
     csvText,
     onData: (info) => {
       for (const p of info.csvProblems?.slice(0, 20) ?? []) io.stderr(`skipped line ${p.line}: ${p.message}\n`);
-      if ((info.csvProblems?.length ?? 0) > 20) io.stderr(`… and ${info.csvProblems!.length - 20} more lines skipped\n`);
+      if ((info.csvProblems?.length ?? 0) > 20)
+        io.stderr(`… and ${info.csvProblems!.length - 20} more lines skipped\n`);
     },
     onEpoch: (run, m) => {
       const e = m.epochs[m.epochs.length - 1];
-      io.stderr(`run ${labels[run]}: epoch ${e.epoch}/${spec.training.epochs}  train loss ${e.trainLoss.toPrecision(4)}${pct(e.trainAccuracy)}  test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}\n`);
+      io.stderr(
+        `run ${labels[run]}: epoch ${e.epoch}/${spec.training.epochs}  train loss ${e.trainLoss.toPrecision(4)}${pct(e.trainAccuracy)}  test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}\n`,
+      );
     },
   });
   result.runs.forEach((m, i) => {
     const e = m.epochs[m.epochs.length - 1];
-    const how = m.status === 'diverged' ? `diverged at step ${m.divergedAt}` : m.status === 'stopped' ? `stopped early after epoch ${m.stoppedAfter}` : 'done';
-    io.stderr(`final ${labels[i]}: ${how}${e ? `; test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}` : ''}\n`);
+    const how =
+      m.status === 'diverged'
+        ? `diverged at step ${m.divergedAt}`
+        : m.status === 'stopped'
+          ? `stopped early after epoch ${m.stoppedAfter}`
+          : 'done';
+    io.stderr(
+      `final ${labels[i]}: ${how}${e ? `; test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}` : ''}\n`,
+    );
   });
   return args.csv ? cliTrainCsv(result, labels) : `${JSON.stringify(result)}\n`;
 }
@@ -144,21 +168,38 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   let text: string;
-  const source = args.input === '-' ? 'standard input' : /^https?:\/\//.test(args.input) || args.input.includes('#s=') ? 'the link' : args.input;
+  const source =
+    args.input === '-'
+      ? 'standard input'
+      : /^https?:\/\//.test(args.input) || args.input.includes('#s=')
+        ? 'the link'
+        : args.input;
   try {
-    text = args.input === '-' ? await io.readStdin() : source === 'the link' ? args.input : await io.readFile(args.input);
+    text =
+      args.input === '-' ? await io.readStdin() : source === 'the link' ? args.input : await io.readFile(args.input);
   } catch (err) {
     io.stderr(`optiplay: cannot read ${source}: ${(err as Error).message}\n`);
     return 2;
   }
   const parsed = specFromText(text, source);
   if (!parsed.ok) {
-    io.stderr(specErrorsFormat(parsed.errors).map((line) => `${line}\n`).join(''));
+    io.stderr(
+      specErrorsFormat(parsed.errors)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
     return 2;
   }
-  const trainData = parsed.spec.kind === 'train' ? parsed.spec.data : parsed.spec.kind === 'search' || parsed.spec.kind === 'compress' ? parsed.spec.base.data : null;
+  const trainData =
+    parsed.spec.kind === 'train'
+      ? parsed.spec.data
+      : parsed.spec.kind === 'search' || parsed.spec.kind === 'compress'
+        ? parsed.spec.base.data
+        : null;
   if (trainData?.name === 'csv' && !args.data) {
-    io.stderr(`optiplay: this experiment trains on a CSV file${trainData.file ? ` (${trainData.file})` : ''}; give it with --data FILE.csv\n`);
+    io.stderr(
+      `optiplay: this experiment trains on a CSV file${trainData.file ? ` (${trainData.file})` : ''}; give it with --data FILE.csv\n`,
+    );
     return 2;
   }
   let csvText: string | undefined;

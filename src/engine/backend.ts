@@ -27,7 +27,10 @@ async function webgpuUnavailableReason(): Promise<string | null> {
 
 function webglUnavailableReason(): string | null {
   const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } };
-  if (typeof g.OffscreenCanvas === 'undefined' && typeof (globalThis as { document?: unknown }).document === 'undefined') {
+  if (
+    typeof g.OffscreenCanvas === 'undefined' &&
+    typeof (globalThis as { document?: unknown }).document === 'undefined'
+  ) {
     return 'WebGL needs a browser (no canvas here)';
   }
   return null;

@@ -62,8 +62,9 @@ describe('surface lessons', () => {
     }
   });
 
-  it('noise: full-batch GD settles, SGD jitters, momentum\'s path is several times smoother', async () => {
-    const pathLength = (p: [number, number][]) => p.slice(-100).reduce((a, q, i, arr) => (i ? a + Math.hypot(q[0] - arr[i - 1][0], q[1] - arr[i - 1][1]) : 0), 0);
+  it("noise: full-batch GD settles, SGD jitters, momentum's path is several times smoother", async () => {
+    const pathLength = (p: [number, number][]) =>
+      p.slice(-100).reduce((a, q, i, arr) => (i ? a + Math.hypot(q[0] - arr[i - 1][0], q[1] - arr[i - 1][1]) : 0), 0);
     for (const seed of [1, 2, 3]) {
       const [gd, sgd, momentum] = (await surfaceRun({ ...lessonSpec('noise'), seed })).runs;
       expect(settled(gd.distance)).toBeLessThan(1e-3);

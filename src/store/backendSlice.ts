@@ -9,7 +9,12 @@ export interface BackendSlice {
   /** where the engine runs, and why not in a worker when it is not */
   engineThread: 'worker' | 'main' | null;
   engineThreadReason: string | null;
-  backendSet(report: BackendReport, notice: string | null, thread: 'worker' | 'main', threadReason: string | null): void;
+  backendSet(
+    report: BackendReport,
+    notice: string | null,
+    thread: 'worker' | 'main',
+    threadReason: string | null,
+  ): void;
 }
 
 export const createBackendSlice: StateCreator<AppState, [], [], BackendSlice> = (set) => ({
@@ -17,5 +22,6 @@ export const createBackendSlice: StateCreator<AppState, [], [], BackendSlice> = 
   backendNotice: null,
   engineThread: null,
   engineThreadReason: null,
-  backendSet: (report, notice, thread, threadReason) => set({ backend: report, backendNotice: notice, engineThread: thread, engineThreadReason: threadReason }),
+  backendSet: (report, notice, thread, threadReason) =>
+    set({ backend: report, backendNotice: notice, engineThread: thread, engineThreadReason: threadReason }),
 });

@@ -17,15 +17,25 @@ export function compressStart(): number | null {
   compressCancel();
   s.compressErrorSet(null);
   const id = s.compressRecordStart(spec);
-  const update = (fn: (r: CompressRecord) => Partial<CompressRecord>) => useAppStore.getState().compressRecordUpdate(id, fn);
-  const job = engineCompress(spec, csv, (progress) => update((r) => (r.status === 'running' ? { progress, updatedAt: Date.now() } : {})));
+  const update = (fn: (r: CompressRecord) => Partial<CompressRecord>) =>
+    useAppStore.getState().compressRecordUpdate(id, fn);
+  const job = engineCompress(spec, csv, (progress) =>
+    update((r) => (r.status === 'running' ? { progress, updatedAt: Date.now() } : {})),
+  );
   running = { id, job };
-  job.result.then(
-    (result) => update(() => ({ result, status: 'done', finishedAt: Date.now() })),
-    (err: Error) => update((r) => (r.status === 'cancelled' || err.message === 'cancelled' ? { status: 'cancelled', finishedAt: Date.now() } : { status: 'error', error: err.message, finishedAt: Date.now() })),
-  ).finally(() => {
-    if (running?.id === id) running = null;
-  });
+  job.result
+    .then(
+      (result) => update(() => ({ result, status: 'done', finishedAt: Date.now() })),
+      (err: Error) =>
+        update((r) =>
+          r.status === 'cancelled' || err.message === 'cancelled'
+            ? { status: 'cancelled', finishedAt: Date.now() }
+            : { status: 'error', error: err.message, finishedAt: Date.now() },
+        ),
+    )
+    .finally(() => {
+      if (running?.id === id) running = null;
+    });
   return id;
 }
 
@@ -33,6 +43,8 @@ export function compressCancel(): void {
   if (!running) return;
   const { id, job } = running;
   running = null;
-  useAppStore.getState().compressRecordUpdate(id, (r) => (r.status === 'running' ? { status: 'cancelled', finishedAt: Date.now() } : {}));
+  useAppStore
+    .getState()
+    .compressRecordUpdate(id, (r) => (r.status === 'running' ? { status: 'cancelled', finishedAt: Date.now() } : {}));
   job.cancel();
 }

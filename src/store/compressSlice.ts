@@ -51,7 +51,12 @@ export interface CompressSlice {
   compressErrorSet(message: string | null): void;
 }
 
-export const COMPRESS_METHOD_LABELS: Record<CompressSpec['method'], string> = { pruning: 'Pruning', quantization: 'Quantization', distillation: 'Distillation', transfer: 'Transfer learning' };
+export const COMPRESS_METHOD_LABELS: Record<CompressSpec['method'], string> = {
+  pruning: 'Pruning',
+  quantization: 'Quantization',
+  distillation: 'Distillation',
+  transfer: 'Transfer learning',
+};
 
 /** "Pruning · global, one-shot · 50/80/90/95 %" and the like. */
 export function compressRecordTitle(spec: CompressSpec): string {
@@ -59,7 +64,8 @@ export function compressRecordTitle(spec: CompressSpec): string {
   switch (spec.method) {
     case 'pruning': {
       const p = spec.pruning;
-      if (p.schedule === 'lottery') return `Lottery ticket · ${p.rounds} rounds of ${pct(p.rate)} % · rewind to ${p.rewindEpochs ? `epoch ${p.rewindEpochs}` : 'init'}`;
+      if (p.schedule === 'lottery')
+        return `Lottery ticket · ${p.rounds} rounds of ${pct(p.rate)} % · rewind to ${p.rewindEpochs ? `epoch ${p.rewindEpochs}` : 'init'}`;
       return `Pruning · ${p.scope}, ${p.schedule === 'gradual' ? 'gradual' : 'one-shot'} · ${p.sparsities.map(pct).join('/')} %`;
     }
     case 'quantization': {
@@ -89,11 +95,23 @@ export const createCompressSlice: StateCreator<AppState, [], [], CompressSlice> 
     },
     compressRecordStart: (spec) => {
       const id = nextId++;
-      const record: CompressRecord = { id, spec, title: compressRecordTitle(spec), progress: null, status: 'running', error: null, result: null, startedAt: Date.now(), updatedAt: Date.now(), finishedAt: null };
+      const record: CompressRecord = {
+        id,
+        spec,
+        title: compressRecordTitle(spec),
+        progress: null,
+        status: 'running',
+        error: null,
+        result: null,
+        startedAt: Date.now(),
+        updatedAt: Date.now(),
+        finishedAt: null,
+      };
       set((s) => ({ compressRecords: [...s.compressRecords, record], compressShown: id }));
       return id;
     },
-    compressRecordUpdate: (id, fn) => set((s) => ({ compressRecords: s.compressRecords.map((r) => (r.id === id ? { ...r, ...fn(r) } : r)) })),
+    compressRecordUpdate: (id, fn) =>
+      set((s) => ({ compressRecords: s.compressRecords.map((r) => (r.id === id ? { ...r, ...fn(r) } : r)) })),
     compressShow: (compressShown) => set({ compressShown }),
     compressErrorSet: (compressError) => set({ compressError }),
   };

@@ -9,7 +9,9 @@ export const RUN_COLORS = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed'
 
 /** The default race: GD, momentum and Adam on Rosenbrock. */
 export const DEFAULT_SPEC: SurfaceSpec = specParseValid({
-  seed: 0, objective: { name: 'rosenbrock' }, steps: 300,
+  seed: 0,
+  objective: { name: 'rosenbrock' },
+  steps: 300,
   runs: [
     { optimizer: { name: 'sgd', lr: 0.001 }, color: RUN_COLORS[0] },
     { optimizer: { name: 'sgd', lr: 0.001, momentum: 0.9 }, color: RUN_COLORS[1] },
@@ -52,8 +54,10 @@ function defaultsOf(name: OptimizerName): Record<string, number | boolean> {
 }
 
 export const createExperimentSlice: StateCreator<AppState, [], [], ExperimentSlice> = (set) => {
-  const edit = (fn: (spec: SurfaceSpec) => SurfaceSpec) => set((s) => (s.spec.view.lock ? {} : { spec: revalidate(fn(s.spec)) }));
-  const editRun = (run: number, fn: (r: Run) => Run) => edit((spec) => ({ ...spec, runs: spec.runs.map((r, i) => (i === run ? fn(r) : r)) }));
+  const edit = (fn: (spec: SurfaceSpec) => SurfaceSpec) =>
+    set((s) => (s.spec.view.lock ? {} : { spec: revalidate(fn(s.spec)) }));
+  const editRun = (run: number, fn: (r: Run) => Run) =>
+    edit((spec) => ({ ...spec, runs: spec.runs.map((r, i) => (i === run ? fn(r) : r)) }));
   return {
     spec: DEFAULT_SPEC,
     linkErrors: null,
@@ -67,29 +71,42 @@ export const createExperimentSlice: StateCreator<AppState, [], [], ExperimentSli
     startSet: (start) => edit((spec) => ({ ...spec, start })),
     stepsSet: (steps) => edit((spec) => ({ ...spec, steps })),
     seedSet: (seed) => edit((spec) => ({ ...spec, seed })),
-    runOptimizerSet: (run, name) => editRun(run, (r) => ({ ...r, optimizer: { ...defaultsOf(name), name } as Run['optimizer'] })),
+    runOptimizerSet: (run, name) =>
+      editRun(run, (r) => ({ ...r, optimizer: { ...defaultsOf(name), name } as Run['optimizer'] })),
     runHyperSet: (run, key, value) => editRun(run, (r) => ({ ...r, optimizer: { ...r.optimizer, [key]: value } })),
     runScheduleSet: (run, name) =>
       editRun(run, (r) => ({
         ...r,
-        schedule: { ...Object.fromEntries(SCHEDULES[name].params.map((p) => [p.key, p.default])), name, warmupSteps: r.schedule.warmupSteps } as Run['schedule'],
+        schedule: {
+          ...Object.fromEntries(SCHEDULES[name].params.map((p) => [p.key, p.default])),
+          name,
+          warmupSteps: r.schedule.warmupSteps,
+        } as Run['schedule'],
       })),
-    runScheduleParamSet: (run, key, value) => editRun(run, (r) => ({ ...r, schedule: { ...r.schedule, [key]: value } })),
+    runScheduleParamSet: (run, key, value) =>
+      editRun(run, (r) => ({ ...r, schedule: { ...r.schedule, [key]: value } })),
     runNoiseSet: (run, sigma) => editRun(run, (r) => ({ ...r, noise: sigma })),
     runAdd: () =>
       edit((spec) => {
         if (spec.runs.length >= 8) return spec;
         const color = RUN_COLORS.find((c) => !spec.runs.some((r) => r.color === c)) ?? RUN_COLORS[0];
-        const run = { optimizer: { ...defaultsOf('adam'), name: 'adam' }, schedule: { name: 'constant', warmupSteps: 0 }, noise: 0, color };
+        const run = {
+          optimizer: { ...defaultsOf('adam'), name: 'adam' },
+          schedule: { name: 'constant', warmupSteps: 0 },
+          noise: 0,
+          color,
+        };
         return { ...spec, runs: [...spec.runs, run as Run] };
       }),
     runRemove: (run) =>
       set((s) => {
         if (s.spec.view.lock || s.spec.runs.length <= 1) return {};
-        const drop = <T,>(xs: T[]) => xs.filter((_, i) => i !== run);
+        const drop = <T>(xs: T[]) => xs.filter((_, i) => i !== run);
         return {
           spec: { ...s.spec, runs: drop(s.spec.runs) },
-          race: drop(s.race), ghosts: drop(s.ghosts), heads: drop(s.heads),
+          race: drop(s.race),
+          ghosts: drop(s.ghosts),
+          heads: drop(s.heads),
           selectedRun: Math.max(0, Math.min(s.selectedRun, s.spec.runs.length - 2)),
         };
       }),

@@ -28,14 +28,37 @@ const { raceControllerStart } = await import('./raceController');
 const { useAppStore } = await import('./store');
 
 const diverged: SurfaceRunResult = {
-  path: [[0, 0], [1, 1]], loss: [1, 2], lr: [0.1, 0.1], grad: [[1, 1], [2, 2]], distance: [], status: 'diverged', divergedAt: 2, reason: 'the point left the bound',
+  path: [
+    [0, 0],
+    [1, 1],
+  ],
+  loss: [1, 2],
+  lr: [0.1, 0.1],
+  grad: [
+    [1, 1],
+    [2, 2],
+  ],
+  distance: [],
+  status: 'diverged',
+  divergedAt: 2,
+  reason: 'the point left the bound',
 };
 const ok = (n: number): SurfaceRunResult => ({
-  path: Array.from({ length: n + 1 }, (_, i) => [i, i]), loss: Array.from({ length: n + 1 }, () => 1), lr: new Array(n).fill(0.1),
-  grad: Array.from({ length: n }, () => [0, 0]), distance: [], status: 'ok',
+  path: Array.from({ length: n + 1 }, (_, i) => [i, i]),
+  loss: Array.from({ length: n + 1 }, () => 1),
+  lr: new Array(n).fill(0.1),
+  grad: Array.from({ length: n }, () => [0, 0]),
+  distance: [],
+  status: 'ok',
 });
 const delta = (run: number, r: SurfaceRunResult, from: number): RunDelta => ({
-  run, path: r.path.slice(from), loss: r.loss.slice(from), lr: r.lr.slice(from), grad: r.grad.slice(from), distance: [], status: 'ok',
+  run,
+  path: r.path.slice(from),
+  loss: r.loss.slice(from),
+  lr: r.lr.slice(from),
+  grad: r.grad.slice(from),
+  distance: [],
+  status: 'ok',
 });
 
 describe('raceController', () => {
@@ -48,7 +71,10 @@ describe('raceController', () => {
     const job = jobs[0];
     const n = job.spec.runs.length;
     // first chunk: one point each, still "ok"
-    job.onProgress(1, job.spec.runs.map((_, i) => delta(i, ok(1), 0)));
+    job.onProgress(
+      1,
+      job.spec.runs.map((_, i) => delta(i, ok(1), 0)),
+    );
     const results = job.spec.runs.map((_, i) => (i === 1 ? diverged : ok(300)));
     job.resolve({ backend: 'cpu', runs: results });
     await settle();

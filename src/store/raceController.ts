@@ -47,7 +47,12 @@ export function raceCompute(runs: number[], keepGhost: boolean): void {
       // the whole truth for the runs this job still serves
       const { runs: results, backend } = result as SurfaceResult;
       const mine = runs.map((r, k) => [r, k] as const).filter(([r]) => runJobs.get(r) === job);
-      if (mine.length) useAppStore.getState().raceFinish(mine.map(([r]) => r), mine.map(([, k]) => results[k]), backend);
+      if (mine.length)
+        useAppStore.getState().raceFinish(
+          mine.map(([r]) => r),
+          mine.map(([, k]) => results[k]),
+          backend,
+        );
     })
     .catch(fail)
     .finally(() => runs.forEach((r) => runJobs.get(r) === job && runJobs.delete(r)));
@@ -61,7 +66,11 @@ export function cloudCompute(): void {
   cloudJob?.cancel();
   useAppStore.getState().cloudSet(null, true);
   useAppStore.setState({ cloudHead: 0 });
-  const job = engineRunCloud(spec, { count: spec.cloud.count, epsilon: spec.cloud.epsilon, frames: Math.min(spec.steps + 1, 120) });
+  const job = engineRunCloud(spec, {
+    count: spec.cloud.count,
+    epsilon: spec.cloud.epsilon,
+    frames: Math.min(spec.steps + 1, 120),
+  });
   cloudJob = job;
   job.result
     .then((cloud) => cloudJob === job && useAppStore.getState().cloudSet(cloud, false))
@@ -84,7 +93,10 @@ function gridCompute(spec: SurfaceSpec): void {
 export function raceControllerStart(): () => void {
   const initial = useAppStore.getState().spec;
   gridCompute(initial);
-  raceCompute(initial.runs.map((_, i) => i), false);
+  raceCompute(
+    initial.runs.map((_, i) => i),
+    false,
+  );
   if (initial.view.mode !== 'race') cloudCompute();
   return useAppStore.subscribe((state, prev) => {
     const spec = state.spec;
@@ -92,15 +104,23 @@ export function raceControllerStart(): () => void {
     if (spec === before) return;
     gridCompute(spec);
     if (sharedKey(spec) !== sharedKey(before)) {
-      raceCompute(spec.runs.map((_, i) => i), false);
+      raceCompute(
+        spec.runs.map((_, i) => i),
+        false,
+      );
     } else if (spec.runs !== before.runs) {
       if (spec.runs.length < before.runs.length) {
         // a run was removed (the store already dropped its values): renumber the jobs
         for (const j of new Set(runJobs.values())) j.cancel();
         runJobs = new Map();
-        raceCompute(spec.runs.map((_, i) => i).filter((i) => !state.race[i]?.done), false);
+        raceCompute(
+          spec.runs.map((_, i) => i).filter((i) => !state.race[i]?.done),
+          false,
+        );
       } else {
-        const changed = spec.runs.map((_, i) => i).filter((i) => !before.runs[i] || runKey(spec.runs[i]) !== runKey(before.runs[i]));
+        const changed = spec.runs
+          .map((_, i) => i)
+          .filter((i) => !before.runs[i] || runKey(spec.runs[i]) !== runKey(before.runs[i]));
         raceCompute(changed, true);
       }
     }

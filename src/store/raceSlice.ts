@@ -11,7 +11,15 @@ export interface RaceRun extends SurfaceRunResult {
   done: boolean;
 }
 
-export const raceRunEmpty = (): RaceRun => ({ path: [], loss: [], lr: [], grad: [], distance: [], status: 'ok', done: false });
+export const raceRunEmpty = (): RaceRun => ({
+  path: [],
+  loss: [],
+  lr: [],
+  grad: [],
+  distance: [],
+  status: 'ok',
+  done: false,
+});
 
 export interface RaceSlice {
   race: RaceRun[];
@@ -74,15 +82,27 @@ export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) 
         const r = race[d.run];
         if (!r) continue;
         race[d.run] = {
-          path: r.path.concat(d.path), loss: r.loss.concat(d.loss), lr: r.lr.concat(d.lr), grad: r.grad.concat(d.grad),
-          distance: r.distance.concat(d.distance), status: d.status, done: false,
+          path: r.path.concat(d.path),
+          loss: r.loss.concat(d.loss),
+          lr: r.lr.concat(d.lr),
+          grad: r.grad.concat(d.grad),
+          distance: r.distance.concat(d.distance),
+          status: d.status,
+          done: false,
           ...(d.divergedAt !== undefined ? { divergedAt: d.divergedAt, reason: d.reason } : {}),
         };
         if (d.status === 'diverged') {
           // the runner trims a diverged run back to its last sane point
           const at = d.divergedAt!;
           const cur = race[d.run];
-          race[d.run] = { ...cur, path: cur.path.slice(0, at), loss: cur.loss.slice(0, at), lr: cur.lr.slice(0, at), grad: cur.grad.slice(0, at), distance: cur.distance.slice(0, at) };
+          race[d.run] = {
+            ...cur,
+            path: cur.path.slice(0, at),
+            loss: cur.loss.slice(0, at),
+            lr: cur.lr.slice(0, at),
+            grad: cur.grad.slice(0, at),
+            distance: cur.distance.slice(0, at),
+          };
         }
       }
       return { race };

@@ -4,7 +4,16 @@ import { specParse } from '../engine/spec/schema';
 import { searchEventApply } from './searchController';
 import { DEFAULT_SEARCH_SPEC, searchRecordTitle, type SearchRecord } from './searchSlice';
 
-const trial = (id: number, status: SearchTrial['status'], value: number | null = null): SearchTrial => ({ id, params: { 'optimizer.lr': 0.1 * (id + 1) }, status, epochs: 0, value, curve: [], steps: [], done: 0 });
+const trial = (id: number, status: SearchTrial['status'], value: number | null = null): SearchTrial => ({
+  id,
+  params: { 'optimizer.lr': 0.1 * (id + 1) },
+  status,
+  epochs: 0,
+  value,
+  curve: [],
+  steps: [],
+  done: 0,
+});
 
 describe('search controller', () => {
   it('the default search is valid and parses back to itself', () => {
@@ -14,12 +23,20 @@ describe('search controller', () => {
 
   it('folds streamed trials in by id: new ones are added, changed ones replaced; progress is kept', () => {
     let record = { trials: [] as SearchTrial[], progress: null } as unknown as SearchRecord;
-    const apply = (e: Parameters<typeof searchEventApply>[1]) => (record = { ...record, ...searchEventApply(record, e) });
+    const apply = (e: Parameters<typeof searchEventApply>[1]) =>
+      (record = { ...record, ...searchEventApply(record, e) });
     apply({ type: 'trials', trials: [trial(0, 'queued'), trial(1, 'queued')] });
     apply({ type: 'trials', trials: [trial(1, 'running')] });
     apply({ type: 'trials', trials: [trial(1, 'ok', 0.3), trial(2, 'queued')] });
-    expect(record.trials.map((t) => [t.id, t.status, t.value])).toEqual([[0, 'queued', null], [1, 'ok', 0.3], [2, 'queued', null]]);
-    apply({ type: 'progress', progress: { done: 1, running: 0, total: 3, costDone: 3, costTotal: 9, elapsedMs: 100, etaMs: 200 } });
+    expect(record.trials.map((t) => [t.id, t.status, t.value])).toEqual([
+      [0, 'queued', null],
+      [1, 'ok', 0.3],
+      [2, 'queued', null],
+    ]);
+    apply({
+      type: 'progress',
+      progress: { done: 1, running: 0, total: 3, costDone: 3, costTotal: 9, elapsedMs: 100, etaMs: 200 },
+    });
     expect(record.progress?.etaMs).toBe(200);
     expect(record.trials).toHaveLength(3);
   });

@@ -14,7 +14,11 @@ import type { LrFinderResult } from '../engine/search/lrFinder';
 import type { FinderState, JobStatus, SearchRecord, StudyState } from './searchSlice';
 import { useAppStore } from './store';
 
-const running: { search: { id: number; job: Job<unknown> } | null; finder: Job<unknown> | null; study: Job<unknown> | null } = { search: null, finder: null, study: null };
+const running: {
+  search: { id: number; job: Job<unknown> } | null;
+  finder: Job<unknown> | null;
+  study: Job<unknown> | null;
+} = { search: null, finder: null, study: null };
 
 /** The CSV text a base experiment needs, or null after telling the user (`report`) to load it. */
 export function csvTextFor(base: TrainSpec, report: (message: string) => void): string | undefined | null {
@@ -51,7 +55,13 @@ export function searchStart(): number | null {
   job.result.then(
     (result) => {
       // the result is authoritative: a streamed message may arrive after it over the worker channel
-      update((r) => ({ trials: result.trials, evaluations: result.evaluations, best: result.best, backend: result.backend, status: result.cancelled || r.status === 'cancelled' ? 'cancelled' : 'done' }));
+      update((r) => ({
+        trials: result.trials,
+        evaluations: result.evaluations,
+        best: result.best,
+        backend: result.backend,
+        status: result.cancelled || r.status === 'cancelled' ? 'cancelled' : 'done',
+      }));
       if (running.search?.id === id) running.search = null;
     },
     (err: Error) => {
@@ -105,18 +115,26 @@ function toolStart<S extends ToolState, R>(
 
 export function finderStart(): void {
   toolStart<FinderState, LrFinderResult>(
-    'finder', useAppStore.getState().finderSet,
+    'finder',
+    useAppStore.getState().finderSet,
     (spec) => ({ spec, points: [], result: null, status: 'running', error: null }),
     (spec, csv, progress) => engineLrFinder(spec, csv, (points) => progress((f) => ({ ...f, points }))),
-    (f, result) => ({ ...f, points: result.points, result, status: result.stop === 'cancelled' ? 'cancelled' : 'done' }),
+    (f, result) => ({
+      ...f,
+      points: result.points,
+      result,
+      status: result.stop === 'cancelled' ? 'cancelled' : 'done',
+    }),
   );
 }
 
 export function studyStart(): void {
   toolStart<StudyState, BatchStudyResult>(
-    'study', useAppStore.getState().studySet,
+    'study',
+    useAppStore.getState().studySet,
     (spec) => ({ spec, runs: [], result: null, status: 'running', error: null, startedAt: Date.now() }),
-    (spec, csv, progress) => engineBatchStudy(spec, csv, (run) => progress((st) => ({ ...st, runs: [...st.runs, run] }))),
+    (spec, csv, progress) =>
+      engineBatchStudy(spec, csv, (run) => progress((st) => ({ ...st, runs: [...st.runs, run] }))),
     (st, result) => ({ ...st, runs: result.runs, result, status: result.cancelled ? 'cancelled' : 'done' }),
   );
 }
@@ -140,7 +158,10 @@ function openInTrainLab(spec: TrainSpec, label: string): void {
 export function finderApply(lr: number): void {
   const base = useAppStore.getState().searchSpec.base;
   const rounded = Number(lr.toPrecision(2));
-  openInTrainLab({ ...base, runs: [{ ...base.runs[0], optimizer: optimizerWithLr(base.runs[0].optimizer, rounded) }] }, `lr ${rounded} (range test)`);
+  openInTrainLab(
+    { ...base, runs: [{ ...base.runs[0], optimizer: optimizerWithLr(base.runs[0].optimizer, rounded) }] },
+    `lr ${rounded} (range test)`,
+  );
 }
 
 /** A trial's configuration, in the training lab. */
@@ -156,8 +177,19 @@ export function searchBaseFromTrainLab(): void {
   const t = s.trainSpec;
   const errors = s.searchEdit((spec) => {
     // parameters the new optimizer or schedule does not have are dropped from the space
-    const space = spec.space.filter((p) => !p.param.startsWith('optimizer.') || p.param.slice(10) in t.runs[0].optimizer).filter((p) => !p.param.startsWith('schedule.') || p.param.slice(9) in t.runs[0].schedule);
-    return { ...spec, seed: t.seed, base: searchBaseOf(t), space: space.length ? space : [{ param: 'optimizer.lr', min: 1e-4, max: 1, scale: 'log' }] };
+    const space = spec.space
+      .filter((p) => !p.param.startsWith('optimizer.') || p.param.slice(10) in t.runs[0].optimizer)
+      .filter((p) => !p.param.startsWith('schedule.') || p.param.slice(9) in t.runs[0].schedule);
+    return {
+      ...spec,
+      seed: t.seed,
+      base: searchBaseOf(t),
+      space: space.length ? space : [{ param: 'optimizer.lr', min: 1e-4, max: 1, scale: 'log' }],
+    };
   });
-  s.searchErrorSet(errors ? `The training lab's experiment cannot be searched: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : null);
+  s.searchErrorSet(
+    errors
+      ? `The training lab's experiment cannot be searched: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`
+      : null,
+  );
 }

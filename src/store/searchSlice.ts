@@ -82,7 +82,13 @@ export interface SearchSlice {
   searchErrorSet(message: string | null): void;
 }
 
-const STRATEGY_LABELS: Record<SearchSpec['strategy']['name'], string> = { grid: 'Grid', random: 'Random', bayes: 'Bayesian', sha: 'Successive halving', hyperband: 'Hyperband' };
+const STRATEGY_LABELS: Record<SearchSpec['strategy']['name'], string> = {
+  grid: 'Grid',
+  random: 'Random',
+  bayes: 'Bayesian',
+  sha: 'Successive halving',
+  hyperband: 'Hyperband',
+};
 
 export function searchStrategyLabel(name: SearchSpec['strategy']['name']): string {
   return STRATEGY_LABELS[name];
@@ -90,7 +96,14 @@ export function searchStrategyLabel(name: SearchSpec['strategy']['name']): strin
 
 export function searchRecordTitle(spec: SearchSpec): string {
   const s = spec.strategy;
-  const budget = s.name === 'grid' ? `${s.gridPoints} per axis` : s.name === 'hyperband' ? `R ${s.maxEpochs}, η ${s.eta}` : s.name === 'sha' ? `${s.trials} trials, R ${s.maxEpochs}` : `${s.trials} trials`;
+  const budget =
+    s.name === 'grid'
+      ? `${s.gridPoints} per axis`
+      : s.name === 'hyperband'
+        ? `R ${s.maxEpochs}, η ${s.eta}`
+        : s.name === 'sha'
+          ? `${s.trials} trials, R ${s.maxEpochs}`
+          : `${s.trials} trials`;
   return `${STRATEGY_LABELS[s.name]} · ${budget} · ${spec.space.map((p) => p.param.split('.')[1]).join(', ')}`;
 }
 
@@ -113,11 +126,23 @@ export const createSearchSlice: StateCreator<AppState, [], [], SearchSlice> = (s
     },
     searchRecordStart: (spec) => {
       const id = nextId++;
-      const record: SearchRecord = { id, spec, title: searchRecordTitle(spec), trials: [], evaluations: [], progress: null, status: 'running', error: null, best: null, backend: null };
+      const record: SearchRecord = {
+        id,
+        spec,
+        title: searchRecordTitle(spec),
+        trials: [],
+        evaluations: [],
+        progress: null,
+        status: 'running',
+        error: null,
+        best: null,
+        backend: null,
+      };
       set((s) => ({ searches: [...s.searches, record], searchShown: id, trialSelected: null }));
       return id;
     },
-    searchRecordUpdate: (id, fn) => set((s) => ({ searches: s.searches.map((r) => (r.id === id ? { ...r, ...fn(r) } : r)) })),
+    searchRecordUpdate: (id, fn) =>
+      set((s) => ({ searches: s.searches.map((r) => (r.id === id ? { ...r, ...fn(r) } : r)) })),
     searchShow: (searchShown) => set({ searchShown, trialSelected: null }),
     trialSelect: (trialSelected) => set({ trialSelected }),
     finderSet: (fn) => set((s) => ({ finder: fn(s.finder) })),

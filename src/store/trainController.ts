@@ -24,14 +24,17 @@ function apply(m: TrainModelResult, d: TrainDelta): TrainModelResult {
     arr.push(...(d[key] as unknown[]));
   }
   return {
-    ...m, epochs: d.epochs, status: d.status,
+    ...m,
+    epochs: d.epochs,
+    status: d.status,
     ...(d.divergedAt !== undefined ? { divergedAt: d.divergedAt } : {}),
     ...(d.stoppedAfter !== undefined ? { stoppedAfter: d.stoppedAfter } : {}),
   };
 }
 
 export function trainEventApply(record: TrainRecord, event: TrainEvent): Partial<TrainRecord> {
-  if (event.type === 'data') return { data: event.info, status: record.status === 'loading' ? 'running' : record.status };
+  if (event.type === 'data')
+    return { data: event.info, status: record.status === 'loading' ? 'running' : record.status };
   const runs = record.runs.slice();
   for (const d of event.deltas) {
     const run = runs[d.run];
@@ -62,8 +65,10 @@ export function trainStart(options: { paused?: boolean } = {}): number | null {
   s.trainErrorSet(null);
   const id = s.recordStart(spec);
   if (options.paused) update(id, () => ({ status: 'paused' }));
-  const job = engineTrain(spec, { csvText: spec.data.name === 'csv' ? s.csvFile!.text : undefined, keepWeights: true, paused: options.paused }, (event) =>
-    update(id, (r) => trainEventApply(r, event)),
+  const job = engineTrain(
+    spec,
+    { csvText: spec.data.name === 'csv' ? s.csvFile!.text : undefined, keepWeights: true, paused: options.paused },
+    (event) => update(id, (r) => trainEventApply(r, event)),
   );
   current = { id, job };
   job.result.then(
@@ -75,7 +80,14 @@ export function trainStart(options: { paused?: boolean } = {}): number | null {
         backend: result.backend,
         // the result is authoritative: a progress message may arrive after it over the worker channel
         runs: r.runs.map((run, i) =>
-          result.runs[i] ? { ...run, ...result.runs[i], seeds: result.seedRuns?.[i].slice(1) ?? [], probe: result.probes?.[i] ?? run.probe } : run,
+          result.runs[i]
+            ? {
+                ...run,
+                ...result.runs[i],
+                seeds: result.seedRuns?.[i].slice(1) ?? [],
+                probe: result.probes?.[i] ?? run.probe,
+              }
+            : run,
         ),
       }));
       if (current?.id === id) current = null;

@@ -104,7 +104,12 @@ export function trainRunLabel(run: TrainSpec['runs'][number], index: number): st
 
 export function trainRecordTitle(spec: TrainSpec): string {
   const m = spec.model;
-  const model = m.kind === 'mlp' ? `MLP ${m.hidden.join('-')} ${m.activation}` : m.kind === 'cnn' ? `CNN ${m.hidden.join('-')}` : m.kind;
+  const model =
+    m.kind === 'mlp'
+      ? `MLP ${m.hidden.join('-')} ${m.activation}`
+      : m.kind === 'cnn'
+        ? `CNN ${m.hidden.join('-')}`
+        : m.kind;
   const data = spec.data.name === 'csv' ? (spec.data.file ?? 'CSV') : spec.data.name;
   return `${data} · ${model} · batch ${spec.training.batchSize} · ${spec.training.epochs} epochs${spec.training.seeds > 1 ? ` · ${spec.training.seeds} seeds` : ''}`;
 }
@@ -136,10 +141,14 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
     labSet: (lab) => set({ lab }),
     trainSpecReplace: (trainSpec) => set({ trainSpec }),
     trainEdit: edit,
-    trainRunOptimizerSet: (run, name) => void editRun(run, (r) => ({ ...r, optimizer: { name, ...defaultsOf(name), lr: r.optimizer.lr } })),
-    trainRunHyperSet: (run, key, value) => void editRun(run, (r) => ({ ...r, optimizer: { ...r.optimizer, [key]: value } })),
-    trainRunScheduleSet: (run, name) => void editRun(run, (r) => ({ ...r, schedule: { name, warmupSteps: r.schedule.warmupSteps } })),
-    trainRunScheduleParamSet: (run, key, value) => void editRun(run, (r) => ({ ...r, schedule: { ...r.schedule, [key]: value } })),
+    trainRunOptimizerSet: (run, name) =>
+      void editRun(run, (r) => ({ ...r, optimizer: { name, ...defaultsOf(name), lr: r.optimizer.lr } })),
+    trainRunHyperSet: (run, key, value) =>
+      void editRun(run, (r) => ({ ...r, optimizer: { ...r.optimizer, [key]: value } })),
+    trainRunScheduleSet: (run, name) =>
+      void editRun(run, (r) => ({ ...r, schedule: { name, warmupSteps: r.schedule.warmupSteps } })),
+    trainRunScheduleParamSet: (run, key, value) =>
+      void editRun(run, (r) => ({ ...r, schedule: { ...r.schedule, [key]: value } })),
     trainRunAdd: () =>
       void edit((spec) => {
         const last = spec.runs[spec.runs.length - 1];
@@ -152,10 +161,29 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
     recordStart: (spec) => {
       const id = nextId++;
       const record: TrainRecord = {
-        id, spec, title: trainRecordTitle(spec), data: null, status: 'loading', error: null, step: 0, startedAt: Date.now(), wallMs: 0, weights: null, backend: null,
+        id,
+        spec,
+        title: trainRecordTitle(spec),
+        data: null,
+        status: 'loading',
+        error: null,
+        step: 0,
+        startedAt: Date.now(),
+        wallMs: 0,
+        weights: null,
+        backend: null,
         runs: spec.runs.map((r, i) => ({
-          label: trainRunLabel(r, i), color: r.color ?? RUN_COLORS[i % RUN_COLORS.length],
-          stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok', seeds: [], probe: null,
+          label: trainRunLabel(r, i),
+          color: r.color ?? RUN_COLORS[i % RUN_COLORS.length],
+          stepLoss: [],
+          stepAccuracy: [],
+          lr: [],
+          gradNorm: [],
+          updateRatio: [],
+          epochs: [],
+          status: 'ok',
+          seeds: [],
+          probe: null,
         })),
       };
       set((s) => ({ history: [...s.history, record], overlay: [...s.overlay, id], focus: { record: id, run: 0 } }));
@@ -169,7 +197,8 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
         baseline: s.baseline === id ? null : s.baseline,
         focus: s.focus?.record === id ? null : s.focus,
       })),
-    overlayToggle: (id) => set((s) => ({ overlay: s.overlay.includes(id) ? s.overlay.filter((o) => o !== id) : [...s.overlay, id] })),
+    overlayToggle: (id) =>
+      set((s) => ({ overlay: s.overlay.includes(id) ? s.overlay.filter((o) => o !== id) : [...s.overlay, id] })),
     baselineSet: (baseline) => set({ baseline }),
     focusSet: (focus) => set({ focus }),
   };

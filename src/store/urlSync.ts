@@ -14,7 +14,13 @@ const DEBOUNCE_MS = 400;
 
 /** The spec of the lab that is open. */
 export function openSpec(s: AppState): ExperimentSpec {
-  return s.lab === 'train' ? s.trainSpec : s.lab === 'search' ? s.searchSpec : s.lab === 'compress' ? s.compressSpec : s.spec;
+  return s.lab === 'train'
+    ? s.trainSpec
+    : s.lab === 'search'
+      ? s.searchSpec
+      : s.lab === 'compress'
+        ? s.compressSpec
+        : s.spec;
 }
 
 /** Puts a link's experiment in the store; a broken link keeps the current spec and says why. */
@@ -56,10 +62,19 @@ export function urlSyncStart(): () => void {
   let restoring = false;
   const write = () => {
     const hash = `#${linkEncode(openSpec(useAppStore.getState()))}`;
-    if (hash !== window.location.hash) window.history.pushState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+    if (hash !== window.location.hash)
+      window.history.pushState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
   };
   const unsubscribe = useAppStore.subscribe((state, prev) => {
-    if (restoring || (state.spec === prev.spec && state.trainSpec === prev.trainSpec && state.searchSpec === prev.searchSpec && state.compressSpec === prev.compressSpec && state.lab === prev.lab)) return;
+    if (
+      restoring ||
+      (state.spec === prev.spec &&
+        state.trainSpec === prev.trainSpec &&
+        state.searchSpec === prev.searchSpec &&
+        state.compressSpec === prev.compressSpec &&
+        state.lab === prev.lab)
+    )
+      return;
     if (state.lab === prev.lab && openSpec(state) === openSpec(prev)) return; // an edit in the lab that is not open
     window.clearTimeout(timer);
     timer = window.setTimeout(write, state.lab !== prev.lab ? 0 : DEBOUNCE_MS);

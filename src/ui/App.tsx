@@ -13,11 +13,24 @@ function BackendBadge() {
   const report = useAppStore(selectBackend);
   const thread = useAppStore((s) => s.engineThread);
   const threadReason = useAppStore((s) => s.engineThreadReason);
-  if (!report) return <span className="backend"><span className="badge" data-testid="backend-active">starting…</span></span>;
+  if (!report)
+    return (
+      <span className="backend">
+        <span className="badge" data-testid="backend-active">
+          starting…
+        </span>
+      </span>
+    );
   return (
     <span className="backend" title={backendDescribe(report)}>
-      <span className={`badge backend-${report.active}`} data-testid="backend-active">{report.active}</span>
-      <span className="muted small" data-testid="engine-thread" title={threadReason ?? 'the engine runs in a Web Worker'}>
+      <span className={`badge backend-${report.active}`} data-testid="backend-active">
+        {report.active}
+      </span>
+      <span
+        className="muted small"
+        data-testid="engine-thread"
+        title={threadReason ?? 'the engine runs in a Web Worker'}
+      >
         {thread === 'worker' ? 'in a worker' : 'on the page'}
       </span>
       {report.skipped.length > 0 && (
@@ -43,11 +56,21 @@ function Banners() {
               <li key={line}>{line}</li>
             ))}
           </ul>
-          <button type="button" onClick={() => useAppStore.getState().linkErrorsDismiss()}>Dismiss</button>
+          <button type="button" onClick={() => useAppStore.getState().linkErrorsDismiss()}>
+            Dismiss
+          </button>
         </div>
       )}
-      {notice && <div role="alert" className="banner warn" data-testid="backend-notice">{notice}</div>}
-      {threadReason && <div role="status" className="banner warn" data-testid="thread-notice">{threadReason}</div>}
+      {notice && (
+        <div role="alert" className="banner warn" data-testid="backend-notice">
+          {notice}
+        </div>
+      )}
+      {threadReason && (
+        <div role="status" className="banner warn" data-testid="thread-notice">
+          {threadReason}
+        </div>
+      )}
     </>
   );
 }
@@ -60,25 +83,73 @@ export function App() {
       <header className="app-header">
         <h1>Optimizer Playground</h1>
         <nav aria-label="labs">
-          <button type="button" className={`tab${lab === 'surface' ? ' active' : ''}`} aria-current={lab === 'surface' ? 'page' : undefined} data-testid="lab-surface" onClick={() => useAppStore.getState().labSet('surface')}>Surface lab</button>
-          <button type="button" className={`tab${lab === 'train' ? ' active' : ''}`} aria-current={lab === 'train' ? 'page' : undefined} data-testid="lab-train" onClick={() => useAppStore.getState().labSet('train')}>Training lab</button>
-          <button type="button" className={`tab${lab === 'search' ? ' active' : ''}`} aria-current={lab === 'search' ? 'page' : undefined} data-testid="lab-search" onClick={() => useAppStore.getState().labSet('search')}>Search lab</button>
-          <button type="button" className={`tab${lab === 'compress' ? ' active' : ''}`} aria-current={lab === 'compress' ? 'page' : undefined} data-testid="lab-compress" onClick={() => useAppStore.getState().labSet('compress')}>Compression lab</button>
+          <button
+            type="button"
+            className={`tab${lab === 'surface' ? ' active' : ''}`}
+            aria-current={lab === 'surface' ? 'page' : undefined}
+            data-testid="lab-surface"
+            onClick={() => useAppStore.getState().labSet('surface')}
+          >
+            Surface lab
+          </button>
+          <button
+            type="button"
+            className={`tab${lab === 'train' ? ' active' : ''}`}
+            aria-current={lab === 'train' ? 'page' : undefined}
+            data-testid="lab-train"
+            onClick={() => useAppStore.getState().labSet('train')}
+          >
+            Training lab
+          </button>
+          <button
+            type="button"
+            className={`tab${lab === 'search' ? ' active' : ''}`}
+            aria-current={lab === 'search' ? 'page' : undefined}
+            data-testid="lab-search"
+            onClick={() => useAppStore.getState().labSet('search')}
+          >
+            Search lab
+          </button>
+          <button
+            type="button"
+            className={`tab${lab === 'compress' ? ' active' : ''}`}
+            aria-current={lab === 'compress' ? 'page' : undefined}
+            data-testid="lab-compress"
+            onClick={() => useAppStore.getState().labSet('compress')}
+          >
+            Compression lab
+          </button>
         </nav>
-        {lab === 'surface' && <button
-          type="button"
-          className="header-button"
-          aria-pressed={presenting}
-          data-testid="presentation-toggle"
-          onClick={() => useAppStore.getState().viewSet({ presentation: !presenting })}
-        >
-          {presenting ? 'Exit presentation' : 'Present'}
-        </button>}
+        {lab === 'surface' && (
+          <button
+            type="button"
+            className="header-button"
+            aria-pressed={presenting}
+            data-testid="presentation-toggle"
+            onClick={() => useAppStore.getState().viewSet({ presentation: !presenting })}
+          >
+            {presenting ? 'Exit presentation' : 'Present'}
+          </button>
+        )}
         <BackendBadge />
       </header>
       <Banners />
-      <Suspense fallback={<p className="lab-loading" role="status">Loading the lab…</p>}>
-        {lab === 'surface' ? <SurfacePage /> : lab === 'train' ? <TrainPage /> : lab === 'search' ? <SearchPage /> : <CompressPage />}
+      <Suspense
+        fallback={
+          <p className="lab-loading" role="status">
+            Loading the lab…
+          </p>
+        }
+      >
+        {lab === 'surface' ? (
+          <SurfacePage />
+        ) : lab === 'train' ? (
+          <TrainPage />
+        ) : lab === 'search' ? (
+          <SearchPage />
+        ) : (
+          <CompressPage />
+        )}
       </Suspense>
     </div>
   );

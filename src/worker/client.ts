@@ -31,7 +31,9 @@ let api: EngineApi | Comlink.Remote<EngineApi> | null = null;
 let starting: Promise<EngineStart> | null = null;
 let nextJob = 1;
 
-async function workerStart(requested: string | null): Promise<{ remote: Comlink.Remote<EngineApi>; start: BackendStart }> {
+async function workerStart(
+  requested: string | null,
+): Promise<{ remote: Comlink.Remote<EngineApi>; start: BackendStart }> {
   const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) => reject(new Error(e.message || 'the worker script failed to load')));
@@ -64,7 +66,10 @@ export function engineStart(requested: string | null, options: { worker?: boolea
       api = remote;
       return { ...start, thread: 'worker' as const, threadReason: null };
     } catch (err) {
-      return mainThreadStart(requested, `the engine worker could not start (${(err as Error).message}); computing on the page instead`);
+      return mainThreadStart(
+        requested,
+        `the engine worker could not start (${(err as Error).message}); computing on the page instead`,
+      );
     }
   })();
   return starting;
@@ -91,7 +96,11 @@ function job<T>(run: (api: EngineApi | Comlink.Remote<EngineApi>, id: number) =>
 }
 
 /** Runs a race (or some of its runs), reporting each chunk's new values. */
-export function engineRunSurface(spec: SurfaceSpec, only: number[] | null, onProgress: ProgressListener): Job<SurfaceResult> {
+export function engineRunSurface(
+  spec: SurfaceSpec,
+  only: number[] | null,
+  onProgress: ProgressListener,
+): Job<SurfaceResult> {
   return job((e, id) => e.runSurface(id, spec, only, Comlink.proxy(onProgress)));
 }
 
@@ -113,8 +122,14 @@ export interface TrainJob extends Job<TrainSpecResult> {
 }
 
 /** Trains a `train` spec in the engine, streaming data info, per-step deltas and probes. */
-export function engineTrain(spec: TrainSpec, options: { csvText?: string; keepWeights?: boolean; paused?: boolean }, onEvent: (event: TrainEvent) => void): TrainJob {
-  const j = job((e, id) => e.train(id, spec, { ...options, assetBase: assetOptions().assetBase }, Comlink.proxy(onEvent)));
+export function engineTrain(
+  spec: TrainSpec,
+  options: { csvText?: string; keepWeights?: boolean; paused?: boolean },
+  onEvent: (event: TrainEvent) => void,
+): TrainJob {
+  const j = job((e, id) =>
+    e.train(id, spec, { ...options, assetBase: assetOptions().assetBase }, Comlink.proxy(onEvent)),
+  );
   return {
     ...j,
     pause: (paused) => void engine().then((e) => e.trainPause(j.id, paused)),
@@ -122,24 +137,43 @@ export function engineTrain(spec: TrainSpec, options: { csvText?: string; keepWe
   };
 }
 
-const assetOptions = (csvText?: string) => ({ assetBase: new URL('.', window.location.href).href, ...(csvText !== undefined ? { csvText } : {}) });
+const assetOptions = (csvText?: string) => ({
+  assetBase: new URL('.', window.location.href).href,
+  ...(csvText !== undefined ? { csvText } : {}),
+});
 
 /** Runs a search, streaming changed trials and progress. */
-export function engineSearch(spec: SearchSpec, csvText: string | undefined, onEvent: (event: SearchEvent) => void): Job<SearchResult> {
+export function engineSearch(
+  spec: SearchSpec,
+  csvText: string | undefined,
+  onEvent: (event: SearchEvent) => void,
+): Job<SearchResult> {
   return job((e, id) => e.search(id, spec, assetOptions(csvText), Comlink.proxy(onEvent)));
 }
 
 /** The learning-rate range test of a search spec's base experiment. */
-export function engineLrFinder(spec: SearchSpec, csvText: string | undefined, onPoints: (points: LrFinderPoint[]) => void): Job<LrFinderResult> {
+export function engineLrFinder(
+  spec: SearchSpec,
+  csvText: string | undefined,
+  onPoints: (points: LrFinderPoint[]) => void,
+): Job<LrFinderResult> {
   return job((e, id) => e.lrFinder(id, spec, assetOptions(csvText), Comlink.proxy(onPoints)));
 }
 
 /** A compression study (pruning, quantization, distillation or transfer). */
-export function engineCompress(spec: CompressSpec, csvText: string | undefined, onProgress: (p: CompressProgress) => void): Job<CompressResult> {
+export function engineCompress(
+  spec: CompressSpec,
+  csvText: string | undefined,
+  onProgress: (p: CompressProgress) => void,
+): Job<CompressResult> {
   return job((e, id) => e.compress(id, spec, assetOptions(csvText), Comlink.proxy(onProgress)));
 }
 
 /** The batch-size study of a search spec's base experiment. */
-export function engineBatchStudy(spec: SearchSpec, csvText: string | undefined, onRun: (run: BatchStudyRun) => void): Job<BatchStudyResult> {
+export function engineBatchStudy(
+  spec: SearchSpec,
+  csvText: string | undefined,
+  onRun: (run: BatchStudyRun) => void,
+): Job<BatchStudyResult> {
   return job((e, id) => e.batchStudy(id, spec, assetOptions(csvText), Comlink.proxy(onRun)));
 }

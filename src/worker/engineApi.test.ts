@@ -8,8 +8,15 @@ beforeAll(testingUseCpu);
 
 const spec = (() => {
   const r = specParse({
-    version: 1, kind: 'surface', objective: { name: 'rosenbrock' }, steps: 150,
-    runs: [{ optimizer: { name: 'adam', lr: 0.05 } }, { optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 0.001, momentum: 0.9 } }],
+    version: 1,
+    kind: 'surface',
+    objective: { name: 'rosenbrock' },
+    steps: 150,
+    runs: [
+      { optimizer: { name: 'adam', lr: 0.05 } },
+      { optimizer: { name: 'sgd', lr: 0.01 } },
+      { optimizer: { name: 'sgd', lr: 0.001, momentum: 0.9 } },
+    ],
   });
   if (!r.ok) throw new Error('bad spec');
   return r.spec as SurfaceSpec;
@@ -19,7 +26,13 @@ describe('engine API', () => {
   it('streams deltas that add up to exactly the final result, start point included', async () => {
     const api = engineApiCreate();
     await api.start('cpu');
-    const acc = spec.runs.map(() => ({ path: [] as number[][], loss: [] as number[], lr: [] as number[], grad: [] as number[][], distance: [] as number[] }));
+    const acc = spec.runs.map(() => ({
+      path: [] as number[][],
+      loss: [] as number[],
+      lr: [] as number[],
+      grad: [] as number[][],
+      distance: [] as number[],
+    }));
     let chunks = 0;
     const result = await api.runSurface(1, spec, null, (_steps, deltas: RunDelta[]) => {
       chunks++;
@@ -66,8 +79,17 @@ describe('engine API', () => {
 describe('engine API, training', () => {
   const trainSpec = () => {
     const r = specParse({
-      version: 1, kind: 'train', seed: 1, data: { name: 'moons', size: 200 }, model: { hidden: [6] }, training: { epochs: 3, batchSize: 16 },
-      runs: [{ optimizer: { name: 'adam', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 0.1 } }, { optimizer: { name: 'adam', lr: 0.03 } }],
+      version: 1,
+      kind: 'train',
+      seed: 1,
+      data: { name: 'moons', size: 200 },
+      model: { hidden: [6] },
+      training: { epochs: 3, batchSize: 16 },
+      runs: [
+        { optimizer: { name: 'adam', lr: 0.01 } },
+        { optimizer: { name: 'sgd', lr: 0.1 } },
+        { optimizer: { name: 'adam', lr: 0.03 } },
+      ],
     });
     if (!r.ok) throw new Error('bad spec');
     return r.spec as TrainSpec;
@@ -77,10 +99,14 @@ describe('engine API, training', () => {
     const api = engineApiCreate();
     await api.start('cpu');
     const events: TrainEvent[] = [];
-    const result = await api.train(7, trainSpec(), { assetBase: 'http://localhost/', keepWeights: true }, (e) => events.push(e));
+    const result = await api.train(7, trainSpec(), { assetBase: 'http://localhost/', keepWeights: true }, (e) =>
+      events.push(e),
+    );
     expect(events[0]).toMatchObject({ type: 'data', info: { name: 'moons', train: 160, test: 40, stepsPerEpoch: 10 } });
     const acc = result.runs.map(() => [] as number[]);
-    for (const e of events) if (e.type === 'progress') for (const d of e.deltas) if (d.seed === 0) acc[d.run].splice(d.from, Infinity, ...d.stepLoss);
+    for (const e of events)
+      if (e.type === 'progress')
+        for (const d of e.deltas) if (d.seed === 0) acc[d.run].splice(d.from, Infinity, ...d.stepLoss);
     result.runs.forEach((r, i) => expect(acc[i]).toEqual(r.stepLoss));
     expect(result.probes!.every((p) => p !== null && p.epoch === 3)).toBe(true);
     expect(result.weights).toHaveLength(3);
@@ -94,7 +120,8 @@ describe('engine API, training', () => {
     const running = api.train(8, trainSpec(), { assetBase: 'http://localhost/', paused: true }, (e) => seen.push(e));
     const steps = () => {
       const n = [0, 0, 0];
-      for (const e of seen) if (e.type === 'progress') for (const d of e.deltas) n[d.run] = Math.max(n[d.run], d.from + d.stepLoss.length);
+      for (const e of seen)
+        if (e.type === 'progress') for (const d of e.deltas) n[d.run] = Math.max(n[d.run], d.from + d.stepLoss.length);
       return n;
     };
     const settle = () => new Promise((r) => setTimeout(r, 300));

@@ -14,7 +14,13 @@ import type { SurfaceSpec } from '../engine/spec/schema';
 import type { SearchSpec } from '../engine/spec/searchSchema';
 import type { TrainSpec } from '../engine/spec/trainSchema';
 import type { TrainModelResult } from '../engine/training/train';
-import { trainSpecRun, type AssetLoader, type TrainDataInfo, type TrainRunProbe, type TrainSpecResult } from '../engine/training/runTrainSpec';
+import {
+  trainSpecRun,
+  type AssetLoader,
+  type TrainDataInfo,
+  type TrainRunProbe,
+  type TrainSpecResult,
+} from '../engine/training/runTrainSpec';
 import { surfaceGrid, type SurfaceGrid } from '../engine/surface/grid';
 import { cloudRun, type CloudOptions, type CloudResult } from '../engine/surface/runCloud';
 import { surfaceRun, type SurfaceResult, type SurfaceRunResult } from '../engine/surface/runSurface';
@@ -115,7 +121,9 @@ class Gate {
   };
   /** resolves at once when a step was granted (or the gate opened) while the group was busy reporting */
   wait = (group: number) =>
-    !this.paused || (this.used.get(group) ?? 0) < this.granted ? Promise.resolve() : new Promise<void>((resolve) => this.waiters.push(resolve));
+    !this.paused || (this.used.get(group) ?? 0) < this.granted
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.waiters.push(resolve));
   release() {
     const w = this.waiters;
     this.waiters = [];
@@ -132,14 +140,44 @@ class Gate {
 }
 export interface EngineApi {
   start(requested: string | null): Promise<BackendStart>;
-  runSurface(job: number, spec: SurfaceSpec, only: number[] | null, onProgress: ProgressListener | null): Promise<SurfaceResult>;
+  runSurface(
+    job: number,
+    spec: SurfaceSpec,
+    only: number[] | null,
+    onProgress: ProgressListener | null,
+  ): Promise<SurfaceResult>;
   runCloud(job: number, spec: SurfaceSpec, options: Omit<CloudOptions, 'signal'>): Promise<CloudResult>;
   grid(spec: SurfaceSpec, nx: number, ny: number): Promise<SurfaceGrid>;
-  train(job: number, spec: TrainSpec, options: TrainJobOptions, onEvent: (event: TrainEvent) => void): Promise<TrainSpecResult>;
-  search(job: number, spec: SearchSpec, options: SearchJobOptions, onEvent: (event: SearchEvent) => void): Promise<SearchResult>;
-  lrFinder(job: number, spec: SearchSpec, options: SearchJobOptions, onPoints: (points: LrFinderPoint[]) => void): Promise<LrFinderResult>;
-  batchStudy(job: number, spec: SearchSpec, options: SearchJobOptions, onRun: (run: BatchStudyRun) => void): Promise<BatchStudyResult>;
-  compress(job: number, spec: CompressSpec, options: SearchJobOptions, onProgress: (p: CompressProgress) => void): Promise<CompressResult>;
+  train(
+    job: number,
+    spec: TrainSpec,
+    options: TrainJobOptions,
+    onEvent: (event: TrainEvent) => void,
+  ): Promise<TrainSpecResult>;
+  search(
+    job: number,
+    spec: SearchSpec,
+    options: SearchJobOptions,
+    onEvent: (event: SearchEvent) => void,
+  ): Promise<SearchResult>;
+  lrFinder(
+    job: number,
+    spec: SearchSpec,
+    options: SearchJobOptions,
+    onPoints: (points: LrFinderPoint[]) => void,
+  ): Promise<LrFinderResult>;
+  batchStudy(
+    job: number,
+    spec: SearchSpec,
+    options: SearchJobOptions,
+    onRun: (run: BatchStudyRun) => void,
+  ): Promise<BatchStudyResult>;
+  compress(
+    job: number,
+    spec: CompressSpec,
+    options: SearchJobOptions,
+    onProgress: (p: CompressProgress) => void,
+  ): Promise<CompressResult>;
   /** pause or resume a training job */
   trainPause(job: number, paused: boolean): void;
   /** one more step of a paused training job */
@@ -155,7 +193,7 @@ export function engineApiCreate(): EngineApi {
   let started: Promise<BackendStart> | null = null;
   const ready = () => started ?? api.start(null);
   /** Runs a cancellable job once the backend is ready. */
-  const withJob = async <T,>(job: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+  const withJob = async <T>(job: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const controller = new AbortController();
     jobs.set(job, controller);
     try {
@@ -171,7 +209,10 @@ export function engineApiCreate(): EngineApi {
       started ??= (async () => {
         if (requested !== null && !backendIsName(requested)) {
           const report = await backendSelect();
-          return { report, notice: `Unknown backend "${requested}" in the address (use webgpu, webgl or cpu); picked ${report.active} automatically.` };
+          return {
+            report,
+            notice: `Unknown backend "${requested}" in the address (use webgpu, webgl or cpu); picked ${report.active} automatically.`,
+          };
         }
         return { report: await backendSelect(requested ?? undefined), notice: null };
       })();
@@ -196,11 +237,22 @@ export function engineApiCreate(): EngineApi {
                   const r = runs[runIndex];
                   const s = sent[k];
                   const delta: RunDelta = {
-                    run: runIndex, path: r.path.slice(s.path), loss: r.loss.slice(s.loss), lr: r.lr.slice(s.lr),
-                    grad: r.grad.slice(s.grad), distance: r.distance.slice(s.distance), status: r.status,
+                    run: runIndex,
+                    path: r.path.slice(s.path),
+                    loss: r.loss.slice(s.loss),
+                    lr: r.lr.slice(s.lr),
+                    grad: r.grad.slice(s.grad),
+                    distance: r.distance.slice(s.distance),
+                    status: r.status,
                     ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt, reason: r.reason } : {}),
                   };
-                  sent[k] = { path: r.path.length, loss: r.loss.length, lr: r.lr.length, grad: r.grad.length, distance: r.distance.length };
+                  sent[k] = {
+                    path: r.path.length,
+                    loss: r.loss.length,
+                    lr: r.lr.length,
+                    grad: r.grad.length,
+                    distance: r.distance.length,
+                  };
                   return delta;
                 });
                 onProgress(stepsDone, deltas);
@@ -219,7 +271,8 @@ export function engineApiCreate(): EngineApi {
     search(job, spec, options, onEvent) {
       return withJob(job, (signal) =>
         searchRun(spec, assetLoaderFor(options.assetBase), {
-          signal, csvText: options.csvText,
+          signal,
+          csvText: options.csvText,
           onTrials: (trials) => onEvent({ type: 'trials', trials }),
           onProgress: (progress) => onEvent({ type: 'progress', progress }),
         }),
@@ -227,15 +280,29 @@ export function engineApiCreate(): EngineApi {
     },
 
     lrFinder(job, spec, options, onPoints) {
-      return withJob(job, (signal) => lrFinderRun(spec.base, spec.finder, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onPoints }));
+      return withJob(job, (signal) =>
+        lrFinderRun(spec.base, spec.finder, assetLoaderFor(options.assetBase), {
+          signal,
+          csvText: options.csvText,
+          onPoints,
+        }),
+      );
     },
 
     batchStudy(job, spec, options, onRun) {
-      return withJob(job, (signal) => batchStudyRun(spec.base, spec.study, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onRun }));
+      return withJob(job, (signal) =>
+        batchStudyRun(spec.base, spec.study, assetLoaderFor(options.assetBase), {
+          signal,
+          csvText: options.csvText,
+          onRun,
+        }),
+      );
     },
 
     compress(job, spec, options, onProgress) {
-      return withJob(job, (signal) => compressRun(spec, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onProgress }));
+      return withJob(job, (signal) =>
+        compressRun(spec, assetLoaderFor(options.assetBase), { signal, csvText: options.csvText, onProgress }),
+      );
     },
 
     async grid(spec, nx, ny) {
@@ -270,9 +337,16 @@ export function engineApiCreate(): EngineApi {
               const from = sent.get(key)?.steps ?? 0;
               sent.set(key, { steps: m.stepLoss.length });
               return {
-                run, seed, from,
-                stepLoss: m.stepLoss.slice(from), stepAccuracy: m.stepAccuracy.slice(from), lr: m.lr.slice(from),
-                gradNorm: m.gradNorm.slice(from), updateRatio: m.updateRatio.slice(from), epochs: m.epochs, status: m.status,
+                run,
+                seed,
+                from,
+                stepLoss: m.stepLoss.slice(from),
+                stepAccuracy: m.stepAccuracy.slice(from),
+                lr: m.lr.slice(from),
+                gradNorm: m.gradNorm.slice(from),
+                updateRatio: m.updateRatio.slice(from),
+                epochs: m.epochs,
+                status: m.status,
                 ...(m.divergedAt !== undefined ? { divergedAt: m.divergedAt } : {}),
                 ...(m.stoppedAfter !== undefined ? { stoppedAfter: m.stoppedAfter } : {}),
               };

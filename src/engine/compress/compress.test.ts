@@ -19,7 +19,10 @@ describe('pruning masks', () => {
 
   it('global: exactly round(s·N) over all layers together', () => {
     const masks = pruneMasks([a, b], 0.4, 'global'); // 4 of 10: 0.02, 0.05, 0.1, 0.2
-    expect(masks.map((m) => Array.from(m))).toEqual([[1, 0, 1, 1, 0, 0], [1, 0, 1, 1]]);
+    expect(masks.map((m) => Array.from(m))).toEqual([
+      [1, 0, 1, 1, 0, 0],
+      [1, 0, 1, 1],
+    ]);
     expect(maskSparsity(masks)).toBe(0.4);
   });
 
@@ -33,7 +36,10 @@ describe('pruning masks', () => {
     const flat = { values: new Array(1000).fill(0.5), units: 10 };
     for (const s of [0, 0.1, 0.5, 0.9, 0.999, 1]) {
       expect(maskSparsity(pruneMasks([flat], s, 'layer'))).toBeCloseTo(Math.round(s * 1000) / 1000, 12);
-      expect(maskSparsity(pruneMasks([flat, { values: new Array(24).fill(0.1), units: 4 }], s, 'global'))).toBeCloseTo(Math.round(s * 1024) / 1024, 12);
+      expect(maskSparsity(pruneMasks([flat, { values: new Array(24).fill(0.1), units: 4 }], s, 'global'))).toBeCloseTo(
+        Math.round(s * 1024) / 1024,
+        12,
+      );
     }
     expect(() => pruneMasks([flat], 1.5, 'layer')).toThrow('the sparsity must be between 0 and 1');
   });

@@ -11,7 +11,13 @@ import * as tf from '@tensorflow/tfjs-core';
  * Per model: student logits [K, B, C], teacher logits [B, C] (or [K, B, C]), one-hot labels [B, C]
  * (or [K, B, C]); returns [K].
  */
-export function distillLoss(student: tf.Tensor3D, teacher: tf.Tensor2D | tf.Tensor3D, oneHot: tf.Tensor2D | tf.Tensor3D, T: number, alpha: number): tf.Tensor1D {
+export function distillLoss(
+  student: tf.Tensor3D,
+  teacher: tf.Tensor2D | tf.Tensor3D,
+  oneHot: tf.Tensor2D | tf.Tensor3D,
+  T: number,
+  alpha: number,
+): tf.Tensor1D {
   return tf.tidy(() => {
     const logPs = tf.logSoftmax(tf.div(student, T));
     const logPt = tf.logSoftmax(tf.div(teacher, T));

@@ -49,7 +49,8 @@ export function pruneMasks(layers: LayerWeights[], sparsity: number, scope: Prun
   }
   layers.forEach((l, i) => {
     if (scope === 'layer') {
-      for (const at of smallest(Array.from(l.values, Math.abs), Math.round(sparsity * l.values.length))) masks[i][at] = 0;
+      for (const at of smallest(Array.from(l.values, Math.abs), Math.round(sparsity * l.values.length)))
+        masks[i][at] = 0;
       return;
     }
     const norms = new Float64Array(l.units);

@@ -25,7 +25,9 @@ export interface QuantConfig {
 const F32_EPS = 1.1920928955078125e-7;
 
 export function quantRange(bits: number, scheme: QuantScheme): { qmin: number; qmax: number } {
-  return scheme === 'affine' ? { qmin: 0, qmax: 2 ** bits - 1 } : { qmin: -(2 ** (bits - 1)), qmax: 2 ** (bits - 1) - 1 };
+  return scheme === 'affine'
+    ? { qmin: 0, qmax: 2 ** bits - 1 }
+    : { qmin: -(2 ** (bits - 1)), qmax: 2 ** (bits - 1) - 1 };
 }
 
 /** Rounds half to even, like torch.round and nearbyint. */
@@ -35,7 +37,12 @@ export function roundHalfEven(v: number): number {
 }
 
 /** scale and zero point for values in [min, max] (MinMaxObserver._calculate_qparams). */
-export function quantParams(min: number, max: number, bits: number, scheme: QuantScheme): { scale: number; zeroPoint: number } {
+export function quantParams(
+  min: number,
+  max: number,
+  bits: number,
+  scheme: QuantScheme,
+): { scale: number; zeroPoint: number } {
   const { qmin, qmax } = quantRange(bits, scheme);
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
@@ -54,7 +61,9 @@ function ranges(w: tf.Tensor, perChannel: boolean): { min: tf.Tensor; max: tf.Te
     const K = w.shape[0];
     const out = w.shape[w.rank - 1];
     const flat = perChannel ? tf.reshape(w, [K, -1, out]) : tf.reshape(w, [K, -1]);
-    const shape = perChannel ? [K, ...new Array<number>(w.rank - 2).fill(1), out] : [K, ...new Array<number>(w.rank - 1).fill(1)];
+    const shape = perChannel
+      ? [K, ...new Array<number>(w.rank - 2).fill(1), out]
+      : [K, ...new Array<number>(w.rank - 1).fill(1)];
     return { min: tf.reshape(tf.min(flat, 1), shape), max: tf.reshape(tf.max(flat, 1), shape) };
   });
 }
@@ -81,7 +90,12 @@ export function quantParamsOf(w: tf.Tensor, cfg: QuantConfig): { scale: tf.Tenso
  * upstream gradient where round(x / s) + z is in range, 0 elsewhere); `qparams` gives s and z for
  * the input and is not differentiated.
  */
-function fakeQuantOp(x: tf.Tensor, qmin: number, qmax: number, qparams: (input: tf.Tensor) => { scale: tf.Tensor; zeroPoint: tf.Tensor }): tf.Tensor {
+function fakeQuantOp(
+  x: tf.Tensor,
+  qmin: number,
+  qmax: number,
+  qparams: (input: tf.Tensor) => { scale: tf.Tensor; zeroPoint: tf.Tensor },
+): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const { scale, zeroPoint } = qparams(input);
@@ -95,7 +109,13 @@ function fakeQuantOp(x: tf.Tensor, qmin: number, qmax: number, qparams: (input: 
 }
 
 /** Fake quantization with a given scale and zero point (activations, fixed ranges). */
-export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor, qmin: number, qmax: number): tf.Tensor {
+export function fakeQuantize(
+  x: tf.Tensor,
+  scale: tf.Tensor,
+  zeroPoint: tf.Tensor,
+  qmin: number,
+  qmax: number,
+): tf.Tensor {
   return fakeQuantOp(x, qmin, qmax, () => ({ scale, zeroPoint }));
 }
 

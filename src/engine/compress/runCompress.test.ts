@@ -10,27 +10,50 @@ beforeAll(testingUseCpu);
 
 const load = async (p: string) => new Uint8Array(gunzipSync(readFileSync(`public/${p}`)));
 /** 400 MNIST digits, 784-16-10, one epoch: each study takes a second or two */
-const spec = (doc: Record<string, unknown>) => compressSpecParseValid({
-  seed: 1,
-  base: { data: { name: 'mnist', limit: 400 }, model: { kind: 'mlp', hidden: [16], activation: 'relu', init: 'he' }, training: { batchSize: 40, epochs: 2 }, run: { optimizer: { name: 'adam', lr: 0.01 } } },
-  fineTune: { epochs: 1, lr: 0.003 },
-  ...doc,
-});
+const spec = (doc: Record<string, unknown>) =>
+  compressSpecParseValid({
+    seed: 1,
+    base: {
+      data: { name: 'mnist', limit: 400 },
+      model: { kind: 'mlp', hidden: [16], activation: 'relu', init: 'he' },
+      training: { batchSize: 40, epochs: 2 },
+      run: { optimizer: { name: 'adam', lr: 0.01 } },
+    },
+    fineTune: { epochs: 1, lr: 0.003 },
+    ...doc,
+  });
 
 describe('quantization grid for the histogram', () => {
   it('holds the values each width can represent, worked out by hand', () => {
     // weights in [-0.35, 0.32]: 2-bit affine: scale = 0.67 / 3, zero point = 0 − round(−0.35 / scale) = 2
-    const w = [{ name: 'l0/w', shape: [2, 2], values: [-0.35, 0.32, 0.1, 0] }, { name: 'l0/b', shape: [2], values: [0, 0] }];
-    const [h] = quantHistograms(w, { bits: [2, 8], scheme: 'affine', perChannel: false, activations: false, qat: false });
+    const w = [
+      { name: 'l0/w', shape: [2, 2], values: [-0.35, 0.32, 0.1, 0] },
+      { name: 'l0/b', shape: [2], values: [0, 0] },
+    ];
+    const [h] = quantHistograms(w, {
+      bits: [2, 8],
+      scheme: 'affine',
+      perChannel: false,
+      activations: false,
+      qat: false,
+    });
     const g2 = h.grids[0];
     expect(g2.zeroPoint).toBe(2);
     expect(g2.scale).toBeCloseTo(0.67 / 3, 6);
     // q = 0…3 → (q − 2)·s: −0.447 (within half a step of −0.35, where −0.35 rounds to), −0.223, 0, 0.223
-    expect(g2.levels.map((v) => Number(v.toFixed(4)))).toEqual([-2, -1, 0, 1].map((k) => Number((k * g2.scale).toFixed(4))));
+    expect(g2.levels.map((v) => Number(v.toFixed(4)))).toEqual(
+      [-2, -1, 0, 1].map((k) => Number((k * g2.scale).toFixed(4))),
+    );
     expect(h.grids[1].levels.length).toBeGreaterThan(200);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(4);
     // per channel: the grid of the widest output unit (unit 0 spans −0.35…0.1, unit 1 spans 0…0.32)
-    const [pc] = quantHistograms(w, { bits: [2], scheme: 'symmetric', perChannel: true, activations: false, qat: false });
+    const [pc] = quantHistograms(w, {
+      bits: [2],
+      scheme: 'symmetric',
+      perChannel: true,
+      activations: false,
+      qat: false,
+    });
     expect(pc.channel).toBe(0);
     expect(pc.grids[0].zeroPoint).toBe(0);
     // symmetric 2 bits: q ∈ [−2, 1], scale = max(|min|, max) / ((qmax − qmin) / 2) = 0.35 / 1.5
@@ -82,7 +105,16 @@ describe('compressRun', () => {
         expect([r.study.teacherRows, r.study.studentRows]).toEqual([320, 60]);
         expect([r.study.scratch[0].step, r.study.distilled[0].step]).toEqual([2, 2]);
       } else {
-        expect(r.runs.map((x) => x.strategy)).toEqual(['freeze', 'finetune', 'lowerLr', 'scratch', 'freeze', 'finetune', 'lowerLr', 'scratch']);
+        expect(r.runs.map((x) => x.strategy)).toEqual([
+          'freeze',
+          'finetune',
+          'lowerLr',
+          'scratch',
+          'freeze',
+          'finetune',
+          'lowerLr',
+          'scratch',
+        ]);
         expect(r.runs.map((x) => x.draw)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
         expect(r.dataset.classes).toBe(2);
         // the target task holds digits 2 and 3 only, relabelled 0 and 1
@@ -93,30 +125,40 @@ describe('compressRun', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 
-  it('the teacher trains with the base experiment\'s dropout and L2; the students train as the fine-tune settings say', async () => {
+  it("the teacher trains with the base experiment's dropout and L2; the students train as the fine-tune settings say", async () => {
     const distill = (training: Record<string, number>) => {
       const s = spec({ method: 'distillation', distillation: { student: [4], temperatures: [1] } });
       return compressRun({ ...s, base: { ...s.base, training: { ...s.base.training, ...training } } }, load);
     };
     const plain = await distill({});
     const regularised = await distill({ dropout: 0.5, l2: 0.001 });
-    if (plain.method !== 'distillation' || regularised.method !== 'distillation') throw new Error('expected distillation results');
+    if (plain.method !== 'distillation' || regularised.method !== 'distillation')
+      throw new Error('expected distillation results');
     expect(regularised.study.teacher.testLoss).not.toBeCloseTo(plain.study.teacher.testLoss, 4);
     // the student from scratch does not see the base's regularisation: the same curve both times
     expect(regularised.study.scratch).toEqual(plain.study.scratch);
   }, 60_000);
 
   it('students limited to more rows than there are train on all of them, the same as with no limit', async () => {
-    const run = (studentRows: number | null) => compressRun(spec({ method: 'distillation', distillation: { student: [4], temperatures: [1], studentRows } }), load);
+    const run = (studentRows: number | null) =>
+      compressRun(
+        spec({ method: 'distillation', distillation: { student: [4], temperatures: [1], studentRows } }),
+        load,
+      );
     const all = await run(null);
     const over = await run(5000);
-    if (all.method !== 'distillation' || over.method !== 'distillation') throw new Error('expected distillation results');
+    if (all.method !== 'distillation' || over.method !== 'distillation')
+      throw new Error('expected distillation results');
     expect(over.study.studentRows).toBe(320);
     expect(over.study.distilled).toEqual(all.study.distilled);
   }, 60_000);
 
   it('transfer draws: the first is the one-draw study; the next adapts on other rows, the same for every strategy', async () => {
-    const run = (draws: number) => compressRun(spec({ method: 'transfer', transfer: { source: [0, 1], target: [2, 3], labels: [10], draws } }), load);
+    const run = (draws: number) =>
+      compressRun(
+        spec({ method: 'transfer', transfer: { source: [0, 1], target: [2, 3], labels: [10], draws } }),
+        load,
+      );
     const one = await run(1);
     const three = await run(3);
     if (one.method !== 'transfer' || three.method !== 'transfer') throw new Error('expected transfer results');
@@ -128,7 +170,10 @@ describe('compressRun', () => {
   it('a cancelled study stops with "cancelled" and leaks nothing', async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
-    const run = compressRun(spec({ method: 'quantization' }), load, { signal: controller.signal, onProgress: (p) => p.stage >= 1 && controller.abort() });
+    const run = compressRun(spec({ method: 'quantization' }), load, {
+      signal: controller.signal,
+      onProgress: (p) => p.stage >= 1 && controller.abort(),
+    });
     await expect(run).rejects.toThrow('cancelled');
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);

@@ -12,8 +12,20 @@ import type { EpochMetrics, ModelWeights } from '../training/train';
 import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
 import { quantParams, quantRange } from './quantize';
 import {
-  datasetSubsetByLabel, distillStudy, lotteryStudy, pruneStudy, quantStudy, stageRun, transferStudy,
-  type DistillStudy, type FineTune, type LotteryRound, type Metrics, type PruneRow, type QuantStudy, type StudyContext,
+  datasetSubsetByLabel,
+  distillStudy,
+  lotteryStudy,
+  pruneStudy,
+  quantStudy,
+  stageRun,
+  transferStudy,
+  type DistillStudy,
+  type FineTune,
+  type LotteryRound,
+  type Metrics,
+  type PruneRow,
+  type QuantStudy,
+  type StudyContext,
 } from './studies';
 import type { TransferRun } from './transferScores';
 
@@ -55,11 +67,23 @@ interface Common {
 }
 
 export type CompressResult =
-  | (Common & { method: 'pruning'; schedule: 'oneShot' | 'gradual'; dense: Metrics; denseBytes: number; rows: PruneRow[] })
+  | (Common & {
+      method: 'pruning';
+      schedule: 'oneShot' | 'gradual';
+      dense: Metrics;
+      denseBytes: number;
+      rows: PruneRow[];
+    })
   | (Common & { method: 'pruning'; schedule: 'lottery'; dense: Metrics; rounds: LotteryRound[] })
   | (Common & { method: 'quantization'; study: QuantStudy; histograms: QuantHistogram[] })
   | (Common & { method: 'distillation'; study: DistillStudy; studentParams: number })
-  | (Common & { method: 'transfer'; source: Metrics; sourceClasses: number[]; targetClasses: number[]; runs: TransferRun[] });
+  | (Common & {
+      method: 'transfer';
+      source: Metrics;
+      sourceClasses: number[];
+      targetClasses: number[];
+      runs: TransferRun[];
+    });
 
 export interface CompressOptions {
   csvText?: string;
@@ -72,7 +96,8 @@ export function compressStages(spec: CompressSpec): number {
   const ft = spec.fineTune.epochs > 0 ? 1 : 0;
   switch (spec.method) {
     case 'pruning':
-      if (spec.pruning.schedule === 'lottery') return 1 + (spec.pruning.rewindEpochs > 0 ? 1 : 0) + 2 * spec.pruning.rounds;
+      if (spec.pruning.schedule === 'lottery')
+        return 1 + (spec.pruning.rewindEpochs > 0 ? 1 : 0) + 2 * spec.pruning.rounds;
       return 1 + ft * spec.pruning.sparsities.length;
     case 'quantization':
       return 1 + (spec.quantization.qat ? ft * spec.quantization.bits.length : 0);
@@ -135,7 +160,11 @@ function splitBy(ds: Dataset, keep: number[], testFraction: number, seed: number
   return datasetSplit(datasetSubsetByLabel(ds, keep), testFraction, seed);
 }
 
-export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, options: CompressOptions = {}): Promise<CompressResult> {
+export async function compressRun(
+  spec: CompressSpec,
+  loadAsset: AssetLoader,
+  options: CompressOptions = {},
+): Promise<CompressResult> {
   const { dataset, train, test } = await trainDataSplit(spec.base, loadAsset, options.csvText);
   const run = spec.base.runs[0];
   const stages = compressStages(spec);
@@ -152,10 +181,21 @@ export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, op
   };
   const seed = spec.seed;
   const batch = spec.base.training.batchSize;
-  const fineTune: FineTune = { optimizer: optimizerWithLr(run.optimizer, spec.fineTune.lr), batchSize: batch, epochs: spec.fineTune.epochs, seed: seed + 1 };
+  const fineTune: FineTune = {
+    optimizer: optimizerWithLr(run.optimizer, spec.fineTune.lr),
+    batchSize: batch,
+    epochs: spec.fineTune.epochs,
+    seed: seed + 1,
+  };
   // the teacher, the pretraining and the lottery's trainings train as the base experiment says, regularisation included
   const { dropout, l1, l2 } = spec.base.training;
-  const baseTrain: FineTune = { optimizer: run.optimizer, batchSize: batch, epochs: spec.base.training.epochs, seed: run.initSeed, regularization: { dropout, l1, l2 } };
+  const baseTrain: FineTune = {
+    optimizer: run.optimizer,
+    batchSize: batch,
+    epochs: spec.base.training.epochs,
+    seed: run.initSeed,
+    regularization: { dropout, l1, l2 },
+  };
   const common = (model: ModelSpec, data: Dataset, baseEpochs: EpochMetrics[] | null): Common => {
     const shape = modelShape(model, data);
     if (typeof shape === 'string') throw new Error(shape);
@@ -172,19 +212,71 @@ export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, op
     const t = spec.transfer;
     const source = splitBy(dataset, t.source, spec.base.data.testFraction, seed);
     const target = splitBy(dataset, t.target, spec.base.data.testFraction, seed);
-    const r = await transferStudy(source, target, { model: spec.base.model, pretrain: baseTrain, adapt: fineTune, labels: t.labels, baseScale: t.baseScale, draws: t.draws }, ctx);
-    return { ...common(spec.base.model, target.train, null), dataset: { name: dataset.name, train: target.train.n, test: target.test.n, classes: t.target.length }, method: 'transfer', source: r.source, sourceClasses: t.source, targetClasses: t.target, runs: r.runs };
+    const r = await transferStudy(
+      source,
+      target,
+      {
+        model: spec.base.model,
+        pretrain: baseTrain,
+        adapt: fineTune,
+        labels: t.labels,
+        baseScale: t.baseScale,
+        draws: t.draws,
+      },
+      ctx,
+    );
+    return {
+      ...common(spec.base.model, target.train, null),
+      dataset: { name: dataset.name, train: target.train.n, test: target.test.n, classes: t.target.length },
+      method: 'transfer',
+      source: r.source,
+      sourceClasses: t.source,
+      targetClasses: t.target,
+      runs: r.runs,
+    };
   }
   if (spec.method === 'distillation') {
     const d = spec.distillation;
     const student = { ...spec.base.model, hidden: d.student };
-    const study = await distillStudy(train, test, { teacher: spec.base.model, student, teacherTrain: baseTrain, studentTrain: fineTune, T: d.T, alpha: d.alpha, temperatures: d.temperatures, sample: d.sample, studentRows: d.studentRows }, ctx);
-    return { ...common(spec.base.model, train, null), method: 'distillation', study, studentParams: common(student, train, null).paramCount };
+    const study = await distillStudy(
+      train,
+      test,
+      {
+        teacher: spec.base.model,
+        student,
+        teacherTrain: baseTrain,
+        studentTrain: fineTune,
+        T: d.T,
+        alpha: d.alpha,
+        temperatures: d.temperatures,
+        sample: d.sample,
+        studentRows: d.studentRows,
+      },
+      ctx,
+    );
+    return {
+      ...common(spec.base.model, train, null),
+      method: 'distillation',
+      study,
+      studentParams: common(student, train, null).paramCount,
+    };
   }
   if (spec.method === 'pruning' && spec.pruning.schedule === 'lottery') {
     const p = spec.pruning;
-    const r = await lotteryStudy(train, test, spec.base.model, { rounds: p.rounds, rate: p.rate, rewindEpochs: p.rewindEpochs, train: baseTrain }, ctx);
-    return { ...common(spec.base.model, train, null), method: 'pruning', schedule: 'lottery', dense: r.dense, rounds: r.rounds };
+    const r = await lotteryStudy(
+      train,
+      test,
+      spec.base.model,
+      { rounds: p.rounds, rate: p.rate, rewindEpochs: p.rewindEpochs, train: baseTrain },
+      ctx,
+    );
+    return {
+      ...common(spec.base.model, train, null),
+      method: 'pruning',
+      schedule: 'lottery',
+      dense: r.dense,
+      rounds: r.rounds,
+    };
   }
 
   // pruning and quantization compress a trained model: train the base experiment as the training lab does
@@ -193,10 +285,40 @@ export async function compressRun(spec: CompressSpec, loadAsset: AssetLoader, op
   const baseEpochs = trained.models[0].epochs;
   if (spec.method === 'quantization') {
     const q = spec.quantization;
-    const study = await quantStudy(train, test, spec.base.model, weights, { bits: q.bits, scheme: q.scheme, perChannel: q.perChannel, activations: q.activations, fineTune: q.qat ? fineTune : { ...fineTune, epochs: 0 } }, ctx);
-    return { ...common(spec.base.model, train, baseEpochs), method: 'quantization', study, histograms: quantHistograms(weights, q) };
+    const study = await quantStudy(
+      train,
+      test,
+      spec.base.model,
+      weights,
+      {
+        bits: q.bits,
+        scheme: q.scheme,
+        perChannel: q.perChannel,
+        activations: q.activations,
+        fineTune: q.qat ? fineTune : { ...fineTune, epochs: 0 },
+      },
+      ctx,
+    );
+    return {
+      ...common(spec.base.model, train, baseEpochs),
+      method: 'quantization',
+      study,
+      histograms: quantHistograms(weights, q),
+    };
   }
   const p = spec.pruning;
-  const r = await pruneStudy(train, test, spec.base.model, weights, { sparsities: p.sparsities, scope: p.scope, gradual: p.schedule === 'gradual', fineTune }, ctx);
-  return { ...common(spec.base.model, train, baseEpochs), method: 'pruning', schedule: p.schedule === 'gradual' ? 'gradual' : 'oneShot', ...r };
+  const r = await pruneStudy(
+    train,
+    test,
+    spec.base.model,
+    weights,
+    { sparsities: p.sparsities, scope: p.scope, gradual: p.schedule === 'gradual', fineTune },
+    ctx,
+  );
+  return {
+    ...common(spec.base.model, train, baseEpochs),
+    method: 'pruning',
+    schedule: p.schedule === 'gradual' ? 'gradual' : 'oneShot',
+    ...r,
+  };
 }

@@ -46,10 +46,21 @@ export interface StudyContext {
 }
 
 /** trainRun for one stage of a study: announced, cancellable, its epochs reported. */
-export async function stageRun(ctx: StudyContext, label: string, train: Dataset, test: Dataset, cfg: TrainConfig, keepWeights = false) {
+export async function stageRun(
+  ctx: StudyContext,
+  label: string,
+  train: Dataset,
+  test: Dataset,
+  cfg: TrainConfig,
+  keepWeights = false,
+) {
   if (ctx.signal?.aborted) throw new Error('cancelled');
   ctx.onStage?.(label);
-  const r = await trainRun(train, test, cfg, { keepWeights, signal: ctx.signal, onEpoch: (models) => ctx.onEpoch?.(models[0].epochs.length, cfg.epochs) });
+  const r = await trainRun(train, test, cfg, {
+    keepWeights,
+    signal: ctx.signal,
+    onEpoch: (models) => ctx.onEpoch?.(models[0].epochs.length, cfg.epochs),
+  });
   if (ctx.signal?.aborted) throw new Error('cancelled');
   return r;
 }
@@ -67,7 +78,12 @@ function paramsOf(weights: ModelWeights[]): ParamMap {
 }
 
 /** Test loss and accuracy of one model's parameters, optionally with each hidden activation transformed. */
-export async function evaluateParams(shape: ModelShape, params: ParamMap, ds: Dataset, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): Promise<Metrics> {
+export async function evaluateParams(
+  shape: ModelShape,
+  params: ParamMap,
+  ds: Dataset,
+  onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor,
+): Promise<Metrics> {
   const r = await trainEvaluate(shape, params, ds, onActivation);
   return { testLoss: r.loss[0], testAccuracy: r.accuracy ? r.accuracy[0] : null };
 }
@@ -80,9 +96,20 @@ function shapeOf(model: ModelSpec, train: Dataset): ModelShape {
 
 function fineTuneConfig(model: ModelSpec, ft: FineTune, compress: TrainConfig['compress']): TrainConfig {
   return {
-    model, optimizers: [ft.optimizer], schedules: [scheduleWithDefaults({ name: 'constant' })], initSeeds: [ft.seed], seed: ft.seed,
-    batchSize: ft.batchSize, epochs: ft.epochs, l1: ft.regularization?.l1 ?? 0, l2: ft.regularization?.l2 ?? 0, dropout: ft.regularization?.dropout ?? 0,
-    clipNorm: null, clipValue: null, patience: null, compress,
+    model,
+    optimizers: [ft.optimizer],
+    schedules: [scheduleWithDefaults({ name: 'constant' })],
+    initSeeds: [ft.seed],
+    seed: ft.seed,
+    batchSize: ft.batchSize,
+    epochs: ft.epochs,
+    l1: ft.regularization?.l1 ?? 0,
+    l2: ft.regularization?.l2 ?? 0,
+    dropout: ft.regularization?.dropout ?? 0,
+    clipNorm: null,
+    clipValue: null,
+    patience: null,
+    compress,
   };
 }
 
@@ -105,14 +132,24 @@ export interface QuantStudy {
 }
 
 /** Per layer: min and max of each hidden activation over (up to) 1,024 training rows. */
-async function activationRanges(shape: ModelShape, params: ParamMap, train: Dataset): Promise<Map<number, [number, number]>> {
+async function activationRanges(
+  shape: ModelShape,
+  params: ParamMap,
+  train: Dataset,
+): Promise<Map<number, [number, number]>> {
   const n = Math.min(train.n, CALIBRATION_ROWS);
   const found: { layer: number; range: tf.Tensor }[] = [];
   const out = tf.tidy(() =>
-    modelForward(shape, params, tf.tensor2d(train.x.subarray(0, n * train.nFeatures), [n, train.nFeatures]), undefined, (h, layer) => {
-      found.push({ layer, range: tf.keep(tf.stack([tf.min(h), tf.max(h)])) });
-      return h;
-    }),
+    modelForward(
+      shape,
+      params,
+      tf.tensor2d(train.x.subarray(0, n * train.nFeatures), [n, train.nFeatures]),
+      undefined,
+      (h, layer) => {
+        found.push({ layer, range: tf.keep(tf.stack([tf.min(h), tf.max(h)])) });
+        return h;
+      },
+    ),
   );
   out.dispose();
   const ranges = new Map<number, [number, number]>();
@@ -124,7 +161,20 @@ async function activationRanges(shape: ModelShape, params: ParamMap, train: Data
   return ranges;
 }
 
-export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { bits: number[]; scheme: QuantConfig['scheme']; perChannel: boolean; activations: boolean; fineTune: FineTune }, ctx: StudyContext = {}): Promise<QuantStudy> {
+export async function quantStudy(
+  train: Dataset,
+  test: Dataset,
+  model: ModelSpec,
+  weights: ModelWeights[],
+  options: {
+    bits: number[];
+    scheme: QuantConfig['scheme'];
+    perChannel: boolean;
+    activations: boolean;
+    fineTune: FineTune;
+  },
+  ctx: StudyContext = {},
+): Promise<QuantStudy> {
   const shape = shapeOf(model, train);
   const params = paramsOf(weights);
   try {
@@ -134,7 +184,11 @@ export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec
     const ranges = options.activations ? await activationRanges(shape, params, train) : null;
     for (const bits of options.bits) {
       const cfg: QuantConfig = { bits, scheme: options.scheme, perChannel: options.perChannel };
-      const q = tf.tidy(() => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k.endsWith('/w') ? quantizeWeight(v, cfg) : tf.clone(v)])));
+      const q = tf.tidy(() =>
+        Object.fromEntries(
+          Object.entries(params).map(([k, v]) => [k, k.endsWith('/w') ? quantizeWeight(v, cfg) : tf.clone(v)]),
+        ),
+      );
       // activations: 8-bit affine per tensor at most (weights may go lower), as deployed integer kernels do
       const actBits = Math.max(bits, 8);
       const { qmin, qmax } = quantRange(actBits, 'affine');
@@ -156,7 +210,15 @@ export async function quantStudy(train: Dataset, test: Dataset, model: ModelSpec
       tf.dispose(Object.values(q));
       let qat: Metrics | null = null;
       if (options.fineTune.epochs > 0) {
-        qat = lastMetrics(await stageRun(ctx, `quantization-aware training at ${bits} bits`, train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [weights], qat: cfg })));
+        qat = lastMetrics(
+          await stageRun(
+            ctx,
+            `quantization-aware training at ${bits} bits`,
+            train,
+            test,
+            fineTuneConfig(model, options.fineTune, { initialWeights: [weights], qat: cfg }),
+          ),
+        );
       }
       const sizeBytes = weights.reduce((n, w) => {
         if (!w.name.endsWith('/w')) return n + 4 * w.values.length;
@@ -210,7 +272,14 @@ export function gradualScheduleFor(final: number, steps: number): GradualSchedul
   return { initial: 0, final, start: 0, updates, every: Math.max(1, Math.floor(span / updates)) };
 }
 
-export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec, weights: ModelWeights[], options: { sparsities: number[]; scope: PruneScope; gradual?: boolean; fineTune: FineTune }, ctx: StudyContext = {}): Promise<{ dense: Metrics; denseBytes: number; rows: PruneRow[] }> {
+export async function pruneStudy(
+  train: Dataset,
+  test: Dataset,
+  model: ModelSpec,
+  weights: ModelWeights[],
+  options: { sparsities: number[]; scope: PruneScope; gradual?: boolean; fineTune: FineTune },
+  ctx: StudyContext = {},
+): Promise<{ dense: Metrics; denseBytes: number; rows: PruneRow[] }> {
   const shape = shapeOf(model, train);
   const layerWeights = weights.filter((w) => w.name.endsWith('/w'));
   const biases = weights.filter((w) => w.name.endsWith('/b'));
@@ -219,7 +288,11 @@ export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec
     const dense = await evaluateParams(shape, params, test);
     const rows: PruneRow[] = [];
     for (const sparsity of options.sparsities) {
-      let masks = pruneMasks(layerWeights.map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] })), sparsity, options.scope);
+      let masks = pruneMasks(
+        layerWeights.map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] })),
+        sparsity,
+        options.scope,
+      );
       const pruned = masksApply(weights, masks, options.scope === 'structured');
       const p = paramsOf(pruned);
       const oneShot = await evaluateParams(shape, p, test);
@@ -229,17 +302,40 @@ export async function pruneStudy(train: Dataset, test: Dataset, model: ModelSpec
         // Zhu & Gupta: prune while training, from the dense weights; the mask is what training left at 0
         const steps = options.fineTune.epochs * trainStepsPerEpoch(train.n, options.fineTune.batchSize);
         const g = gradualScheduleFor(sparsity, steps);
-        const r = await stageRun(ctx, `gradual pruning to ${Math.round(sparsity * 100)} %`, train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [weights], prune: { scope: options.scope, sparsityAt: (t) => zhuGuptaSparsity(t, g) } }), true);
+        const r = await stageRun(
+          ctx,
+          `gradual pruning to ${Math.round(sparsity * 100)} %`,
+          train,
+          test,
+          fineTuneConfig(model, options.fineTune, {
+            initialWeights: [weights],
+            prune: { scope: options.scope, sparsityAt: (t) => zhuGuptaSparsity(t, g) },
+          }),
+          true,
+        );
         fineTuned = lastMetrics(r);
         const names = layerWeights.map((w) => w.name);
-        masks = names.map((name) => Uint8Array.from(r.weights![0].find((w) => w.name === name)!.values, (v) => (v !== 0 ? 1 : 0)));
+        masks = names.map((name) =>
+          Uint8Array.from(r.weights![0].find((w) => w.name === name)!.values, (v) => (v !== 0 ? 1 : 0)),
+        );
       } else if (options.fineTune.epochs > 0) {
-        fineTuned = lastMetrics(await stageRun(ctx, `fine-tuning at ${Math.round(sparsity * 100)} % sparsity`, train, test, fineTuneConfig(model, options.fineTune, { initialWeights: [pruned], masks: [masks] })));
+        fineTuned = lastMetrics(
+          await stageRun(
+            ctx,
+            `fine-tuning at ${Math.round(sparsity * 100)} % sparsity`,
+            train,
+            test,
+            fineTuneConfig(model, options.fineTune, { initialWeights: [pruned], masks: [masks] }),
+          ),
+        );
       }
       const kept = masks.map((m) => m.reduce((a, b) => a + b, 0));
       const biasCount = biases.reduce((n, b) => n + b.values.length, 0);
       rows.push({
-        sparsity, oneShot, fineTuned, masks,
+        sparsity,
+        oneShot,
+        fineTuned,
+        masks,
         layerSparsity: masks.map((m, l) => 1 - kept[l] / m.length),
         nonzero: kept.reduce((a, b) => a + b, 0) + biasCount,
         sparseBytes: 8 * kept.reduce((a, b) => a + b, 0) + 4 * biasCount,
@@ -256,7 +352,8 @@ export async function initialWeights(model: ModelSpec, data: Dataset, seed: numb
   const shape = shapeOf(model, data);
   const params = modelInit(shape, model.init, [seed]);
   const out: ModelWeights[] = [];
-  for (const [name, t] of Object.entries(params)) out.push({ name, shape: t.shape.slice(1), values: Array.from(await t.data()) });
+  for (const [name, t] of Object.entries(params))
+    out.push({ name, shape: t.shape.slice(1), values: Array.from(await t.data()) });
   tf.dispose(Object.values(params));
   return out;
 }
@@ -280,8 +377,30 @@ export interface DistillStudy {
  * all): the usual case of a teacher trained once on everything and a student trained cheaply, where
  * the teacher's soft targets carry what it learned from the rows the student never sees.
  */
-export async function distillStudy(train: Dataset, test: Dataset, options: { teacher: ModelSpec; student: ModelSpec; teacherTrain: FineTune; studentTrain: FineTune; T: number; alpha: number; temperatures: number[]; sample: number; studentRows: number | null }, ctx: StudyContext = {}): Promise<DistillStudy> {
-  const t = await stageRun(ctx, 'training the teacher', train, test, fineTuneConfig(options.teacher, options.teacherTrain, undefined), true);
+export async function distillStudy(
+  train: Dataset,
+  test: Dataset,
+  options: {
+    teacher: ModelSpec;
+    student: ModelSpec;
+    teacherTrain: FineTune;
+    studentTrain: FineTune;
+    T: number;
+    alpha: number;
+    temperatures: number[];
+    sample: number;
+    studentRows: number | null;
+  },
+  ctx: StudyContext = {},
+): Promise<DistillStudy> {
+  const t = await stageRun(
+    ctx,
+    'training the teacher',
+    train,
+    test,
+    fineTuneConfig(options.teacher, options.teacherTrain, undefined),
+    true,
+  );
   const shape = shapeOf(options.teacher, train);
   const params = paramsOf(t.weights![0]);
   const logitsOf = async (ds: Dataset) => {
@@ -297,17 +416,41 @@ export async function distillStudy(train: Dataset, test: Dataset, options: { tea
   const C = train.nClasses;
   const row = Array.from(testLogits.subarray(sample * C, (sample + 1) * C));
   const rows = Math.min(options.studentRows ?? train.n, train.n);
-  const few = rows < train.n ? datasetRows(train, Int32Array.from({ length: rows }, (_, i) => i), `${train.name} (${rows} rows)`) : train;
+  const few =
+    rows < train.n
+      ? datasetRows(
+          train,
+          Int32Array.from({ length: rows }, (_, i) => i),
+          `${train.name} (${rows} rows)`,
+        )
+      : train;
   const budget = { ...options.studentTrain, batchSize: Math.min(options.studentTrain.batchSize, rows) };
-  const scratch = await stageRun(ctx, 'training the student from scratch', few, test, fineTuneConfig(options.student, budget, undefined));
-  const distilled = await stageRun(ctx, 'distilling the student', few, test, fineTuneConfig(options.student, budget, { teacher: { logits: logits.subarray(0, rows * C), T: options.T, alpha: options.alpha } }));
+  const scratch = await stageRun(
+    ctx,
+    'training the student from scratch',
+    few,
+    test,
+    fineTuneConfig(options.student, budget, undefined),
+  );
+  const distilled = await stageRun(
+    ctx,
+    'distilling the student',
+    few,
+    test,
+    fineTuneConfig(options.student, budget, {
+      teacher: { logits: logits.subarray(0, rows * C), T: options.T, alpha: options.alpha },
+    }),
+  );
   return {
-    teacher: lastMetrics(t), teacherRows: train.n, studentRows: rows, scratch: scratch.models[0].epochs, distilled: distilled.models[0].epochs,
+    teacher: lastMetrics(t),
+    teacherRows: train.n,
+    studentRows: rows,
+    scratch: scratch.models[0].epochs,
+    distilled: distilled.models[0].epochs,
     softTargets: options.temperatures.map((T) => ({ T, probs: softTargets(row, T) })),
     sample: { index: sample, label: test.y[sample] },
   };
 }
-
 
 /**
  * Pretrains on a source task, then adapts to a target task with few labels, four ways: freeze the
@@ -321,9 +464,31 @@ export async function distillStudy(train: Dataset, test: Dataset, options: { tea
  * comparison is paired), each with its own initialisation and batch order; draw 0 is the first
  * `labels` rows with the adaptation seed, as with one draw.
  */
-export async function transferStudy(source: { train: Dataset; test: Dataset }, target: { train: Dataset; test: Dataset }, options: { model: ModelSpec; pretrain: FineTune; adapt: FineTune; labels: number[]; baseScale: number; draws?: number }, ctx: StudyContext = {}): Promise<{ source: Metrics; runs: TransferRun[] }> {
-  if (source.train.nClasses !== target.train.nClasses) throw new Error('the source and target tasks need the same number of classes (the head is re-initialised, not resized)');
-  const pre = await stageRun(ctx, 'pretraining on the source task', source.train, source.test, fineTuneConfig(options.model, options.pretrain, undefined), true);
+export async function transferStudy(
+  source: { train: Dataset; test: Dataset },
+  target: { train: Dataset; test: Dataset },
+  options: {
+    model: ModelSpec;
+    pretrain: FineTune;
+    adapt: FineTune;
+    labels: number[];
+    baseScale: number;
+    draws?: number;
+  },
+  ctx: StudyContext = {},
+): Promise<{ source: Metrics; runs: TransferRun[] }> {
+  if (source.train.nClasses !== target.train.nClasses)
+    throw new Error(
+      'the source and target tasks need the same number of classes (the head is re-initialised, not resized)',
+    );
+  const pre = await stageRun(
+    ctx,
+    'pretraining on the source task',
+    source.train,
+    source.test,
+    fineTuneConfig(options.model, options.pretrain, undefined),
+    true,
+  );
   const pretrained = pre.weights![0];
   const layers = pretrained.filter((w) => w.name.endsWith('/w')).length;
   const head = `l${layers - 1}/`;
@@ -343,13 +508,31 @@ export async function transferStudy(source: { train: Dataset; test: Dataset }, t
   for (const n of options.labels) {
     const size = Math.min(n, target.train.n);
     for (let draw = 0; draw < draws; draw++) {
-      const rows = draw === 0
-        ? Int32Array.from({ length: size }, (_, i) => i)
-        : datasetPermutation(target.train.n, randomCreate(randomMixSeed(options.adapt.seed, n, draw))).subarray(0, size);
-      const few = datasetRows(target.train, rows, `${target.train.name} (${n} labels${draws > 1 ? `, draw ${draw + 1}` : ''})`);
-      const adapt = { ...options.adapt, batchSize: Math.min(options.adapt.batchSize, few.n), seed: draw === 0 ? options.adapt.seed : randomMixSeed(options.adapt.seed, draw) };
+      const rows =
+        draw === 0
+          ? Int32Array.from({ length: size }, (_, i) => i)
+          : datasetPermutation(target.train.n, randomCreate(randomMixSeed(options.adapt.seed, n, draw))).subarray(
+              0,
+              size,
+            );
+      const few = datasetRows(
+        target.train,
+        rows,
+        `${target.train.name} (${n} labels${draws > 1 ? `, draw ${draw + 1}` : ''})`,
+      );
+      const adapt = {
+        ...options.adapt,
+        batchSize: Math.min(options.adapt.batchSize, few.n),
+        seed: draw === 0 ? options.adapt.seed : randomMixSeed(options.adapt.seed, draw),
+      };
       for (const strategy of TRANSFER_STRATEGIES) {
-        const r = await stageRun(ctx, `${n} labels${draws > 1 ? ` (draw ${draw + 1} of ${draws})` : ''}: ${strategy}`, few, target.test, fineTuneConfig(options.model, adapt, starts[strategy]));
+        const r = await stageRun(
+          ctx,
+          `${n} labels${draws > 1 ? ` (draw ${draw + 1} of ${draws})` : ''}: ${strategy}`,
+          few,
+          target.test,
+          fineTuneConfig(options.model, adapt, starts[strategy]),
+        );
         runs.push({ labels: n, strategy, draw, epochs: r.models[0].epochs });
       }
     }
@@ -363,7 +546,12 @@ export function datasetSubsetByLabel(ds: Dataset, keep: number[]): Dataset {
   for (let i = 0; i < ds.n; i++) if (keep.includes(ds.y[i])) rows.push(i);
   const sub = datasetRows(ds, rows, `${ds.name} ${keep.join(',')}`);
   const y = Float32Array.from(sub.y, (v) => keep.indexOf(v));
-  return { ...sub, y, nClasses: keep.length, ...(ds.classNames ? { classNames: keep.map((k) => ds.classNames![k]) } : {}) };
+  return {
+    ...sub,
+    y,
+    nClasses: keep.length,
+    ...(ds.classNames ? { classNames: keep.map((k) => ds.classNames![k]) } : {}),
+  };
 }
 
 export interface LotteryRound {
@@ -382,22 +570,60 @@ export interface LotteryRound {
  * their values at initialisation (rewindEpochs = 0) or after `rewindEpochs` epochs; retrain; repeat
  * for `rounds`. Each round's mask is also retrained from a new random initialisation, the control.
  */
-export async function lotteryStudy(train: Dataset, test: Dataset, model: ModelSpec, options: { rounds: number; rate: number; rewindEpochs: number; train: FineTune }, ctx: StudyContext = {}): Promise<{ dense: Metrics; rounds: LotteryRound[] }> {
+export async function lotteryStudy(
+  train: Dataset,
+  test: Dataset,
+  model: ModelSpec,
+  options: { rounds: number; rate: number; rewindEpochs: number; train: FineTune },
+  ctx: StudyContext = {},
+): Promise<{ dense: Metrics; rounds: LotteryRound[] }> {
   const ft = options.train;
   const theta0 = await initialWeights(model, train, ft.seed);
-  const rewindTo = options.rewindEpochs > 0
-    ? (await stageRun(ctx, `training to the rewind point (${options.rewindEpochs} epochs)`, train, test, fineTuneConfig(model, { ...ft, epochs: options.rewindEpochs }, { initialWeights: [theta0] }), true)).weights![0]
-    : theta0;
+  const rewindTo =
+    options.rewindEpochs > 0
+      ? (
+          await stageRun(
+            ctx,
+            `training to the rewind point (${options.rewindEpochs} epochs)`,
+            train,
+            test,
+            fineTuneConfig(model, { ...ft, epochs: options.rewindEpochs }, { initialWeights: [theta0] }),
+            true,
+          )
+        ).weights![0]
+      : theta0;
   const other = await initialWeights(model, train, ft.seed + 1000);
-  const dense = await stageRun(ctx, 'training the dense network', train, test, fineTuneConfig(model, ft, { initialWeights: [theta0] }), true);
+  const dense = await stageRun(
+    ctx,
+    'training the dense network',
+    train,
+    test,
+    fineTuneConfig(model, ft, { initialWeights: [theta0] }),
+    true,
+  );
   let trained = dense.weights![0];
   const rounds: LotteryRound[] = [];
   for (let r = 1; r <= options.rounds; r++) {
     const sparsity = 1 - (1 - options.rate) ** r;
-    const layers = trained.filter((w) => w.name.endsWith('/w')).map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] }));
+    const layers = trained
+      .filter((w) => w.name.endsWith('/w'))
+      .map((w) => ({ values: w.values, units: w.shape[w.shape.length - 1] }));
     const masks = pruneMasks(layers, sparsity, 'global');
-    const ticket = await stageRun(ctx, `round ${r}: the rewound ticket`, train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(rewindTo, masks, false)], masks: [masks] }), true);
-    const control = await stageRun(ctx, `round ${r}: random re-initialisation`, train, test, fineTuneConfig(model, ft, { initialWeights: [masksApply(other, masks, false)], masks: [masks] }));
+    const ticket = await stageRun(
+      ctx,
+      `round ${r}: the rewound ticket`,
+      train,
+      test,
+      fineTuneConfig(model, ft, { initialWeights: [masksApply(rewindTo, masks, false)], masks: [masks] }),
+      true,
+    );
+    const control = await stageRun(
+      ctx,
+      `round ${r}: random re-initialisation`,
+      train,
+      test,
+      fineTuneConfig(model, ft, { initialWeights: [masksApply(other, masks, false)], masks: [masks] }),
+    );
     rounds.push({ round: r, sparsity, rewound: lastMetrics(ticket), random: lastMetrics(control) });
     trained = ticket.weights![0];
   }

@@ -43,7 +43,10 @@ export function transferScores(runs: TransferRun[]): TransferScore[] {
       const finals = mine.map((r) => r.epochs[r.epochs.length - 1]?.testAccuracy ?? null);
       const mean = meanOf(finals);
       const ok = finals.filter((x): x is number => x !== null && Number.isFinite(x));
-      const sd = ok.length > 1 && mean !== null ? Math.sqrt(ok.reduce((a, x) => a + (x - mean) ** 2, 0) / (ok.length - 1)) : null;
+      const sd =
+        ok.length > 1 && mean !== null
+          ? Math.sqrt(ok.reduce((a, x) => a + (x - mean) ** 2, 0) / (ok.length - 1))
+          : null;
       const epochs = Math.max(...mine.map((r) => r.epochs.length));
       const curve = Array.from({ length: epochs }, (_, e) => meanOf(mine.map((r) => r.epochs[e]?.testAccuracy)));
       out.push({ labels, strategy, mean, sd, finals, curve });

@@ -45,7 +45,9 @@ export function csvTable(text: string): CsvTable {
     return cells;
   };
   const header = split(lines[first]);
-  const rows = lines.slice(first + 1).flatMap((l, k) => (l.trim() === '' ? [] : [{ line: first + k + 2, cells: split(l) }]));
+  const rows = lines
+    .slice(first + 1)
+    .flatMap((l, k) => (l.trim() === '' ? [] : [{ line: first + k + 2, cells: split(l) }]));
   return { header, rows };
 }
 
@@ -55,7 +57,11 @@ export interface CsvDatasetChoice {
 }
 
 /** Builds a dataset from chosen columns; rows that do not parse are listed, not silently dropped. */
-export function csvDataset(table: CsvTable, choice: CsvDatasetChoice, name = 'your data'): { dataset: Dataset; classNames: string[] | null; problems: CsvProblem[] } {
+export function csvDataset(
+  table: CsvTable,
+  choice: CsvDatasetChoice,
+  name = 'your data',
+): { dataset: Dataset; classNames: string[] | null; problems: CsvProblem[] } {
   const col = (c: string) => {
     const i = table.header.indexOf(c);
     if (i < 0) throw new Error(`there is no column "${c}"`);
@@ -75,7 +81,10 @@ export function csvDataset(table: CsvTable, choice: CsvDatasetChoice, name = 'yo
     const x = featureCols.map((i) => Number(cells[i]));
     const bad = featureCols.findIndex((i, k) => cells[i] === '' || !Number.isFinite(x[k]));
     if (bad >= 0) {
-      problems.push({ line, message: `"${cells[featureCols[bad]]}" in column "${table.header[featureCols[bad]]}" is not a number` });
+      problems.push({
+        line,
+        message: `"${cells[featureCols[bad]]}" in column "${table.header[featureCols[bad]]}" is not a number`,
+      });
       continue;
     }
     if (cells[labelCol] === '') {
@@ -84,15 +93,24 @@ export function csvDataset(table: CsvTable, choice: CsvDatasetChoice, name = 'yo
     }
     good.push({ x, label: cells[labelCol] });
   }
-  if (good.length < 2) throw new Error(`only ${good.length} row${good.length === 1 ? '' : 's'} could be read; a dataset needs at least 2`);
+  if (good.length < 2)
+    throw new Error(`only ${good.length} row${good.length === 1 ? '' : 's'} could be read; a dataset needs at least 2`);
   const numeric = good.every((r) => Number.isFinite(Number(r.label)));
   const distinct = [...new Set(good.map((r) => r.label))];
   const classification = !numeric || (distinct.length <= 20 && distinct.every((v) => Number.isInteger(Number(v))));
-  const classNames = classification ? (numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort()) : null;
+  const classNames = classification
+    ? numeric
+      ? distinct.sort((a, b) => Number(a) - Number(b))
+      : distinct.sort()
+    : null;
   const dataset: Dataset = {
-    name, task: classification ? 'classification' : 'regression',
-    n: good.length, nFeatures: featureCols.length, nClasses: classNames?.length ?? 0,
-    featureNames: [...choice.features], ...(classNames ? { classNames } : {}),
+    name,
+    task: classification ? 'classification' : 'regression',
+    n: good.length,
+    nFeatures: featureCols.length,
+    nClasses: classNames?.length ?? 0,
+    featureNames: [...choice.features],
+    ...(classNames ? { classNames } : {}),
     x: Float32Array.from(good.flatMap((r) => r.x)),
     y: Float32Array.from(good, (r) => (classNames ? classNames.indexOf(r.label) : Number(r.label))),
   };

@@ -54,5 +54,8 @@ export function datasetSplit(ds: Dataset, testFraction: number, seed: number): {
   if (!(testFraction > 0 && testFraction < 1)) throw new Error('the test fraction must be between 0 and 1');
   const perm = datasetPermutation(ds.n, randomCreate(seed));
   const nTest = datasetTestRows(ds.n, testFraction);
-  return { test: datasetRows(ds, perm.subarray(0, nTest), `${ds.name} (test)`), train: datasetRows(ds, perm.subarray(nTest), `${ds.name} (train)`) };
+  return {
+    test: datasetRows(ds, perm.subarray(0, nTest), `${ds.name} (test)`),
+    train: datasetRows(ds, perm.subarray(nTest), `${ds.name} (train)`),
+  };
 }

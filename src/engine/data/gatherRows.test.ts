@@ -9,7 +9,12 @@ beforeAll(async () => {
 
 describe('gatherRows', () => {
   it('returns x[rows, :], repeated rows included, without leaking tensors', async () => {
-    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]);
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
     const before = tf.memory().numTensors;
     const g = gatherRows(x, Int32Array.from([3, 0, 3]));
     expect(g.shape).toEqual([3, 3]);

@@ -45,7 +45,12 @@ class GatherRowsPackedProgram {
 }
 
 interface GLBackend {
-  runWebGLProgram(program: GatherRowsPackedProgram, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms: number[][]): tf.TensorInfo;
+  runWebGLProgram(
+    program: GatherRowsPackedProgram,
+    inputs: tf.TensorInfo[],
+    dtype: tf.DataType,
+    uniforms: number[][],
+  ): tf.TensorInfo;
 }
 
 let registered = false;
@@ -59,10 +64,16 @@ function register(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const x = inputs.x;
       const rows = (attrs as unknown as { rows: number[] }).rows;
-      if (!x || x.shape.length !== 2 || x.dtype !== 'float32') throw new Error(`${GATHER_ROWS}: needs a 2-D float32 tensor`);
+      if (!x || x.shape.length !== 2 || x.dtype !== 'float32')
+        throw new Error(`${GATHER_ROWS}: needs a 2-D float32 tensor`);
       const padded = new Array<number>(4 * Math.ceil(rows.length / 4)).fill(0);
       rows.forEach((r, i) => (padded[i] = r));
-      return (backend as unknown as GLBackend).runWebGLProgram(new GatherRowsPackedProgram([rows.length, x.shape[1]]), [x], 'float32', [padded]);
+      return (backend as unknown as GLBackend).runWebGLProgram(
+        new GatherRowsPackedProgram([rows.length, x.shape[1]]),
+        [x],
+        'float32',
+        [padded],
+      );
     },
   });
 }
@@ -76,10 +87,13 @@ export function gatherRowsKernel(): boolean {
 /** x[rows, :] for a 2-D float32 x and row indices held in JavaScript. */
 export function gatherRows(x: tf.Tensor2D, rows: ArrayLike<number>): tf.Tensor2D {
   for (let i = 0; i < rows.length; i++) {
-    if (!(Number.isInteger(rows[i]) && rows[i] >= 0 && rows[i] < x.shape[0])) throw new Error(`gatherRows: row ${rows[i]} is outside 0–${x.shape[0] - 1}`);
+    if (!(Number.isInteger(rows[i]) && rows[i] >= 0 && rows[i] < x.shape[0]))
+      throw new Error(`gatherRows: row ${rows[i]} is outside 0–${x.shape[0] - 1}`);
   }
   if (rows.length > 0 && rows.length <= GATHER_ROWS_MAX && x.dtype === 'float32' && gatherRowsKernel()) {
-    return tf.engine().runKernel(GATHER_ROWS, { x }, { rows: Array.from(rows) } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+    return tf
+      .engine()
+      .runKernel(GATHER_ROWS, { x }, { rows: Array.from(rows) } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
   }
   return tf.tidy(() => tf.gather(x, tf.tensor1d(Array.from(rows), 'int32')));
 }
@@ -101,14 +115,26 @@ export async function gatherRowsCheck(): Promise<{ packed: boolean; results: Gat
     { label: '7×5, rows 6 1 1', rows: 7, cols: 5, pick: [6, 1, 1] },
     { label: '7×5, row 3', rows: 7, cols: 5, pick: [3] },
     { label: '4×2, rows 3 2 1 0 3', rows: 4, cols: 2, pick: [3, 2, 1, 0, 3] },
-    { label: '1024×784, 128 rows', rows: 1024, cols: 784, pick: Array.from({ length: 128 }, (_, i) => (i * 389 + 17) % 1024) },
-    { label: '60×10, 512 rows', rows: 60, cols: 10, pick: Array.from({ length: GATHER_ROWS_MAX }, (_, i) => (i * 7) % 60) },
+    {
+      label: '1024×784, 128 rows',
+      rows: 1024,
+      cols: 784,
+      pick: Array.from({ length: 128 }, (_, i) => (i * 389 + 17) % 1024),
+    },
+    {
+      label: '60×10, 512 rows',
+      rows: 60,
+      cols: 10,
+      pick: Array.from({ length: GATHER_ROWS_MAX }, (_, i) => (i * 7) % 60),
+    },
   ];
   const results: GatherRowsCase[] = [];
   for (const c of cases) {
     const values = Float32Array.from({ length: c.rows * c.cols }, (_, i) => Math.sin(i * 0.37) * 10 + i / 1000);
     const x = tf.tensor2d(values, [c.rows, c.cols]);
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(gatherRows(x, c.pick), tf.gather(x, tf.tensor1d(c.pick, 'int32'))))));
+    const diff = tf.tidy(() =>
+      tf.max(tf.abs(tf.sub(gatherRows(x, c.pick), tf.gather(x, tf.tensor1d(c.pick, 'int32'))))),
+    );
     results.push({ label: c.label, maxAbsError: (await diff.data())[0] });
     tf.dispose([x, diff]);
   }

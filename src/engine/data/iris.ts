@@ -9,7 +9,13 @@ export function irisLoad(): Dataset & { classNames: string[] } {
   const classes = getClasses();
   const classNames = [...new Set(classes)];
   return {
-    name: 'iris', task: 'classification', n: numbers.length, nFeatures: 4, nClasses: classNames.length, classNames, featureNames: IRIS_FEATURES,
+    name: 'iris',
+    task: 'classification',
+    n: numbers.length,
+    nFeatures: 4,
+    nClasses: classNames.length,
+    classNames,
+    featureNames: IRIS_FEATURES,
     x: Float32Array.from(numbers.flat()),
     y: Float32Array.from(classes, (c) => classNames.indexOf(c)),
   };

@@ -24,5 +24,15 @@ export function mnistParse(bytes: Uint8Array, limit?: number): Dataset {
   const x = new Float32Array(n * pixels);
   const src = bytes.subarray(HEADER + total, HEADER + total + n * pixels);
   for (let i = 0; i < src.length; i++) x[i] = src[i] / 255;
-  return { name: 'mnist', task: 'classification', x, y, n, nFeatures: pixels, nClasses: 10, image: [rows, cols, 1], classNames: Array.from({ length: 10 }, (_, i) => String(i)) };
+  return {
+    name: 'mnist',
+    task: 'classification',
+    x,
+    y,
+    n,
+    nFeatures: pixels,
+    nClasses: 10,
+    image: [rows, cols, 1],
+    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+  };
 }

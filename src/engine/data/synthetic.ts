@@ -20,9 +20,14 @@ export interface SyntheticOptions {
 type Gen = (i: number, n: number, rng: Rng, noise: number) => { x: number[]; y: number };
 const u = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng.uniform();
 
-const GENERATORS: Record<SyntheticName, { task: 'classification' | 'regression'; nFeatures: number; nClasses: number; gen: Gen }> = {
+const GENERATORS: Record<
+  SyntheticName,
+  { task: 'classification' | 'regression'; nFeatures: number; nClasses: number; gen: Gen }
+> = {
   circle: {
-    task: 'classification', nFeatures: 2, nClasses: 2,
+    task: 'classification',
+    nFeatures: 2,
+    nClasses: 2,
     gen: (i, n, rng, noise) => {
       const inner = i < n / 2;
       const r = inner ? u(rng, 0, 2.5) : u(rng, 3.5, 5);
@@ -31,7 +36,9 @@ const GENERATORS: Record<SyntheticName, { task: 'classification' | 'regression';
     },
   },
   xor: {
-    task: 'classification', nFeatures: 2, nClasses: 2,
+    task: 'classification',
+    nFeatures: 2,
+    nClasses: 2,
     gen: (_i, _n, rng, noise) => {
       const pad = 0.3;
       let a = u(rng, -5, 5);
@@ -42,7 +49,9 @@ const GENERATORS: Record<SyntheticName, { task: 'classification' | 'regression';
     },
   },
   gaussians: {
-    task: 'classification', nFeatures: 2, nClasses: 2,
+    task: 'classification',
+    nFeatures: 2,
+    nClasses: 2,
     gen: (i, n, rng, noise) => {
       const c = i < n / 2 ? 2 : -2;
       const s = 1 + noise;
@@ -50,7 +59,9 @@ const GENERATORS: Record<SyntheticName, { task: 'classification' | 'regression';
     },
   },
   spiral: {
-    task: 'classification', nFeatures: 2, nClasses: 2,
+    task: 'classification',
+    nFeatures: 2,
+    nClasses: 2,
     gen: (i, n, rng, noise) => {
       const half = Math.ceil(n / 2);
       const k = i % half;
@@ -61,7 +72,9 @@ const GENERATORS: Record<SyntheticName, { task: 'classification' | 'regression';
     },
   },
   moons: {
-    task: 'classification', nFeatures: 2, nClasses: 2,
+    task: 'classification',
+    nFeatures: 2,
+    nClasses: 2,
     gen: (i, n, rng, noise) => {
       const upper = i < n / 2;
       const t = u(rng, 0, Math.PI);
@@ -71,14 +84,18 @@ const GENERATORS: Record<SyntheticName, { task: 'classification' | 'regression';
     },
   },
   linear: {
-    task: 'regression', nFeatures: 1, nClasses: 0,
+    task: 'regression',
+    nFeatures: 1,
+    nClasses: 0,
     gen: (_i, _n, rng, noise) => {
       const x = u(rng, -5, 5);
       return { x: [x], y: 2 * x + noise * rng.normal() };
     },
   },
   sine: {
-    task: 'regression', nFeatures: 1, nClasses: 0,
+    task: 'regression',
+    nFeatures: 1,
+    nClasses: 0,
     gen: (_i, _n, rng, noise) => {
       const x = u(rng, -Math.PI, Math.PI);
       return { x: [x], y: Math.sin(x) + noise * rng.normal() };

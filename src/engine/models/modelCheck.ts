@@ -17,7 +17,11 @@ export const MODEL_CASES: ModelCase[] = fixtures.cases;
 
 export function modelCaseShape(c: ModelCase): ModelShape {
   const s = c.sizes;
-  return { layers: [0, 1, 2].map((l) => ({ in: s[l], out: s[l + 1] })), head: c.head as ModelShape['head'], activation: c.activation as ModelShape['activation'] };
+  return {
+    layers: [0, 1, 2].map((l) => ({ in: s[l], out: s[l + 1] })),
+    head: c.head as ModelShape['head'],
+    activation: c.activation as ModelShape['activation'],
+  };
 }
 
 /** Parameters of K models, [K, in, out] and [K, 1, out], model k holding the weights of cases[k]. */
@@ -49,8 +53,13 @@ export async function modelCaseRun(c: ModelCase, params: ParamMap): Promise<Mode
   const K = params['l0/w'].shape[0];
   const { loss, out, grads } = tf.tidy(() => {
     const x = tf.tensor2d(fixtures.x);
-    const y = tf.tensor1d(c.head === 'multiclass' ? fixtures.labels : c.head === 'binary' ? fixtures.binary : fixtures.targets);
-    const oneHot = c.head === 'multiclass' ? (tf.cast(tf.oneHot(tf.tensor1d(fixtures.labels, 'int32'), c.sizes[3]), 'float32') as tf.Tensor2D) : null;
+    const y = tf.tensor1d(
+      c.head === 'multiclass' ? fixtures.labels : c.head === 'binary' ? fixtures.binary : fixtures.targets,
+    );
+    const oneHot =
+      c.head === 'multiclass'
+        ? (tf.cast(tf.oneHot(tf.tensor1d(fixtures.labels, 'int32'), c.sizes[3]), 'float32') as tf.Tensor2D)
+        : null;
     let l: tf.Tensor1D | null = null;
     let o: tf.Tensor3D | null = null;
     const g = tf.grads((...ps: tf.Tensor[]) => {
@@ -66,10 +75,12 @@ export async function modelCaseRun(c: ModelCase, params: ParamMap): Promise<Mode
   return {
     loss: Array.from(lv),
     outputs: ov,
-    grads: Object.fromEntries(names.map((n, i) => {
-      const per = gv[i].length / K;
-      return [n, Array.from({ length: K }, (_, k) => Array.from(gv[i].subarray(k * per, (k + 1) * per)))];
-    })),
+    grads: Object.fromEntries(
+      names.map((n, i) => {
+        const per = gv[i].length / K;
+        return [n, Array.from({ length: K }, (_, k) => Array.from(gv[i].subarray(k * per, (k + 1) * per)))];
+      }),
+    ),
   };
 }
 
@@ -81,8 +92,12 @@ export async function modelCheckAll(): Promise<{ label: string; maxRelError: num
     const r = await modelCaseRun(c, params);
     tf.dispose(Object.values(params));
     const errors = [maxRelError(r.outputs[0].flat(), c.outputs.flat()), maxRelError(r.loss, [c.loss])];
-    for (let l = 0; l < 3; l++) errors.push(maxRelError(r.grads[`l${l}/w`][0], c.dw[l].flat()), maxRelError(r.grads[`l${l}/b`][0], c.db[l]));
-    out.push({ label: `MLP ${c.sizes.join('-')}, ${c.activation}, ${c.head} head: outputs, loss, ∂W, ∂b`, maxRelError: Math.max(...errors) });
+    for (let l = 0; l < 3; l++)
+      errors.push(maxRelError(r.grads[`l${l}/w`][0], c.dw[l].flat()), maxRelError(r.grads[`l${l}/b`][0], c.db[l]));
+    out.push({
+      label: `MLP ${c.sizes.join('-')}, ${c.activation}, ${c.head} head: outputs, loss, ∂W, ∂b`,
+      maxRelError: Math.max(...errors),
+    });
   }
   return out;
 }

@@ -26,7 +26,8 @@ describe('modelForward and modelLoss against torch (torch.nn.functional and auto
       const alone = await modelCaseRun(a, one);
       tf.dispose(Object.values(one));
       expect(together.loss[k]).toBeCloseTo(alone.loss[0], 6);
-      for (const n of Object.keys(alone.grads)) expect(testingMaxRelError(together.grads[n][k], alone.grads[n][0])).toBeLessThan(1e-6);
+      for (const n of Object.keys(alone.grads))
+        expect(testingMaxRelError(together.grads[n][k], alone.grads[n][0])).toBeLessThan(1e-6);
     }
   });
 });

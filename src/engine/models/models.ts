@@ -22,7 +22,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamMap } from '../optimizers/base';
 import { randomCreate, randomMixSeed } from '../random';
 import { batchMatMul } from './plainMatMul';
-import { biasGradFusable, biasGradFused, reluGradFused, softmaxXentFusable, softmaxXentFused, stepKernelsOn } from './stepKernels';
+import {
+  biasGradFusable,
+  biasGradFused,
+  reluGradFused,
+  softmaxXentFusable,
+  softmaxXentFused,
+  stepKernelsOn,
+} from './stepKernels';
 
 import { layerWeightShape, type ModelShape, type ModelSpec } from './shape';
 
@@ -40,10 +47,13 @@ export function modelInit(shape: ModelShape, init: ModelSpec['init'], seeds: num
       const base = k * size;
       for (let i = 0; i < size; i++) {
         w[base + i] =
-          init === 'zeros' ? 0
-          : init === 'uniform' ? -0.05 + 0.1 * rng.uniform()
-          : init === 'xavier' ? Math.sqrt(6 / (fanIn + fanOut)) * (2 * rng.uniform() - 1)
-          : Math.sqrt(2 / fanIn) * rng.normal();
+          init === 'zeros'
+            ? 0
+            : init === 'uniform'
+              ? -0.05 + 0.1 * rng.uniform()
+              : init === 'xavier'
+                ? Math.sqrt(6 / (fanIn + fanOut)) * (2 * rng.uniform() - 1)
+                : Math.sqrt(2 / fanIn) * rng.normal();
       }
     });
     params[`l${l}/w`] = tf.tensor(w, [K, ...layerWeightShape(layer)]);
@@ -65,17 +75,38 @@ function activate(x: tf.Tensor, activation: ModelSpec['activation']): tf.Tensor 
  * and pack. On webgl and webgpu relu's gradient and db are one program each (stepKernels.ts). The
  * gradients equal autodiff's of the plain ops (models.test.ts).
  */
-function denseApply(h: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor3D, activation: ModelSpec['activation'] | 'linear', inputGrad: boolean): tf.Tensor3D {
+function denseApply(
+  h: tf.Tensor3D,
+  w: tf.Tensor3D,
+  b: tf.Tensor3D,
+  activation: ModelSpec['activation'] | 'linear',
+  inputGrad: boolean,
+): tf.Tensor3D {
   const fused = activation === 'tanh' ? 'linear' : activation;
   // the fused kernel itself: tf.fused.matMul splits matmul, bias and activation into three programs
   // whenever a gradient is being recorded (its own gradient needs them), and this layer's gradient is
   // written out below
   // (on a software WebGPU adapter the products are plainMatMul.ts's programs)
-  const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) => batchMatMul(x, wt, { bias: bt, activation: fused });
-  const backward = (dy: tf.Tensor3D, y: tf.Tensor3D, x: tf.Tensor3D): { dz: tf.Tensor3D; dw: tf.Tensor3D; db: tf.Tensor3D } => {
-    const dz = (fused === 'relu' ? (stepKernelsOn() ? reluGradFused(dy, y) : tf.mul(dy, tf.step(y))) : fused === 'sigmoid' ? tf.mul(dy, tf.mul(y, tf.sub(1, y))) : dy) as tf.Tensor3D;
+  const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) =>
+    batchMatMul(x, wt, { bias: bt, activation: fused });
+  const backward = (
+    dy: tf.Tensor3D,
+    y: tf.Tensor3D,
+    x: tf.Tensor3D,
+  ): { dz: tf.Tensor3D; dw: tf.Tensor3D; db: tf.Tensor3D } => {
+    const dz = (
+      fused === 'relu'
+        ? stepKernelsOn()
+          ? reluGradFused(dy, y)
+          : tf.mul(dy, tf.step(y))
+        : fused === 'sigmoid'
+          ? tf.mul(dy, tf.mul(y, tf.sub(1, y)))
+          : dy
+    ) as tf.Tensor3D;
     const [K, B] = dz.shape;
-    const db = biasGradFusable(B) ? biasGradFused(dz) : (tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) as tf.Tensor3D);
+    const db = biasGradFusable(B)
+      ? biasGradFused(dz)
+      : (tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) as tf.Tensor3D);
     return { dz, dw: batchMatMul(x, dz, { transposeA: true }), db };
   };
   const z = inputGrad
@@ -113,7 +144,10 @@ export interface ModelDropout {
 /** Hidden units → dropped at rate p with a seeded mask, kept ones scaled by 1/(1 − p). */
 function dropoutApply(h: tf.Tensor, dropout: ModelDropout | undefined, salt: number): tf.Tensor {
   if (!dropout || dropout.rate <= 0) return h;
-  const keep = tf.cast(tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', dropout.seed + salt), dropout.rate), 'float32');
+  const keep = tf.cast(
+    tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', dropout.seed + salt), dropout.rate),
+    'float32',
+  );
   return tf.mul(h, tf.div(keep, 1 - dropout.rate));
 }
 
@@ -133,7 +167,10 @@ function convForward(shape: ModelShape, params: ParamMap, x: tf.Tensor3D, K: num
     const xk = tf.squeeze(tf.slice(x, [x.shape[0] === 1 ? 0 : k, 0, 0], [1, -1, -1]), [0]);
     let h: tf.Tensor4D = tf.reshape(xk, [xk.shape[0], first.inH, first.inW, convs[0].in]);
     convs.forEach((layer, l) => {
-      const w = tf.reshape(tf.slice(params[`l${l}/w`], [k, 0, 0, 0, 0], [1, -1, -1, -1, -1]), layerWeightShape(layer) as [number, number, number, number]) as tf.Tensor4D;
+      const w = tf.reshape(
+        tf.slice(params[`l${l}/w`], [k, 0, 0, 0, 0], [1, -1, -1, -1, -1]),
+        layerWeightShape(layer) as [number, number, number, number],
+      ) as tf.Tensor4D;
       const b = tf.reshape(tf.slice(params[`l${l}/b`], [k, 0, 0], [1, -1, -1]), [layer.out]);
       h = activate(tf.add(tf.conv2d(h, w, 1, 'valid'), b), shape.activation) as tf.Tensor4D;
       h = tf.maxPool(h, 2, 2, 'valid');
@@ -148,17 +185,30 @@ function convForward(shape: ModelShape, params: ParamMap, x: tf.Tensor3D, K: num
  * every model, or [K, B, d] when each model sees its own batch. `onActivation` sees (and may
  * replace) each dense hidden layer's activations: activation quantization and its calibration.
  */
-export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D | tf.Tensor3D, dropout?: ModelDropout, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): tf.Tensor3D {
+export function modelForward(
+  shape: ModelShape,
+  params: ParamMap,
+  x: tf.Tensor2D | tf.Tensor3D,
+  dropout?: ModelDropout,
+  onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const K = params['l0/w'].shape[0];
     const x3 = x.rank === 3 ? (x as tf.Tensor3D) : (tf.expandDims(x, 0) as tf.Tensor3D);
     const nConv = shape.layers.filter((l) => l.conv).length;
-    let h: tf.Tensor = nConv > 0 ? convForward(shape, params, x3, K) : tf.broadcastTo(x3, [K, x3.shape[1], x3.shape[2]]);
+    let h: tf.Tensor =
+      nConv > 0 ? convForward(shape, params, x3, K) : tf.broadcastTo(x3, [K, x3.shape[1], x3.shape[2]]);
     if (nConv > 0) h = dropoutApply(h, dropout, 99);
     for (let l = nConv; l < shape.layers.length; l++) {
       const hidden = l < shape.layers.length - 1;
       // the data needs no gradient: only a layer fed by parameters (an earlier layer, a conv) passes one back
-      h = denseApply(h as tf.Tensor3D, params[`l${l}/w`] as tf.Tensor3D, params[`l${l}/b`] as tf.Tensor3D, hidden ? shape.activation : 'linear', l > 0);
+      h = denseApply(
+        h as tf.Tensor3D,
+        params[`l${l}/w`] as tf.Tensor3D,
+        params[`l${l}/b`] as tf.Tensor3D,
+        hidden ? shape.activation : 'linear',
+        l > 0,
+      );
       if (hidden) {
         if (onActivation) h = onActivation(h, l);
         h = dropoutApply(h, dropout, l);
@@ -172,7 +222,12 @@ export function modelForward(shape: ModelShape, params: ParamMap, x: tf.Tensor2D
  * Mean loss of each model over the batch: [K]. y holds class indices or targets, [B] or [K, B];
  * yOneHot the one-hot labels ([B, C] or [K, B, C]) for multiclass heads.
  */
-export function modelLoss(shape: ModelShape, out: tf.Tensor3D, y: tf.Tensor1D | tf.Tensor2D, yOneHot: tf.Tensor2D | tf.Tensor3D | null): tf.Tensor1D {
+export function modelLoss(
+  shape: ModelShape,
+  out: tf.Tensor3D,
+  y: tf.Tensor1D | tf.Tensor2D,
+  yOneHot: tf.Tensor2D | tf.Tensor3D | null,
+): tf.Tensor1D {
   return tf.tidy(() => {
     if (shape.head === 'regression') return tf.mean(tf.square(tf.sub(tf.squeeze(out, [2]), y)), 1) as tf.Tensor1D;
     if (shape.head === 'binary') {
@@ -192,14 +247,16 @@ export function modelLoss(shape: ModelShape, out: tf.Tensor3D, y: tf.Tensor1D | 
  * webgpu the loss and that gradient are one program each (stepKernels.ts).
  */
 function softmaxCrossEntropy(logits: tf.Tensor3D, yOneHot: tf.Tensor2D | tf.Tensor3D): tf.Tensor1D {
-  if (logits.dtype === 'float32' && softmaxXentFusable(logits.shape[1], logits.shape[2])) return softmaxXentFused(logits, yOneHot).loss;
+  if (logits.dtype === 'float32' && softmaxXentFusable(logits.shape[1], logits.shape[2]))
+    return softmaxXentFused(logits, yOneHot).loss;
   const B = logits.shape[1];
   return tf.customGrad((z, save) => {
     const logp = tf.sub(z as tf.Tensor, tf.logSumExp(z as tf.Tensor, 2, true));
     (save as tf.GradSaveFunc)([logp]);
     return {
       value: tf.div(tf.sum(tf.mul(yOneHot, logp), [1, 2]), -B),
-      gradFunc: (dy: tf.Tensor, [lp]: tf.Tensor[]) => tf.mul(tf.sub(tf.exp(lp), yOneHot), tf.reshape(tf.div(dy, B), [-1, 1, 1])),
+      gradFunc: (dy: tf.Tensor, [lp]: tf.Tensor[]) =>
+        tf.mul(tf.sub(tf.exp(lp), yOneHot), tf.reshape(tf.div(dy, B), [-1, 1, 1])),
     };
   })(logits) as tf.Tensor1D;
 }
@@ -219,7 +276,12 @@ export function perModelSumSquares(t: tf.Tensor): tf.Tensor1D {
 
 /** Predicted class of each model for each row: [K, B] (classification heads). */
 export function modelPredict(shape: ModelShape, out: tf.Tensor3D): tf.Tensor2D {
-  return tf.tidy(() => (shape.head === 'binary' ? tf.cast(tf.greater(tf.squeeze(out, [2]), 0), 'int32') : tf.argMax(out, 2)) as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      (shape.head === 'binary'
+        ? tf.cast(tf.greater(tf.squeeze(out, [2]), 0), 'int32')
+        : tf.argMax(out, 2)) as tf.Tensor2D,
+  );
 }
 
 /** Probability of each class: [K, B, C] (a binary head gives [1 − p, p]). */

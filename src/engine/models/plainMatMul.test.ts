@@ -7,7 +7,7 @@ import { plainMatMulCheck } from './plainMatMulCheck';
 beforeAll(testingUseCpu);
 
 describe('OptiplayMatMul on the cpu backend', () => {
-  it('gives tfjs matmul\'s products on odd sizes, transposes, bias per model or shared, relu, sigmoid and NaN', async () => {
+  it("gives tfjs matmul's products on odd sizes, transposes, bias per model or shared, relu, sigmoid and NaN", async () => {
     expect(plainMatMulOn()).toBe(true);
     const before = tf.memory().numTensors;
     const results = await plainMatMulCheck();

@@ -42,11 +42,20 @@ const ROWS = 8;
 const COLS = 4;
 
 /** One invocation per 8×4 block of the output [T, M, N]. */
-function plainMatMulProgram(T: number, M: number, K: number, N: number, attrs: Attrs, bias: 'none' | 'batched' | 'shared'): CodeWebGPUProgram {
+function plainMatMulProgram(
+  T: number,
+  M: number,
+  K: number,
+  N: number,
+  attrs: Attrs,
+  bias: 'none' | 'batched' | 'shared',
+): CodeWebGPUProgram {
   const tilesM = Math.ceil(M / ROWS);
   const tilesN = Math.ceil(N / COLS);
-  const a = (m: string, k: string) => (attrs.transposeA ? `A[aBase + ${k} * ${M} + ${m}]` : `A[aBase + ${m} * ${K} + ${k}]`);
-  const b = (k: string, n: string) => (attrs.transposeB ? `B[bBase + ${n} * ${K} + ${k}]` : `B[bBase + ${k} * ${N} + ${n}]`);
+  const a = (m: string, k: string) =>
+    attrs.transposeA ? `A[aBase + ${k} * ${M} + ${m}]` : `A[aBase + ${m} * ${K} + ${k}]`;
+  const b = (k: string, n: string) =>
+    attrs.transposeB ? `B[bBase + ${n} * ${K} + ${k}]` : `B[bBase + ${k} * ${N} + ${n}]`;
   const rows = Array.from({ length: ROWS }, (_, r) => r);
   const cols = Array.from({ length: COLS }, (_, c) => c);
   // reads past the edge are clamped to the last row or column (their results are never written)
@@ -81,12 +90,21 @@ function plainMatMulProgram(T: number, M: number, K: number, N: number, attrs: A
       }
       let outBase = t * ${M * N};
       ${rows
-        .map((r) => `if (row0 + ${r} < ${M}) {
+        .map(
+          (r) => `if (row0 + ${r} < ${M}) {
         ${cols.map((c) => `if (col0 + ${c} < ${N}) { setOutputAtIndex(outBase + (row0 + ${r}) * ${N} + col0 + ${c}, finish(t, col0 + ${c}, acc${r}[${c}])); }`).join('\n          ')}
-      }`)
+      }`,
+        )
         .join('\n        ')}
     }`;
-  return new CodeWebGPUProgram([T, M, N], bias === 'none' ? ['A', 'B'] : ['A', 'B', 'Bias'], 'optiplayMatMul', code, undefined, T * tilesM * tilesN);
+  return new CodeWebGPUProgram(
+    [T, M, N],
+    bias === 'none' ? ['A', 'B'] : ['A', 'B', 'Bias'],
+    'optiplayMatMul',
+    code,
+    undefined,
+    T * tilesM * tilesN,
+  );
 }
 
 interface GPUBackend {
@@ -133,7 +151,16 @@ function register(): void {
       const read = (t: tf.TensorInfo) => be.data.get(t.dataId).values as Float32Array;
       const at = attrs as unknown as Attrs;
       const { T, M, K, N } = dims(a, b, at);
-      const out = cpuMatMul(read(a), read(b), T, M, K, N, at, bias ? { values: read(bias), batched: bias.shape.length === 3 } : null);
+      const out = cpuMatMul(
+        read(a),
+        read(b),
+        T,
+        M,
+        K,
+        N,
+        at,
+        bias ? { values: read(bias), batched: bias.shape.length === 3 } : null,
+      );
       return be.makeTensorInfo([T, M, N], 'float32', out);
     },
   });
@@ -145,7 +172,16 @@ interface CPUBackend {
 }
 
 /** The cpu kernel: four rows of the output at a time, k outer, the columns inner (contiguous in b). */
-function cpuMatMul(A: Float32Array, Bv: Float32Array, T: number, M: number, K: number, N: number, attrs: Attrs, bias: { values: Float32Array; batched: boolean } | null): Float32Array {
+function cpuMatMul(
+  A: Float32Array,
+  Bv: Float32Array,
+  T: number,
+  M: number,
+  K: number,
+  N: number,
+  attrs: Attrs,
+  bias: { values: Float32Array; batched: boolean } | null,
+): Float32Array {
   const out = new Float32Array(T * M * N);
   const rows = [new Float64Array(N), new Float64Array(N), new Float64Array(N), new Float64Array(N)];
   const bRows = attrs.transposeB ? new Float32Array(K * N) : null;
@@ -193,7 +229,8 @@ function cpuMatMul(A: Float32Array, Bv: Float32Array, T: number, M: number, K: n
         const o = (t * M + m0 + r) * N;
         for (let n = 0; n < N; n++) {
           let v = bias ? Math.fround(row[n]) + bias.values[(bias.batched ? t * N : 0) + n] : row[n];
-          if (attrs.activation === 'relu') v = v < 0 ? 0 : v; // NaN stays NaN, as tfjs's relu
+          if (attrs.activation === 'relu')
+            v = v < 0 ? 0 : v; // NaN stays NaN, as tfjs's relu
           else if (attrs.activation === 'sigmoid') v = 1 / (1 + Math.exp(-v));
           out[o + n] = v;
         }
@@ -217,12 +254,16 @@ export function plainMatMulOn(): boolean {
 
 /** Whether OptiplayMatMul takes these operands: float32, rank 3 with equal batch sizes and matching inner sizes, a bias [T, 1, N] or [N]. */
 function fits(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean, bias?: tf.Tensor): boolean {
-  if (a.rank !== 3 || b.rank !== 3 || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape[0] !== b.shape[0]) return false;
+  if (a.rank !== 3 || b.rank !== 3 || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape[0] !== b.shape[0])
+    return false;
   const K = transposeA ? a.shape[1] : a.shape[2];
   if (K !== (transposeB ? b.shape[2] : b.shape[1])) return false;
   if (!bias) return true;
   const N = transposeB ? b.shape[1] : b.shape[2];
-  return bias.dtype === 'float32' && (tf.util.arraysEqual(bias.shape, [a.shape[0], 1, N]) || tf.util.arraysEqual(bias.shape, [N]));
+  return (
+    bias.dtype === 'float32' &&
+    (tf.util.arraysEqual(bias.shape, [a.shape[0], 1, N]) || tf.util.arraysEqual(bias.shape, [N]))
+  );
 }
 
 /**
@@ -230,12 +271,22 @@ function fits(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: b
  * holds, tfjs's fused matmul kernel (or tf.matMul, with no bias or activation) elsewhere. No gradient
  * is recorded for the kernel: the callers (models.ts) write their gradients out.
  */
-export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, options: { transposeA?: boolean; transposeB?: boolean; bias?: tf.Tensor; activation?: PlainActivation } = {}): tf.Tensor3D {
+export function batchMatMul(
+  a: tf.Tensor3D,
+  b: tf.Tensor3D,
+  options: { transposeA?: boolean; transposeB?: boolean; bias?: tf.Tensor; activation?: PlainActivation } = {},
+): tf.Tensor3D {
   const { transposeA = false, transposeB = false, bias, activation = 'linear' } = options;
   if (plainMatMulOn() && fits(a, b, transposeA, transposeB, bias)) {
-    return tf.engine().runKernel(PLAIN_MATMUL, bias ? { a, b, bias } : { a, b }, { transposeA, transposeB, activation } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+    return tf.engine().runKernel(PLAIN_MATMUL, bias ? { a, b, bias } : { a, b }, {
+      transposeA,
+      transposeB,
+      activation,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
   }
   if (!bias && activation === 'linear') return tf.matMul(a, b, transposeA, transposeB);
   const inputs: tf.NamedTensorMap = bias ? { a, b, bias } : { a, b };
-  return tf.engine().runKernel(tf._FusedMatMul, inputs, { transposeA, transposeB, activation, leakyreluAlpha: 0 }) as tf.Tensor3D;
+  return tf
+    .engine()
+    .runKernel(tf._FusedMatMul, inputs, { transposeA, transposeB, activation, leakyreluAlpha: 0 }) as tf.Tensor3D;
 }

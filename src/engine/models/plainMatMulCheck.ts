@@ -14,7 +14,17 @@ import { batchMatMul, plainMatMulOn, plainMatMulSet, type PlainActivation } from
  */
 export async function plainMatMulCheck(): Promise<{ label: string; maxRelError: number }[]> {
   if (!plainMatMulOn()) return [];
-  const cases: { T: number; M: number; K: number; N: number; tA: boolean; tB: boolean; bias: 'none' | 'batched' | 'shared'; act: PlainActivation; nan?: boolean }[] = [
+  const cases: {
+    T: number;
+    M: number;
+    K: number;
+    N: number;
+    tA: boolean;
+    tB: boolean;
+    bias: 'none' | 'batched' | 'shared';
+    act: PlainActivation;
+    nan?: boolean;
+  }[] = [
     { T: 1, M: 128, K: 784, N: 128, tA: false, tB: false, bias: 'batched', act: 'relu' },
     { T: 1, M: 784, K: 128, N: 128, tA: true, tB: false, bias: 'none', act: 'linear' },
     { T: 1, M: 128, K: 64, N: 128, tA: false, tB: true, bias: 'none', act: 'linear' },
@@ -32,7 +42,8 @@ export async function plainMatMulCheck(): Promise<{ label: string; maxRelError: 
       return c.nan ? tf.where(tf.less(tf.randomUniform(aShape, 0, 1, 'float32', 3), 0.1), tf.fill(aShape, NaN), r) : r;
     }) as tf.Tensor3D;
     const b = tf.randomNormal(bShape, 0, 1, 'float32', c.N + 1) as tf.Tensor3D;
-    const bias = c.bias === 'none' ? undefined : tf.randomNormal(c.bias === 'batched' ? [c.T, 1, c.N] : [c.N], 0, 1, 'float32', 5);
+    const bias =
+      c.bias === 'none' ? undefined : tf.randomNormal(c.bias === 'batched' ? [c.T, 1, c.N] : [c.N], 0, 1, 'float32', 5);
     const options = { transposeA: c.tA, transposeB: c.tB, bias, activation: c.act };
     const got = batchMatMul(a, b, options);
     plainMatMulSet(false);

@@ -34,15 +34,20 @@ export interface ModelShape {
 }
 
 /** The layer sizes for a dataset, or a message saying why the model cannot fit it. */
-export function modelShape(spec: ModelSpec, data: { task: Task; nFeatures: number; nClasses: number; image?: [number, number, number] }): ModelShape | string {
+export function modelShape(
+  spec: ModelSpec,
+  data: { task: Task; nFeatures: number; nClasses: number; image?: [number, number, number] },
+): ModelShape | string {
   const { task, nFeatures: d, nClasses: c } = data;
   if (spec.kind === 'cnn') return cnnShape(spec, data);
   if (spec.kind === 'linear') {
-    if (task !== 'regression') return 'linear regression needs a regression dataset; use logistic, softmax or an MLP for classes';
+    if (task !== 'regression')
+      return 'linear regression needs a regression dataset; use logistic, softmax or an MLP for classes';
     return { layers: [{ in: d, out: 1 }], head: 'regression', activation: spec.activation };
   }
   if (spec.kind === 'logistic') {
-    if (task !== 'classification' || c !== 2) return 'logistic regression needs a dataset with exactly 2 classes; use softmax for more';
+    if (task !== 'classification' || c !== 2)
+      return 'logistic regression needs a dataset with exactly 2 classes; use softmax for more';
     return { layers: [{ in: d, out: 1 }], head: 'binary', activation: spec.activation };
   }
   if (spec.kind === 'softmax') {
@@ -62,13 +67,20 @@ export function modelShape(spec: ModelSpec, data: { task: Task; nFeatures: numbe
 /** The first hidden layer (or conv layer) without a whole, positive width, as a message. */
 function hiddenWidthProblem(spec: ModelSpec): string | null {
   const zero = spec.hidden.findIndex((w) => !(Number.isInteger(w) && w >= 1));
-  return zero >= 0 ? `hidden layer ${zero + 1} has width ${spec.hidden[zero]}: every layer needs at least one unit` : null;
+  return zero >= 0
+    ? `hidden layer ${zero + 1} has width ${spec.hidden[zero]}: every layer needs at least one unit`
+    : null;
 }
 
-function cnnShape(spec: ModelSpec, data: { task: Task; nFeatures: number; nClasses: number; image?: [number, number, number] }): ModelShape | string {
-  if (!data.image) return `a CNN needs image data (MNIST); this dataset has ${data.nFeatures} feature${data.nFeatures === 1 ? '' : 's'} per row, not an image — use an MLP`;
+function cnnShape(
+  spec: ModelSpec,
+  data: { task: Task; nFeatures: number; nClasses: number; image?: [number, number, number] },
+): ModelShape | string {
+  if (!data.image)
+    return `a CNN needs image data (MNIST); this dataset has ${data.nFeatures} feature${data.nFeatures === 1 ? '' : 's'} per row, not an image — use an MLP`;
   if (data.task !== 'classification') return 'the CNN classifies images; it needs a classification dataset';
-  if (spec.hidden.length < 1 || spec.hidden.length > CNN_KERNELS.length) return `the CNN has 1 or 2 conv layers: give 1 or 2 channel counts (got ${spec.hidden.length})`;
+  if (spec.hidden.length < 1 || spec.hidden.length > CNN_KERNELS.length)
+    return `the CNN has 1 or 2 conv layers: give 1 or 2 channel counts (got ${spec.hidden.length})`;
   const zero = hiddenWidthProblem(spec);
   if (zero) return zero;
   let [h, w, channels] = data.image;

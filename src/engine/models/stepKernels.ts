@@ -109,7 +109,10 @@ class XentGradWebGLProgram {
   packedInputs = true;
   packedOutput = true;
   userCode: string;
-  constructor(readonly outputShape: number[], yRank: number) {
+  constructor(
+    readonly outputShape: number[],
+    yRank: number,
+  ) {
     const [, B, C] = outputShape;
     this.userCode = `
       ${glslPair('Z', 3)}
@@ -168,7 +171,10 @@ class BiasGradWebGLProgram {
   packedInputs = true;
   packedOutput = true;
   userCode: string;
-  constructor(readonly outputShape: number[], B: number) {
+  constructor(
+    readonly outputShape: number[],
+    B: number,
+  ) {
     const C = outputShape[2];
     this.userCode = `
       void main() {
@@ -350,9 +356,15 @@ class DiagnosticsWebGLProgram {
         return s;
       }`;
     };
-    const fns = [...views.map((_, i) => sumOf(i, null)), ...Array.from({ length: L }, (_, l) => sumOf(P + L + l, P + l))];
+    const fns = [
+      ...views.map((_, i) => sumOf(i, null)),
+      ...Array.from({ length: L }, (_, l) => sumOf(P + L + l, P + l)),
+    ];
     const grads = Array.from({ length: P }, (_, i) => `sum${i}(k)`).join(' + ');
-    const rows = Array.from({ length: L }, (_, l) => `if (o.x == ${first + l}) result = sqrt(sum${P + L + l}_${P + l}(k)) / (sqrt(sum${P + l}(k)) + 1e-12);`).join('\n        ');
+    const rows = Array.from(
+      { length: L },
+      (_, l) => `if (o.x == ${first + l}) result = sqrt(sum${P + L + l}_${P + l}(k)) / (sqrt(sum${P + l}(k)) + 1e-12);`,
+    ).join('\n        ');
     this.userCode = `
       ${fns.join('\n')}
       void main() {
@@ -393,7 +405,11 @@ class DiagnosticsWebGPUProgram extends FlatWebGPUProgram {
     const fns = [...views.map((_, i) => sum(i, null)), ...Array.from({ length: L }, (_, l) => sum(P + L + l, P + l))];
     const grads = Array.from({ length: P }, (_, i) => `sum${i}(k)`).join(' + ');
     const first = P > 0 ? 1 : 0;
-    const rows = Array.from({ length: L }, (_, l) => `if (row == ${first + l}) { result = sqrt(sum${P + L + l}_${P + l}(k)) / (sqrt(sum${P + l}(k)) + 1e-12); }`).join('\n          ');
+    const rows = Array.from(
+      { length: L },
+      (_, l) =>
+        `if (row == ${first + l}) { result = sqrt(sum${P + L + l}_${P + l}(k)) / (sqrt(sum${P + l}(k)) + 1e-12); }`,
+    ).join('\n          ');
     return `
       ${fns.join('\n')}
       fn main(index : i32) {
@@ -435,10 +451,18 @@ function need(inputs: tf.NamedTensorInfoMap, names: string[], kernel: string): t
 }
 
 /** A kernel's program for one backend, and the inputs as that program reads them. */
-type Programs = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined, gl: boolean) => { program: object; inputs: tf.TensorInfo[] };
+type Programs = (
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap | undefined,
+  gl: boolean,
+) => { program: object; inputs: tf.TensorInfo[] };
 
 /** A kernel whose named inputs the program reads as they are. */
-function plain(name: string, names: string[], make: (inputs: tf.TensorInfo[], gl: boolean) => object): [string, Programs] {
+function plain(
+  name: string,
+  names: string[],
+  make: (inputs: tf.TensorInfo[], gl: boolean) => object,
+): [string, Programs] {
   return [
     name,
     (given, _attrs, gl) => {
@@ -451,10 +475,16 @@ function plain(name: string, names: string[], make: (inputs: tf.TensorInfo[], gl
 const KERNELS: [string, Programs][] = [
   plain(XENT_STATS, ['logits', 'labels'], ([z, y], gl) => {
     const [K, B, C] = z.shape;
-    return gl ? new XentStatsWebGLProgram(K, B, C, y.shape.length) : new XentStatsWebGPUProgram(K, B, C, y.shape.length);
+    return gl
+      ? new XentStatsWebGLProgram(K, B, C, y.shape.length)
+      : new XentStatsWebGPUProgram(K, B, C, y.shape.length);
   }),
-  plain(XENT_GRAD, ['logits', 'labels', 'dy'], ([z, y], gl) => (gl ? new XentGradWebGLProgram(z.shape, y.shape.length) : new XentGradWebGPUProgram(z.shape, y.shape.length))),
-  plain(RELU_GRAD, ['dy', 'y'], ([dy], gl) => (gl ? new ReluGradWebGLProgram(dy.shape) : new ReluGradWebGPUProgram(dy.shape))),
+  plain(XENT_GRAD, ['logits', 'labels', 'dy'], ([z, y], gl) =>
+    gl ? new XentGradWebGLProgram(z.shape, y.shape.length) : new XentGradWebGPUProgram(z.shape, y.shape.length),
+  ),
+  plain(RELU_GRAD, ['dy', 'y'], ([dy], gl) =>
+    gl ? new ReluGradWebGLProgram(dy.shape) : new ReluGradWebGPUProgram(dy.shape),
+  ),
   plain(BIAS_GRAD, ['dz'], ([dz], gl) => {
     const [K, B, C] = dz.shape;
     return gl ? new BiasGradWebGLProgram([K, 1, C], B) : new BiasGradWebGPUProgram([K, 1, C], B);
@@ -515,7 +545,10 @@ export function softmaxXentFusable(B: number, C: number): boolean {
  * [K, B, C] against one-hot labels [B, C] or [K, B, C]; `stats` is both as rows of one [2, K] tensor.
  * The caller has checked softmaxXentFusable.
  */
-export function softmaxXentFused(logits: tf.Tensor3D, labels: tf.Tensor2D | tf.Tensor3D): { loss: tf.Tensor1D; accuracy: tf.Tensor1D; stats: tf.Tensor2D } {
+export function softmaxXentFused(
+  logits: tf.Tensor3D,
+  labels: tf.Tensor2D | tf.Tensor3D,
+): { loss: tf.Tensor1D; accuracy: tf.Tensor1D; stats: tf.Tensor2D } {
   const K = logits.shape[0];
   let stats: tf.Tensor2D | null = null;
   const loss = tf.customGrad((z, save) => {
@@ -524,7 +557,8 @@ export function softmaxXentFused(logits: tf.Tensor3D, labels: tf.Tensor2D | tf.T
     (save as tf.GradSaveFunc)([z as tf.Tensor]);
     return {
       value: tf.reshape(tf.slice(s, [0, 0], [1, K]), [K]),
-      gradFunc: (dy: tf.Tensor, [zs]: tf.Tensor[]) => tf.engine().runKernel(XENT_GRAD, { logits: zs, labels, dy }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, [zs]: tf.Tensor[]) =>
+        tf.engine().runKernel(XENT_GRAD, { logits: zs, labels, dy }) as tf.Tensor,
     };
   })(logits) as tf.Tensor1D;
   const kept = stats as unknown as tf.Tensor2D;
@@ -558,7 +592,10 @@ export function stepDiagnosticsFused(grads: tf.Tensor[], before: tf.Tensor[], af
   const all = [...grads, ...before, ...after];
   if (!stepDiagnosticsFusable(grads.length, before.length) || all.some((t) => t.dtype !== 'float32')) return null;
   const run = (g: tf.Tensor[], b: tf.Tensor[], a: tf.Tensor[]) =>
-    tf.engine().runKernel(DIAGNOSTICS, Object.fromEntries([...g, ...b, ...a].map((t, i) => [`t${i}`, t])), { P: g.length, L: b.length }) as tf.Tensor2D;
+    tf.engine().runKernel(DIAGNOSTICS, Object.fromEntries([...g, ...b, ...a].map((t, i) => [`t${i}`, t])), {
+      P: g.length,
+      L: b.length,
+    }) as tf.Tensor2D;
   if (all.length <= inputLimit(tf.backend())) return run(grads, before, after);
   // WebGPU's default of 8 storage buffers a program: the norm and the ratios as two programs
   return tf.tidy(() => tf.concat([run(grads, [], []), run([], before, after)]));

@@ -16,7 +16,9 @@ export interface FusedLossCase {
 }
 
 function values(K: number, B: number, C: number, seed: number, ties: boolean): Float32Array {
-  return Float32Array.from({ length: K * B * C }, (_, i) => (ties ? Math.round(Math.sin(i * 1.7 + seed) * 2) : Math.sin(i * 0.91 + seed) * 4));
+  return Float32Array.from({ length: K * B * C }, (_, i) =>
+    ties ? Math.round(Math.sin(i * 1.7 + seed) * 2) : Math.sin(i * 0.91 + seed) * 4,
+  );
 }
 
 /** One-hot labels for rows of logits: every other row labelled with its first largest logit (a hit), the rest spread over the classes. */
@@ -39,7 +41,6 @@ function reference(z: tf.Tensor3D, y: tf.Tensor, weights: tf.Tensor1D): tf.Tenso
   return [loss(z), tf.mean(picked, 1), grad];
 }
 
-
 export async function stepKernelsCheck(): Promise<{ fused: boolean; results: FusedLossCase[]; nanLossIsNaN: boolean }> {
   if (!stepKernelsOn()) return { fused: false, results: [], nanLossIsNaN: true };
   const results: FusedLossCase[] = [];
@@ -53,7 +54,9 @@ export async function stepKernelsCheck(): Promise<{ fused: boolean; results: Fus
     const logits = values(c.K, c.B, c.C, c.K, c.ties);
     const z = tf.tensor3d(logits, [c.K, c.B, c.C]);
     // shared labels follow model 0's logits: the other models hit some and miss some
-    const y = c.perModel ? tf.tensor3d(oneHot(logits, c.C, 1), [c.K, c.B, c.C]) : tf.tensor2d(oneHot(logits.subarray(0, c.B * c.C), c.C, 3), [c.B, c.C]);
+    const y = c.perModel
+      ? tf.tensor3d(oneHot(logits, c.C, 1), [c.K, c.B, c.C])
+      : tf.tensor2d(oneHot(logits.subarray(0, c.B * c.C), c.C, 3), [c.B, c.C]);
     const weights = tf.tensor1d(Array.from({ length: c.K }, (_, k) => 1 + 0.5 * k));
     const got = tf.tidy(() => {
       let accuracy: tf.Tensor | null = null;
@@ -74,31 +77,98 @@ export async function stepKernelsCheck(): Promise<{ fused: boolean; results: Fus
     results.push({ label: `cross-entropy, accuracy (${acc}), gradient: ${c.label}`, maxRelError: worst });
     tf.dispose([z, y, weights, ...got, ...want]);
   }
-  for (const shape of [[1, 128, 64], [2, 5, 3]] as [number, number, number][]) {
+  for (const shape of [
+    [1, 128, 64],
+    [2, 5, 3],
+  ] as [number, number, number][]) {
     const n = shape[0] * shape[1] * shape[2];
-    const y = tf.tidy(() => tf.relu(tf.tensor3d(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.3)), shape)));
-    const dy = tf.tensor3d(Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7)), shape);
+    const y = tf.tidy(() =>
+      tf.relu(
+        tf.tensor3d(
+          Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.3)),
+          shape,
+        ),
+      ),
+    );
+    const dy = tf.tensor3d(
+      Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7)),
+      shape,
+    );
     const [a, b] = tf.tidy(() => [reluGradFused(dy, y), tf.mul(dy, tf.step(y))]);
-    results.push({ label: `relu gradient ${shape.join('×')}`, maxRelError: maxRelError(await a.data(), await b.data()) });
+    results.push({
+      label: `relu gradient ${shape.join('×')}`,
+      maxRelError: maxRelError(await a.data(), await b.data()),
+    });
     tf.dispose([y, dy, a, b]);
   }
-  for (const shape of [[1, 128, 64], [2, 5, 3], [3, 1, 7]] as [number, number, number][]) {
+  for (const shape of [
+    [1, 128, 64],
+    [2, 5, 3],
+    [3, 1, 7],
+  ] as [number, number, number][]) {
     const n = shape[0] * shape[1] * shape[2];
     // a packed input from a relu gradient, as in the step, and an unpacked one from JavaScript
-    const dz = tf.tensor3d(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 2.1) * 3), shape);
+    const dz = tf.tensor3d(
+      Float32Array.from({ length: n }, (_, i) => Math.sin(i * 2.1) * 3),
+      shape,
+    );
     const [a, b] = tf.tidy(() => [biasGradFused(dz), tf.sum(dz, 1, true)]);
-    results.push({ label: `bias gradient ${shape.join('×')}`, maxRelError: maxRelError(await a.data(), await b.data()) });
+    results.push({
+      label: `bias gradient ${shape.join('×')}`,
+      maxRelError: maxRelError(await a.data(), await b.data()),
+    });
     tf.dispose([dz, a, b]);
   }
   // a step's diagnostics: gradient norm over every gradient and each layer's update ratio, one program
   const sets: { label: string; K: number; grads: number[][]; weights: number[][] }[] = [
-    { label: 'MNIST MLP 784-128-64-10', K: 1, grads: [[784, 128], [1, 128], [128, 64], [1, 64], [64, 10], [1, 10]], weights: [[784, 128], [128, 64], [64, 10]] },
-    { label: 'K=3, odd shapes', K: 3, grads: [[5, 3], [1, 3], [3, 1], [1, 1]], weights: [[5, 3], [3, 1]] },
-    { label: 'K=2, a conv layer', K: 2, grads: [[5, 5, 1, 4], [1, 4]], weights: [[5, 5, 1, 4]] },
+    {
+      label: 'MNIST MLP 784-128-64-10',
+      K: 1,
+      grads: [
+        [784, 128],
+        [1, 128],
+        [128, 64],
+        [1, 64],
+        [64, 10],
+        [1, 10],
+      ],
+      weights: [
+        [784, 128],
+        [128, 64],
+        [64, 10],
+      ],
+    },
+    {
+      label: 'K=3, odd shapes',
+      K: 3,
+      grads: [
+        [5, 3],
+        [1, 3],
+        [3, 1],
+        [1, 1],
+      ],
+      weights: [
+        [5, 3],
+        [3, 1],
+      ],
+    },
+    {
+      label: 'K=2, a conv layer',
+      K: 2,
+      grads: [
+        [5, 5, 1, 4],
+        [1, 4],
+      ],
+      weights: [[5, 5, 1, 4]],
+    },
   ];
   for (const set of sets) {
     let seed = 0;
-    const make = (shape: number[]) => tf.tensor(Float32Array.from({ length: set.K * shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.77 + ++seed)), [set.K, ...shape]);
+    const make = (shape: number[]) =>
+      tf.tensor(
+        Float32Array.from({ length: set.K * shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.77 + ++seed)),
+        [set.K, ...shape],
+      );
     const grads = set.grads.map(make);
     const before = set.weights.map(make);
     const after = tf.tidy(() => before.map((w, l) => tf.add(w, tf.mul(grads[2 * l], 0.01))));
@@ -106,9 +176,15 @@ export async function stepKernelsCheck(): Promise<{ fused: boolean; results: Fus
     const want = tf.tidy(() => {
       const sq = (t: tf.Tensor) => tf.sum(tf.square(tf.reshape(t, [set.K, -1])), 1);
       const norm = tf.sqrt(grads.map(sq).reduce((a, b) => tf.add(a, b)));
-      return tf.stack([norm, ...before.map((w, l) => tf.div(tf.sqrt(sq(tf.sub(after[l], w))), tf.add(tf.sqrt(sq(w)), 1e-12)))]);
+      return tf.stack([
+        norm,
+        ...before.map((w, l) => tf.div(tf.sqrt(sq(tf.sub(after[l], w))), tf.add(tf.sqrt(sq(w)), 1e-12))),
+      ]);
     });
-    results.push({ label: `diagnostics (gradient norm, update ratios): ${set.label}`, maxRelError: fused ? maxRelError(await fused.data(), await want.data()) : Infinity });
+    results.push({
+      label: `diagnostics (gradient norm, update ratios): ${set.label}`,
+      maxRelError: fused ? maxRelError(await fused.data(), await want.data()) : Infinity,
+    });
     tf.dispose([...grads, ...before, ...after, want, ...(fused ? [fused] : [])]);
   }
   // a diverged model: a NaN logit must make its loss NaN (the loop marks the run diverged from it)

@@ -15,7 +15,10 @@ import type { FusedRule } from './fusedStep';
 export class Adagrad extends BatchedOptimizer {
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
     const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
-    const decayed = tf.div(ctx.lr, ctx.perRow((i) => 1 + (ctx.t - 1) * this.values.lrDecay[i]));
+    const decayed = tf.div(
+      ctx.lr,
+      ctx.perRow((i) => 1 + (ctx.t - 1) * this.values.lrDecay[i]),
+    );
     const sum = tf.add(ctx.slot('sum', 'initialAccumulatorValue'), tf.square(g));
     ctx.setSlot('sum', sum);
     const std = tf.add(tf.sqrt(sum), ctx.hyper('eps'));
@@ -28,7 +31,11 @@ export class Adagrad extends BatchedOptimizer {
     return {
       slots: [{ name: 'sum', init: v.initialAccumulatorValue }],
       // η̃ rounded to float32 as the tf-op path's division of two float32 values
-      scalars: { decayed: Math.fround(v.lr) / Math.fround(1 + (ctx.t - 1) * v.lrDecay), eps: v.eps, weightDecay: v.weightDecay },
+      scalars: {
+        decayed: Math.fround(v.lr) / Math.fround(1 + (ctx.t - 1) * v.lrDecay),
+        eps: v.eps,
+        weightDecay: v.weightDecay,
+      },
       lets: [fusedDecayedGrad(v.weightDecay), ['sum', '@sum + gd * gd']],
       next: { sum: 'sum' },
       param: 'p - $decayed * (gd / (sqrt(sum) + $eps))',

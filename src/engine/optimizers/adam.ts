@@ -33,18 +33,31 @@ export class Adam extends BatchedOptimizer {
    */
   private fusedScalars(ctx: UpdateContext): { scalars: AdamStepScalars; rows?: number[] } | undefined {
     if (this.options.amsgrad || !adamStepKernel()) return undefined;
-    const [beta1, beta2, eps, weightDecay] = [this.values.beta1, this.values.beta2, this.values.eps, this.values.weightDecay].map(sharedValue);
+    const [beta1, beta2, eps, weightDecay] = [
+      this.values.beta1,
+      this.values.beta2,
+      this.values.eps,
+      this.values.weightDecay,
+    ].map(sharedValue);
     if (beta1 === undefined || beta2 === undefined || eps === undefined || weightDecay === undefined) return undefined;
     const lr = sharedValue(ctx.lrValues);
     const stepSize = (rate: number) => rate / (1 - beta1 ** ctx.t);
     const first = lr ?? ctx.lrValues[0];
     const scalars: AdamStepScalars = {
-      beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2,
-      stepSize: stepSize(first), bias2Sqrt: Math.sqrt(1 - beta2 ** ctx.t), eps,
+      beta1,
+      oneMinusBeta1: 1 - beta1,
+      beta2,
+      oneMinusBeta2: 1 - beta2,
+      stepSize: stepSize(first),
+      bias2Sqrt: Math.sqrt(1 - beta2 ** ctx.t),
+      eps,
       ...this.fusedDecay(first, weightDecay),
     };
     if (lr !== undefined) return { scalars };
-    return { scalars, rows: Array.from(ctx.lrValues, (rate) => [stepSize(rate), this.fusedDecay(rate, weightDecay).shrink]).flat() };
+    return {
+      scalars,
+      rows: Array.from(ctx.lrValues, (rate) => [stepSize(rate), this.fusedDecay(rate, weightDecay).shrink]).flat(),
+    };
   }
 
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
@@ -52,8 +65,18 @@ export class Adam extends BatchedOptimizer {
     if (fused) {
       // the fused kernel keeps m and v stacked in one slot, [2, …θ]; a run that stepped in tf ops
       // before (rows whose rates parted and met again) brings its m and v along
-      const mv = ctx.hasSlot('mv') ? ctx.slot('mv') : ctx.hasSlot('m') ? tf.stack([ctx.slot('m'), ctx.slot('v')]) : tf.zeros([2, ...param.shape]);
-      const next = adamStep(param, grad, mv, fused.scalars, fused.rows ? tf.tensor2d(fused.rows, [this.rows, 2]) : undefined);
+      const mv = ctx.hasSlot('mv')
+        ? ctx.slot('mv')
+        : ctx.hasSlot('m')
+          ? tf.stack([ctx.slot('m'), ctx.slot('v')])
+          : tf.zeros([2, ...param.shape]);
+      const next = adamStep(
+        param,
+        grad,
+        mv,
+        fused.scalars,
+        fused.rows ? tf.tensor2d(fused.rows, [this.rows, 2]) : undefined,
+      );
       ctx.setSlot('mv', next.mv);
       ctx.dropSlot('m');
       ctx.dropSlot('v');
@@ -64,8 +87,20 @@ export class Adam extends BatchedOptimizer {
     const t = ctx.t;
     const [m0, v0] = ctx.hasSlot('mv') ? tf.unstack(ctx.slot('mv')) : [ctx.slot('m'), ctx.slot('v')];
     ctx.dropSlot('mv');
-    const m = tf.add(tf.mul(ctx.hyper('beta1'), m0), tf.mul(ctx.perRow((i) => 1 - beta1[i]), g));
-    const v = tf.add(tf.mul(ctx.hyper('beta2'), v0), tf.mul(ctx.perRow((i) => 1 - beta2[i]), tf.square(g)));
+    const m = tf.add(
+      tf.mul(ctx.hyper('beta1'), m0),
+      tf.mul(
+        ctx.perRow((i) => 1 - beta1[i]),
+        g,
+      ),
+    );
+    const v = tf.add(
+      tf.mul(ctx.hyper('beta2'), v0),
+      tf.mul(
+        ctx.perRow((i) => 1 - beta2[i]),
+        tf.square(g),
+      ),
+    );
     ctx.setSlot('m', m);
     ctx.setSlot('v', v);
     let vHat = v;
@@ -73,8 +108,17 @@ export class Adam extends BatchedOptimizer {
       vHat = tf.maximum(ctx.slot('vMax'), v);
       ctx.setSlot('vMax', vHat);
     }
-    const stepSize = tf.div(ctx.lr, ctx.perRow((i) => 1 - beta1[i] ** t));
-    const denom = tf.add(tf.div(tf.sqrt(vHat), ctx.perRow((i) => Math.sqrt(1 - beta2[i] ** t))), ctx.hyper('eps'));
+    const stepSize = tf.div(
+      ctx.lr,
+      ctx.perRow((i) => 1 - beta1[i] ** t),
+    );
+    const denom = tf.add(
+      tf.div(
+        tf.sqrt(vHat),
+        ctx.perRow((i) => Math.sqrt(1 - beta2[i] ** t)),
+      ),
+      ctx.hyper('eps'),
+    );
     return tf.sub(p, tf.mul(stepSize, tf.div(m, denom)));
   }
 }

@@ -16,11 +16,20 @@ export class Adamax extends BatchedOptimizer {
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
     const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
     const { beta1 } = this.values;
-    const m = tf.add(tf.mul(ctx.hyper('beta1'), ctx.slot('m')), tf.mul(ctx.perRow((i) => 1 - beta1[i]), g));
+    const m = tf.add(
+      tf.mul(ctx.hyper('beta1'), ctx.slot('m')),
+      tf.mul(
+        ctx.perRow((i) => 1 - beta1[i]),
+        g,
+      ),
+    );
     const u = tf.maximum(tf.mul(ctx.hyper('beta2'), ctx.slot('u')), tf.add(tf.abs(g), ctx.hyper('eps')));
     ctx.setSlot('m', m);
     ctx.setSlot('u', u);
-    const stepSize = tf.div(ctx.lr, ctx.perRow((i) => 1 - beta1[i] ** ctx.t));
+    const stepSize = tf.div(
+      ctx.lr,
+      ctx.perRow((i) => 1 - beta1[i] ** ctx.t),
+    );
     return tf.sub(param, tf.mul(stepSize, tf.div(m, u)));
   }
 
@@ -30,10 +39,18 @@ export class Adamax extends BatchedOptimizer {
     return {
       slots: [{ name: 'm' }, { name: 'u' }],
       scalars: {
-        beta1: v.beta1, oneMinusBeta1: 1 - v.beta1, beta2: v.beta2, eps: v.eps, weightDecay: v.weightDecay,
+        beta1: v.beta1,
+        oneMinusBeta1: 1 - v.beta1,
+        beta2: v.beta2,
+        eps: v.eps,
+        weightDecay: v.weightDecay,
         stepSize: Math.fround(v.lr) / Math.fround(1 - v.beta1 ** ctx.t),
       },
-      lets: [fusedDecayedGrad(v.weightDecay), ['m', '$beta1 * @m + $oneMinusBeta1 * gd'], ['u', 'max($beta2 * @u, abs(gd) + $eps)']],
+      lets: [
+        fusedDecayedGrad(v.weightDecay),
+        ['m', '$beta1 * @m + $oneMinusBeta1 * gd'],
+        ['u', 'max($beta2 * @u, abs(gd) + $eps)'],
+      ],
       next: { m: 'm', u: 'u' },
       param: 'p - $stepSize * (m / u)',
     };

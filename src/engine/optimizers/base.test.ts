@@ -13,7 +13,11 @@ beforeAll(testingUseCpu);
 /** θ ← θ − s with s ← s + g, its running sum kept in slot 'a' on odd steps and stacked twice in 'b' on even ones. */
 class Moving extends BatchedOptimizer {
   protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
-    const sum = ctx.hasSlot('a') ? ctx.slot('a') : ctx.hasSlot('b') ? tf.unstack(ctx.slot('b'))[0] : tf.zerosLike(param);
+    const sum = ctx.hasSlot('a')
+      ? ctx.slot('a')
+      : ctx.hasSlot('b')
+        ? tf.unstack(ctx.slot('b'))[0]
+        : tf.zerosLike(param);
     const next = tf.add(sum, grad);
     if (ctx.t % 2 === 1) {
       ctx.setSlot('a', next);
@@ -37,7 +41,9 @@ describe('optimizer slots', () => {
       tf.dispose([p, g]);
       p = next;
       // exactly one of the two slots exists after each step, holding Σ g so far
-      expect([opt.slot('p/a') !== undefined, opt.slot('p/b') !== undefined]).toEqual(s % 2 === 1 ? [true, false] : [false, true]);
+      expect([opt.slot('p/a') !== undefined, opt.slot('p/b') !== undefined]).toEqual(
+        s % 2 === 1 ? [true, false] : [false, true],
+      );
     }
     // θ = −Σ_{s=1..5} (Σ_{i≤s} g_i): sums 1, 3, 6, 10, 15 → −35 and twice that
     expect(Array.from(await p.data())).toEqual([-35, -70]);

@@ -153,13 +153,18 @@ export abstract class BatchedOptimizer {
             this.columns.set(cacheKey, made);
             return made;
           },
-          perRow: (fn) => stepColumn('row', Float64Array.from({ length: this.rows }, (_, i) => fn(i))),
+          perRow: (fn) =>
+            stepColumn(
+              'row',
+              Float64Array.from({ length: this.rows }, (_, i) => fn(i)),
+            ),
           slot: (slotName, init = 'zeros') => {
             const key = `${name}/${slotName}`;
             const existing = pending.has(key) ? pending.get(key) : this.slots.get(key);
             if (existing) return existing;
             if (init === 'zeros') return tf.zerosLike(param);
-            const fill = typeof init === 'number' ? column(new Float64Array(this.rows).fill(init)) : column(this.values[init]);
+            const fill =
+              typeof init === 'number' ? column(new Float64Array(this.rows).fill(init)) : column(this.values[init]);
             return tf.mul(tf.onesLike(param), fill);
           },
           setSlot: (slotName, value) => {
@@ -177,7 +182,12 @@ export abstract class BatchedOptimizer {
         const rule = stepFusionOn() ? this.fusedRule?.(ctx) : undefined;
         if (rule) {
           // the state stacked in one tensor; a run that stepped in tf ops before brings its state along
-          const state = rule.slots.length === 0 ? null : ctx.hasSlot(STACKED) ? ctx.slot(STACKED) : tf.stack(rule.slots.map((s) => ctx.slot(s.name, s.init)));
+          const state =
+            rule.slots.length === 0
+              ? null
+              : ctx.hasSlot(STACKED)
+                ? ctx.slot(STACKED)
+                : tf.stack(rule.slots.map((s) => ctx.slot(s.name, s.init)));
           const next = fusedStep(rule, param, grad, state);
           if (next.state) ctx.setSlot(STACKED, next.state);
           for (const s of rule.slots) ctx.dropSlot(s.name);
@@ -196,7 +206,8 @@ export abstract class BatchedOptimizer {
     });
     for (const [key, value] of pending) {
       this.slots.get(key)?.dispose();
-      if (value) this.slots.set(key, value); // returned by the tidy above, so kept
+      if (value)
+        this.slots.set(key, value); // returned by the tidy above, so kept
       else this.slots.delete(key);
     }
     return result.out;
@@ -227,7 +238,12 @@ export function fusedDecayedGrad(weightDecay: number): [string, string] {
 }
 
 /** L2 penalty added to the gradient, as torch does when weight_decay != 0 (coupled decay). */
-export function gradWithWeightDecay(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor, values: Float64Array): tf.Tensor {
+export function gradWithWeightDecay(
+  ctx: UpdateContext,
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  values: Float64Array,
+): tf.Tensor {
   if (values.every((v) => v === 0)) return grad;
   return tf.add(grad, tf.mul(ctx.hyper('weightDecay'), param));
 }

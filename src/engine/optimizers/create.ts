@@ -14,7 +14,14 @@ import { Rmsprop } from './rmsprop';
 import { Sgd } from './sgd';
 
 const CLASSES: Record<OptimizerName, new (rows: HyperValues[]) => BatchedOptimizer> = {
-  sgd: Sgd, adagrad: Adagrad, rmsprop: Rmsprop, adadelta: Adadelta, adam: Adam, adamw: AdamW, adamax: Adamax, nadam: Nadam,
+  sgd: Sgd,
+  adagrad: Adagrad,
+  rmsprop: Rmsprop,
+  adadelta: Adadelta,
+  adam: Adam,
+  adamw: AdamW,
+  adamax: Adamax,
+  nadam: Nadam,
 };
 
 /** Creates a batched optimizer for rows of one optimizer; omitted hyperparameters take defaults. */

@@ -37,7 +37,17 @@ export interface AdamStepScalars {
   shrink: number;
 }
 
-const SCALARS: (keyof AdamStepScalars)[] = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'stepSize', 'bias2Sqrt', 'eps', 'weightDecay', 'shrink'];
+const SCALARS: (keyof AdamStepScalars)[] = [
+  'beta1',
+  'oneMinusBeta1',
+  'beta2',
+  'oneMinusBeta2',
+  'stepSize',
+  'bias2Sqrt',
+  'eps',
+  'weightDecay',
+  'shrink',
+];
 /** the two programs: the new state (m and v stacked), the new θ */
 type Output = 'mv' | 'param';
 
@@ -74,7 +84,12 @@ class AdamStepWebGLProgram {
   customUniforms = SCALARS.map((name) => ({ name: `adam_${name}`, type: 'float' as const }));
   userCode: string;
   /** @param K rows with their own step size and shrink ([K, 2] input S), or null: the uniforms */
-  constructor(readonly outputShape: number[], out: Output, A: number, K: number | null) {
+  constructor(
+    readonly outputShape: number[],
+    out: Output,
+    A: number,
+    K: number | null,
+  ) {
     const perRow = out === 'param' && K !== null;
     if (perRow) this.variableNames = [...this.variableNames, 'S'];
     const code = body(out, (n) => `adam_${n}`, 'vec4', `rc.x < ${A}`, perRow).replace(/\blet (\w+) =/g, 'vec4 $1 =');
@@ -112,7 +127,11 @@ class AdamStepWebGPUProgram extends FlatWebGPUProgram {
   uniforms = [...SCALARS.map((name) => `${name} : f32,`), 'n : i32,', 'rows : i32,'].join(' ');
   private readonly perRow: boolean;
   /** @param perRow each row's step size and shrink from the input S ([K, 2]) rather than the uniforms */
-  constructor(outputShape: number[], private readonly out: Output, perRow: boolean) {
+  constructor(
+    outputShape: number[],
+    private readonly out: Output,
+    perRow: boolean,
+  ) {
     super(outputShape, `optiplayAdam2_${out}_${out === 'param' && perRow}`);
     this.perRow = out === 'param' && perRow;
     if (this.perRow) this.variableNames = [...this.variableNames, 'S'];
@@ -147,10 +166,20 @@ class AdamStepWebGPUProgram extends FlatWebGPUProgram {
 }
 
 interface GLBackend {
-  runWebGLProgram(program: AdamStepWebGLProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: number[][]): tf.TensorInfo;
+  runWebGLProgram(
+    program: AdamStepWebGLProgram,
+    inputs: tf.TensorInfo[],
+    dtype: 'float32',
+    uniforms: number[][],
+  ): tf.TensorInfo;
 }
 interface GPUBackend {
-  runWebGPUProgram(program: AdamStepWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): tf.TensorInfo;
+  runWebGPUProgram(
+    program: AdamStepWebGPUProgram,
+    inputs: tf.TensorInfo[],
+    dtype: 'float32',
+    uniforms: { type: 'float32' | 'int32'; data: number[] }[],
+  ): tf.TensorInfo;
 }
 
 /** θ and g as [A, R, C], the state as [2A, R, C]: views of the same data (free reshapes of the leading axes). */
@@ -166,7 +195,10 @@ function inputsOf(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
     if (t.dtype !== 'float32') throw new Error(`${ADAM_STEP}: expected float32 tensors, got ${t.dtype}`);
     return t;
   });
-  if (!tf.util.arraysEqual(list[0].shape, list[1].shape) || !tf.util.arraysEqual(list[2].shape, [2, ...list[0].shape])) {
+  if (
+    !tf.util.arraysEqual(list[0].shape, list[1].shape) ||
+    !tf.util.arraysEqual(list[2].shape, [2, ...list[0].shape])
+  ) {
     throw new Error(`${ADAM_STEP}: θ and g must have the same shape and the state [2, …that shape]`);
   }
   const rows = inputs.rows;
@@ -199,8 +231,16 @@ function register(): void {
       const v3 = (t: tf.TensorInfo, lead: number): tf.TensorInfo => ({ ...t, shape: [lead, R, C] });
       const ins = [v3(p, A), v3(g, A), v3(mv, 2 * A)];
       const mvNew = be.runWebGLProgram(new AdamStepWebGLProgram([2 * A, R, C], 'mv', A, null), ins, 'float32', values);
-      const pNew = be.runWebGLProgram(new AdamStepWebGLProgram([A, R, C], 'param', A, rows ? p.shape[0] : null), rows ? [...ins, rows] : ins, 'float32', values);
-      return [{ ...mvNew, shape: mv.shape }, { ...pNew, shape: p.shape }];
+      const pNew = be.runWebGLProgram(
+        new AdamStepWebGLProgram([A, R, C], 'param', A, rows ? p.shape[0] : null),
+        rows ? [...ins, rows] : ins,
+        'float32',
+        values,
+      );
+      return [
+        { ...mvNew, shape: mv.shape },
+        { ...pNew, shape: p.shape },
+      ];
     },
   });
   tf.registerKernel({
@@ -217,7 +257,12 @@ function register(): void {
       ];
       const be = backend as unknown as GPUBackend;
       return [
-        be.runWebGPUProgram(new AdamStepWebGPUProgram(list[2].shape, 'mv', false), list.slice(0, 3), 'float32', uniforms),
+        be.runWebGPUProgram(
+          new AdamStepWebGPUProgram(list[2].shape, 'mv', false),
+          list.slice(0, 3),
+          'float32',
+          uniforms,
+        ),
         be.runWebGPUProgram(new AdamStepWebGPUProgram(list[0].shape, 'param', perRow), list, 'float32', uniforms),
       ];
     },
@@ -236,8 +281,16 @@ export function adamStepKernel(): boolean {
  * stacked, [2, …θ's shape], so that one program writes both. `rows` [K, 2]: each row's step size
  * η/(1 − β₁ᵗ) and shrink, for rows whose learning rates differ (scalars.stepSize and shrink unused).
  */
-export function adamStep(param: tf.Tensor, grad: tf.Tensor, mv: tf.Tensor, scalars: AdamStepScalars, rows?: tf.Tensor2D): { param: tf.Tensor; mv: tf.Tensor } {
+export function adamStep(
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  mv: tf.Tensor,
+  scalars: AdamStepScalars,
+  rows?: tf.Tensor2D,
+): { param: tf.Tensor; mv: tf.Tensor } {
   const inputs: tf.NamedTensorMap = rows ? { param, grad, mv, rows } : { param, grad, mv };
-  const [mvNew, pNew] = tf.engine().runKernel(ADAM_STEP, inputs, scalars as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  const [mvNew, pNew] = tf
+    .engine()
+    .runKernel(ADAM_STEP, inputs, scalars as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   return { param: pNew, mv: mvNew };
 }

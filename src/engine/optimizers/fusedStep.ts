@@ -57,7 +57,8 @@ function codeOf(rule: FusedRule): RuleCode {
   // only the scalars the expressions read become uniforms
   const text = [...rule.lets.map(([, e]) => e), ...Object.values(rule.next), rule.param].join(' ');
   const scalars = Object.keys(rule.scalars).filter((n) => new RegExp(`\\$${n}\\b`).test(text));
-  for (const n of [...slots, ...scalars, ...rule.lets.map(([n]) => n)]) if (!IDENT.test(n)) throw new Error(`${ELEMENTWISE_STEP}: bad name "${n}"`);
+  for (const n of [...slots, ...scalars, ...rule.lets.map(([n]) => n)])
+    if (!IDENT.test(n)) throw new Error(`${ELEMENTWISE_STEP}: bad name "${n}"`);
   const missing = slots.filter((s) => rule.next[s] === undefined);
   if (missing.length > 0) throw new Error(`${ELEMENTWISE_STEP}: no new value for ${missing.join(', ')}`);
   return { slots, scalars, lets: rule.lets, next: slots.map((s) => rule.next[s]), param: rule.param };
@@ -88,14 +89,23 @@ class StepWebGLProgram {
   packedOutput = true;
   customUniforms: { name: string; type: 'float' }[];
   userCode: string;
-  constructor(readonly outputShape: number[], code: RuleCode, out: 'state' | 'param', A: number) {
+  constructor(
+    readonly outputShape: number[],
+    code: RuleCode,
+    out: 'state' | 'param',
+    A: number,
+  ) {
     const k = code.slots.length;
     this.variableNames = k > 0 ? ['P', 'G', 'S'] : ['P', 'G'];
     this.customUniforms = code.scalars.map((n) => ({ name: `fs_${n}`, type: 'float' as const }));
     const scalar = (n: string) => `fs_${n}`;
     const reads = code.slots.map((s, j) => `vec4 old_${s} = getS(${j * A} + a, rc.y, rc.z);`).join('\n        ');
     // the state program writes slot j = rc.x / A; nested ?: picks its expression
-    const pick = code.next.reduceRight((acc, e, j) => (j === k - 1 ? expression(e, code, scalar) : `slot == ${j} ? ${expression(e, code, scalar)} : (${acc})`), '');
+    const pick = code.next.reduceRight(
+      (acc, e, j) =>
+        j === k - 1 ? expression(e, code, scalar) : `slot == ${j} ? ${expression(e, code, scalar)} : (${acc})`,
+      '',
+    );
     this.userCode = `
       void main() {
         ivec3 rc = getOutputCoords();
@@ -115,7 +125,11 @@ function stepWebGPUProgram(outputShape: number[], code: RuleCode, out: 'state' |
   const k = code.slots.length;
   const scalar = (n: string) => `uniforms.fs_${n}`;
   const reads = code.slots.map((s, j) => `let old_${s} = S[${j} * uniforms.n + i];`).join('\n          ');
-  const pick = code.next.reduceRight((acc, e, j) => (j === k - 1 ? expression(e, code, scalar) : `select(${acc}, ${expression(e, code, scalar)}, slot == ${j})`), '');
+  const pick = code.next.reduceRight(
+    (acc, e, j) =>
+      j === k - 1 ? expression(e, code, scalar) : `select(${acc}, ${expression(e, code, scalar)}, slot == ${j})`,
+    '',
+  );
   const shader = `
       fn main(index : i32) {
         if (index < uniforms.size) {
@@ -134,10 +148,20 @@ function stepWebGPUProgram(outputShape: number[], code: RuleCode, out: 'state' |
 // --- the kernel ------------------------------------------------------------------------------------
 
 interface GLBackend {
-  runWebGLProgram(program: StepWebGLProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: number[][]): tf.TensorInfo;
+  runWebGLProgram(
+    program: StepWebGLProgram,
+    inputs: tf.TensorInfo[],
+    dtype: 'float32',
+    uniforms: number[][],
+  ): tf.TensorInfo;
 }
 interface GPUBackend {
-  runWebGPUProgram(program: CodeWebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): tf.TensorInfo;
+  runWebGPUProgram(
+    program: CodeWebGPUProgram,
+    inputs: tf.TensorInfo[],
+    dtype: 'float32',
+    uniforms: { type: 'float32' | 'int32'; data: number[] }[],
+  ): tf.TensorInfo;
 }
 
 interface StepAttrs {
@@ -146,7 +170,10 @@ interface StepAttrs {
 }
 
 /** The rule's code, its scalars, its state count and the inputs (θ, g and, with state, the stack). */
-function parse(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined): StepAttrs & { k: number; list: tf.TensorInfo[] } {
+function parse(
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap | undefined,
+): StepAttrs & { k: number; list: tf.TensorInfo[] } {
   const { code, values } = attrs as unknown as StepAttrs;
   const k = code.slots.length;
   return { code, values, k, list: inputsOf(inputs, k) };
@@ -154,10 +181,14 @@ function parse(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined
 
 function inputsOf(inputs: tf.NamedTensorInfoMap, k: number): tf.TensorInfo[] {
   const list = (k > 0 ? [inputs.param, inputs.grad, inputs.state] : [inputs.param, inputs.grad]).map((t) => {
-    if (t === undefined || t.dtype !== 'float32') throw new Error(`${ELEMENTWISE_STEP}: needs float32 param, grad${k > 0 ? ' and state' : ''}`);
+    if (t === undefined || t.dtype !== 'float32')
+      throw new Error(`${ELEMENTWISE_STEP}: needs float32 param, grad${k > 0 ? ' and state' : ''}`);
     return t;
   });
-  if (!tf.util.arraysEqual(list[0].shape, list[1].shape) || (k > 0 && !tf.util.arraysEqual(list[2].shape, [k, ...list[0].shape]))) {
+  if (
+    !tf.util.arraysEqual(list[0].shape, list[1].shape) ||
+    (k > 0 && !tf.util.arraysEqual(list[2].shape, [k, ...list[0].shape]))
+  ) {
     throw new Error(`${ELEMENTWISE_STEP}: θ and g must have the same shape and the state [${k}, …that shape]`);
   }
   return list;
@@ -186,7 +217,10 @@ function register(): void {
       const pNew = be.runWebGLProgram(new StepWebGLProgram([A, R, C], code, 'param', A), ins, 'float32', uniforms);
       if (k === 0) return [{ ...pNew, shape: list[0].shape }];
       const sNew = be.runWebGLProgram(new StepWebGLProgram([k * A, R, C], code, 'state', A), ins, 'float32', uniforms);
-      return [{ ...pNew, shape: list[0].shape }, { ...sNew, shape: list[2].shape }];
+      return [
+        { ...pNew, shape: list[0].shape },
+        { ...sNew, shape: list[2].shape },
+      ];
     },
   });
   tf.registerKernel({
@@ -195,7 +229,10 @@ function register(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { code, values, k, list } = parse(inputs, attrs);
       const be = backend as unknown as GPUBackend;
-      const uniforms = [...values.map((v) => ({ type: 'float32' as const, data: [v] })), { type: 'int32' as const, data: [tf.util.sizeFromShape(list[0].shape)] }];
+      const uniforms = [
+        ...values.map((v) => ({ type: 'float32' as const, data: [v] })),
+        { type: 'int32' as const, data: [tf.util.sizeFromShape(list[0].shape)] },
+      ];
       const pNew = be.runWebGPUProgram(stepWebGPUProgram(list[0].shape, code, 'param'), list, 'float32', uniforms);
       if (k === 0) return [pNew];
       return [pNew, be.runWebGPUProgram(stepWebGPUProgram(list[2].shape, code, 'state'), list, 'float32', uniforms)];
@@ -214,11 +251,19 @@ export function stepFusionOn(): boolean {
  * New θ and stacked state [k, …θ] for one parameter under `rule` (the caller has checked
  * stepFusionOn); `state` is null where the rule keeps none.
  */
-export function fusedStep(rule: FusedRule, param: tf.Tensor, grad: tf.Tensor, state: tf.Tensor | null): { param: tf.Tensor; state: tf.Tensor | null } {
+export function fusedStep(
+  rule: FusedRule,
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  state: tf.Tensor | null,
+): { param: tf.Tensor; state: tf.Tensor | null } {
   const code = codeOf(rule);
-  if ((code.slots.length > 0) !== (state !== null)) throw new Error(`${ELEMENTWISE_STEP}: a rule with state needs the stacked state, and only it`);
+  if (code.slots.length > 0 !== (state !== null))
+    throw new Error(`${ELEMENTWISE_STEP}: a rule with state needs the stacked state, and only it`);
   const inputs: tf.NamedTensorMap = state ? { param, grad, state } : { param, grad };
   const values = code.scalars.map((n) => rule.scalars[n]);
-  const out = tf.engine().runKernel(ELEMENTWISE_STEP, inputs, { code, values } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  const out = tf
+    .engine()
+    .runKernel(ELEMENTWISE_STEP, inputs, { code, values } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   return { param: out[0], state: out[1] ?? null };
 }

@@ -39,11 +39,31 @@ export class Nadam extends BatchedOptimizer {
     this.advance(t);
     const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
     const { beta1, beta2 } = this.values;
-    const m = tf.add(tf.mul(ctx.hyper('beta1'), ctx.slot('m')), tf.mul(ctx.perRow((i) => 1 - beta1[i]), g));
-    const v = tf.add(tf.mul(ctx.hyper('beta2'), ctx.slot('v')), tf.mul(ctx.perRow((i) => 1 - beta2[i]), tf.square(g)));
+    const m = tf.add(
+      tf.mul(ctx.hyper('beta1'), ctx.slot('m')),
+      tf.mul(
+        ctx.perRow((i) => 1 - beta1[i]),
+        g,
+      ),
+    );
+    const v = tf.add(
+      tf.mul(ctx.hyper('beta2'), ctx.slot('v')),
+      tf.mul(
+        ctx.perRow((i) => 1 - beta2[i]),
+        tf.square(g),
+      ),
+    );
     ctx.setSlot('m', m);
     ctx.setSlot('v', v);
-    const denom = tf.add(tf.sqrt(tf.div(v, ctx.perRow((i) => 1 - beta2[i] ** t))), ctx.hyper('eps'));
+    const denom = tf.add(
+      tf.sqrt(
+        tf.div(
+          v,
+          ctx.perRow((i) => 1 - beta2[i] ** t),
+        ),
+      ),
+      ctx.hyper('eps'),
+    );
     const gradCoef = ctx.perRow((i) => (1 - this.mu(i, t)) / (1 - this.muProduct[i]));
     const mCoef = ctx.perRow((i) => this.mu(i, t + 1) / (1 - this.muProduct[i] * this.mu(i, t + 1)));
     const update = tf.add(tf.mul(gradCoef, tf.div(g, denom)), tf.mul(mCoef, tf.div(m, denom)));
@@ -59,8 +79,16 @@ export class Nadam extends BatchedOptimizer {
     return {
       slots: [{ name: 'm' }, { name: 'v' }],
       scalars: {
-        lr: v.lr, beta1: v.beta1, oneMinusBeta1: 1 - v.beta1, beta2: v.beta2, oneMinusBeta2: 1 - v.beta2, eps: v.eps, weightDecay: v.weightDecay,
-        bias2: 1 - v.beta2 ** t, gradCoef: (1 - mu) / (1 - product), mCoef: muNext / (1 - product * muNext),
+        lr: v.lr,
+        beta1: v.beta1,
+        oneMinusBeta1: 1 - v.beta1,
+        beta2: v.beta2,
+        oneMinusBeta2: 1 - v.beta2,
+        eps: v.eps,
+        weightDecay: v.weightDecay,
+        bias2: 1 - v.beta2 ** t,
+        gradCoef: (1 - mu) / (1 - product),
+        mCoef: muNext / (1 - product * muNext),
       },
       lets: [
         fusedDecayedGrad(v.weightDecay),

@@ -15,7 +15,9 @@ beforeAll(testingUseCpu);
 
 describe('optimizers match torch.optim', () => {
   it('fixtures cover every optimizer and every hyperparameter, over at least 100 steps', () => {
-    const seen = new Set(cases.flatMap((c) => [c.optimizer, ...Object.keys(c.hyper).map((k) => `${c.optimizer}.${k}`)]));
+    const seen = new Set(
+      cases.flatMap((c) => [c.optimizer, ...Object.keys(c.hyper).map((k) => `${c.optimizer}.${k}`)]),
+    );
     for (const name of OPTIMIZER_NAMES) {
       for (const h of OPTIMIZERS[name].hyper) expect(seen).toContain(`${name}.${h.key}`);
     }
@@ -33,7 +35,10 @@ describe('optimizers match torch.optim', () => {
     // every optimizer whose fixtures share an objective and options: batch them into one program
     const groups = new Map<string, Case[]>();
     for (const c of cases) {
-      const flags = Object.entries(c.hyper).filter(([, v]) => typeof v === 'boolean').map(([k]) => k).join(',');
+      const flags = Object.entries(c.hyper)
+        .filter(([, v]) => typeof v === 'boolean')
+        .map(([k]) => k)
+        .join(',');
       const key = `${c.optimizer}|${c.objective}|${flags}`;
       groups.set(key, [...(groups.get(key) ?? []), c]);
     }
@@ -65,7 +70,10 @@ describe('optimizers match torch.optim', () => {
     const before = testingTensorCount();
     for (const name of OPTIMIZER_NAMES) {
       const opt = optimizerCreate(name, [{ lr: 1e-3 }, { lr: 2e-3 }]);
-      let xy: tf.Tensor2D = tf.tensor2d([[-1.2, 1], [0.5, 0.5]]);
+      let xy: tf.Tensor2D = tf.tensor2d([
+        [-1.2, 1],
+        [0.5, 0.5],
+      ]);
       for (let s = 0; s < 1000; s++) {
         const { value, grad } = objectiveValueAndGrad('rosenbrock', {}, xy);
         const next = opt.step({ xy }, { xy: grad }, [1e-3, 2e-3]);

@@ -42,12 +42,28 @@ export class Rmsprop extends BatchedOptimizer {
     const { centered } = this.options;
     const momentum = v.momentum !== 0;
     return {
-      slots: [{ name: 'squareAvg' }, ...(centered ? [{ name: 'gradAvg' }] : []), ...(momentum ? [{ name: 'momentum' }] : [])],
-      scalars: { lr: v.lr, alpha: v.alpha, oneMinusAlpha: 1 - v.alpha, eps: v.eps, weightDecay: v.weightDecay, momentum: v.momentum },
+      slots: [
+        { name: 'squareAvg' },
+        ...(centered ? [{ name: 'gradAvg' }] : []),
+        ...(momentum ? [{ name: 'momentum' }] : []),
+      ],
+      scalars: {
+        lr: v.lr,
+        alpha: v.alpha,
+        oneMinusAlpha: 1 - v.alpha,
+        eps: v.eps,
+        weightDecay: v.weightDecay,
+        momentum: v.momentum,
+      },
       lets: [
         fusedDecayedGrad(v.weightDecay),
         ['sq', '$alpha * @squareAvg + $oneMinusAlpha * (gd * gd)'],
-        ...(centered ? ([['ga', '$alpha * @gradAvg + $oneMinusAlpha * gd'], ['avg', 'sqrt(sq - ga * ga) + $eps']] as [string, string][]) : [['avg', 'sqrt(sq) + $eps'] as [string, string]]),
+        ...(centered
+          ? ([
+              ['ga', '$alpha * @gradAvg + $oneMinusAlpha * gd'],
+              ['avg', 'sqrt(sq - ga * ga) + $eps'],
+            ] as [string, string][])
+          : [['avg', 'sqrt(sq) + $eps'] as [string, string]]),
         ['dir', 'gd / avg'],
         ['buf', momentum ? '$momentum * @momentum + dir' : 'dir'],
       ],

@@ -31,7 +31,13 @@ export class Sgd extends BatchedOptimizer {
       const buf =
         ctx.t === 1
           ? tf.clone(g) // torch clones the first gradient into the buffer
-          : tf.add(tf.mul(mu, ctx.slot('momentum')), tf.mul(ctx.perRow((i) => 1 - this.values.dampening[i]), g));
+          : tf.add(
+              tf.mul(mu, ctx.slot('momentum')),
+              tf.mul(
+                ctx.perRow((i) => 1 - this.values.dampening[i]),
+                g,
+              ),
+            );
       ctx.setSlot('momentum', buf);
       g = this.options.nesterov ? tf.add(g, tf.mul(mu, buf)) : buf;
     }
@@ -42,7 +48,8 @@ export class Sgd extends BatchedOptimizer {
     const v = this.sharedValues(ctx, ['lr', 'momentum', 'dampening', 'weightDecay']);
     if (!v) return undefined;
     const scalars = { lr: v.lr, weightDecay: v.weightDecay, momentum: v.momentum, oneMinusDampening: 1 - v.dampening };
-    if (!this.useMomentum) return { slots: [], scalars, lets: [fusedDecayedGrad(v.weightDecay)], next: {}, param: 'p - $lr * gd' };
+    if (!this.useMomentum)
+      return { slots: [], scalars, lets: [fusedDecayedGrad(v.weightDecay)], next: {}, param: 'p - $lr * gd' };
     return {
       slots: [{ name: 'momentum' }],
       scalars,

@@ -89,7 +89,9 @@ function scheduleMain(name: ScheduleName, p: Params, lr: number, total: number):
       const upEnd = num(p, 'pctStart') * total - 1;
       const downEnd = total - 1;
       return closedForm((t) =>
-        t <= upEnd ? cosineAnneal(initial, maxLr, t / upEnd) : cosineAnneal(maxLr, min, (t - upEnd) / (downEnd - upEnd)),
+        t <= upEnd
+          ? cosineAnneal(initial, maxLr, t / upEnd)
+          : cosineAnneal(maxLr, min, (t - upEnd) / (downEnd - upEnd)),
       );
     }
     case 'reduceOnPlateau': {

@@ -68,9 +68,17 @@ const EXAMPLES = 256;
 /** rows gathered at once when drawing batches (draws × B) */
 const ROWS_PER_PASS = 8192;
 
-function gradsOf(shape: ModelShape, params: ParamMap, x: tf.Tensor2D | tf.Tensor3D, y: tf.Tensor1D | tf.Tensor2D, oneHot: tf.Tensor | null): tf.Tensor[] {
+function gradsOf(
+  shape: ModelShape,
+  params: ParamMap,
+  x: tf.Tensor2D | tf.Tensor3D,
+  y: tf.Tensor1D | tf.Tensor2D,
+  oneHot: tf.Tensor | null,
+): tf.Tensor[] {
   const names = Object.keys(params);
-  return tf.grads(() => tf.sum(modelLoss(shape, modelForward(shape, params, x), y, oneHot as tf.Tensor2D | tf.Tensor3D | null)))(names.map((n) => params[n]));
+  return tf.grads(() =>
+    tf.sum(modelLoss(shape, modelForward(shape, params, x), y, oneHot as tf.Tensor2D | tf.Tensor3D | null)),
+  )(names.map((n) => params[n]));
 }
 
 /** Σ over parameters of ‖g_k − g‖², per model k: [K]. */
@@ -78,24 +86,53 @@ function sqDistance(grads: tf.Tensor[], full: tf.Tensor[]): tf.Tensor1D {
   return grads.map((g, i) => perModelSumSquares(tf.sub(g, full[i]))).reduce((a, b) => tf.add(a, b));
 }
 
-export async function gradientNoise(train: Dataset, model: ModelSpec, sizes: number[], seed: number, draws = 32): Promise<NonNullable<BatchStudyResult['noise']>> {
+export async function gradientNoise(
+  train: Dataset,
+  model: ModelSpec,
+  sizes: number[],
+  seed: number,
+  draws = 32,
+): Promise<NonNullable<BatchStudyResult['noise']>> {
   const shape = modelShape(model, train);
   if (typeof shape === 'string') throw new Error(shape);
   const N = Math.min(train.n, POPULATION);
   const rng = randomCreate(randomMixSeed(seed, 0x9a01));
   const rows = datasetPermutation(train.n, rng).subarray(0, N);
-  const x = tf.tensor2d(Float32Array.from(Array.from(rows).flatMap((r) => Array.from(train.x.subarray(r * train.nFeatures, (r + 1) * train.nFeatures)))), [N, train.nFeatures]);
+  const x = tf.tensor2d(
+    Float32Array.from(
+      Array.from(rows).flatMap((r) => Array.from(train.x.subarray(r * train.nFeatures, (r + 1) * train.nFeatures))),
+    ),
+    [N, train.nFeatures],
+  );
   const y = tf.tensor1d(Float32Array.from(rows, (r) => train.y[r]));
-  const oneHot = shape.head === 'multiclass' ? tf.tidy(() => tf.cast(tf.oneHot(tf.cast(y, 'int32'), train.nClasses), 'float32')) : null;
+  const oneHot =
+    shape.head === 'multiclass'
+      ? tf.tidy(() => tf.cast(tf.oneHot(tf.cast(y, 'int32'), train.nClasses), 'float32'))
+      : null;
   const one = modelInit(shape, model.init, [seed]);
   try {
     const full = tf.tidy(() => gradsOf(shape, one, x, y, oneHot));
     /** K models with the same weights, each on its own rows: [K, B] indices */
     const measure = async (B: number, K: number, pick: (k: number) => Int32Array) => {
       const rowsOf = Array.from({ length: K }, (_, k) => pick(k));
-      const idx = tf.tensor2d(Int32Array.from({ length: K * B }, (_, i) => rowsOf[Math.floor(i / B)][i % B]), [K, B], 'int32');
+      const idx = tf.tensor2d(
+        Int32Array.from({ length: K * B }, (_, i) => rowsOf[Math.floor(i / B)][i % B]),
+        [K, B],
+        'int32',
+      );
       const params = modelInit(shape, model.init, new Array<number>(K).fill(seed));
-      const d = tf.tidy(() => sqDistance(gradsOf(shape, params, tf.gather(x, idx) as unknown as tf.Tensor3D, tf.gather(y, idx) as unknown as tf.Tensor2D, oneHot ? tf.gather(oneHot, idx) : null), full));
+      const d = tf.tidy(() =>
+        sqDistance(
+          gradsOf(
+            shape,
+            params,
+            tf.gather(x, idx) as unknown as tf.Tensor3D,
+            tf.gather(y, idx) as unknown as tf.Tensor2D,
+            oneHot ? tf.gather(oneHot, idx) : null,
+          ),
+          full,
+        ),
+      );
       const v = await d.data();
       tf.dispose([idx, d, ...Object.values(params)]);
       return Array.from(v);
@@ -110,9 +147,16 @@ export async function gradientNoise(train: Dataset, model: ModelSpec, sizes: num
     const points: GradientNoisePoint[] = [];
     for (const B of [...new Set(sizes)].sort((a, b) => a - b).filter((b) => b <= N)) {
       const K = Math.max(4, Math.min(draws, Math.floor(ROWS_PER_PASS / B)));
-      const dev = B === N ? new Array<number>(K).fill(0) : await measure(B, K, () => datasetPermutation(N, rng).subarray(0, B));
+      const dev =
+        B === N ? new Array<number>(K).fill(0) : await measure(B, K, () => datasetPermutation(N, rng).subarray(0, B));
       const meanSqDev = dev.reduce((a, b) => a + b, 0) / K;
-      points.push({ batchSize: B, meanSqDev, relative: meanSqDev / gradNormSq, theory: ((N - B) / (B * Math.max(1, N - 1))) * sigmaSq, draws: K });
+      points.push({
+        batchSize: B,
+        meanSqDev,
+        relative: meanSqDev / gradNormSq,
+        theory: ((N - B) / (B * Math.max(1, N - 1))) * sigmaSq,
+        draws: K,
+      });
     }
     tf.dispose(full);
     return { population: N, gradNormSq, sigmaSq, points };
@@ -121,7 +165,12 @@ export async function gradientNoise(train: Dataset, model: ModelSpec, sizes: num
   }
 }
 
-export async function batchStudyRun(base: TrainSpec, study: SearchSpec['study'], loadAsset: AssetLoader, options: BatchStudyOptions = {}): Promise<BatchStudyResult> {
+export async function batchStudyRun(
+  base: TrainSpec,
+  study: SearchSpec['study'],
+  loadAsset: AssetLoader,
+  options: BatchStudyOptions = {},
+): Promise<BatchStudyResult> {
   const { train, test } = await trainDataSplit(base, loadAsset, options.csvText);
   const run = base.runs[0];
   const baseLr = Number(run.optimizer.lr);
@@ -138,14 +187,26 @@ export async function batchStudyRun(base: TrainSpec, study: SearchSpec['study'],
     const t0 = performance.now();
     const epochMs: number[] = [];
     const result = await trainRun(
-      train, test,
-      { ...trainSpecConfig(base, [{ ...run, optimizer: optimizerWithLr(run.optimizer, lr) }]), batchSize: B, epochs: study.epochs, patience: null },
+      train,
+      test,
+      {
+        ...trainSpecConfig(base, [{ ...run, optimizer: optimizerWithLr(run.optimizer, lr) }]),
+        batchSize: B,
+        epochs: study.epochs,
+        patience: null,
+      },
       { signal: options.signal, onEpoch: () => epochMs.push(performance.now() - t0) },
     );
     const m = result.models[0];
     const entry: BatchStudyRun = {
-      batchSize: B, lr, stepsPerEpoch: result.stepsPerEpoch, steps: thinSteps(m.stepLoss), epochs: m.epochs, epochMs: epochMs.slice(0, m.epochs.length),
-      status: m.status, ...(m.status === 'diverged' ? { message: `diverged at step ${m.divergedAt}` } : {}),
+      batchSize: B,
+      lr,
+      stepsPerEpoch: result.stepsPerEpoch,
+      steps: thinSteps(m.stepLoss),
+      epochs: m.epochs,
+      epochMs: epochMs.slice(0, m.epochs.length),
+      status: m.status,
+      ...(m.status === 'diverged' ? { message: `diverged at step ${m.divergedAt}` } : {}),
     };
     runs.push(entry);
     options.onRun?.(entry);

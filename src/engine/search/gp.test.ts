@@ -10,7 +10,10 @@ describe('Gaussian process', () => {
   const y = [1, -1, 0.5];
 
   it('Matérn 5/2 kernel by hand: r = 1, ℓ = 1, σ_f² = 1 gives (1 + √5 + 5/3)·e^(−√5)', () => {
-    expect(maternKernel([0], [1], { lengthscales: [1], signal: 1, noise: 0 })).toBeCloseTo((1 + Math.sqrt(5) + 5 / 3) * Math.exp(-Math.sqrt(5)), 12);
+    expect(maternKernel([0], [1], { lengthscales: [1], signal: 1, noise: 0 })).toBeCloseTo(
+      (1 + Math.sqrt(5) + 5 / 3) * Math.exp(-Math.sqrt(5)),
+      12,
+    );
     expect(maternKernel([0.3, 0.2], [0.3, 0.2], { lengthscales: [1, 2], signal: 2.5, noise: 0 })).toBe(2.5);
   });
 
@@ -38,8 +41,16 @@ describe('Gaussian process', () => {
 
   it('fitting by marginal likelihood finds a long length scale for a smooth function and a short one for a wiggly one', () => {
     const xs = Array.from({ length: 15 }, (_, i) => [i / 14]);
-    const smooth = gpFit(xs, xs.map(([x]) => x * x), randomCreate(1));
-    const wiggly = gpFit(xs, xs.map(([x]) => Math.sin(15 * x)), randomCreate(1));
+    const smooth = gpFit(
+      xs,
+      xs.map(([x]) => x * x),
+      randomCreate(1),
+    );
+    const wiggly = gpFit(
+      xs,
+      xs.map(([x]) => Math.sin(15 * x)),
+      randomCreate(1),
+    );
     expect(smooth.hyper.lengthscales[0]).toBeGreaterThan(3 * wiggly.hyper.lengthscales[0]);
     // predictions are in the units of y (it standardises internally)
     expect(smooth.predict([0.5]).mean).toBeCloseTo(0.25, 2);
@@ -65,16 +76,42 @@ describe('Hyperband', () => {
   it('R = 81, η = 3 gives the table of Li et al. (2018), Table 1', () => {
     const table = hyperbandBrackets(81, 3).map((b) => b.map((r) => [r.n, r.r]));
     expect(table).toEqual([
-      [[81, 1], [27, 3], [9, 9], [3, 27], [1, 81]],
-      [[34, 3], [11, 9], [3, 27], [1, 81]],
-      [[15, 9], [5, 27], [1, 81]],
-      [[8, 27], [2, 81]],
+      [
+        [81, 1],
+        [27, 3],
+        [9, 9],
+        [3, 27],
+        [1, 81],
+      ],
+      [
+        [34, 3],
+        [11, 9],
+        [3, 27],
+        [1, 81],
+      ],
+      [
+        [15, 9],
+        [5, 27],
+        [1, 81],
+      ],
+      [
+        [8, 27],
+        [2, 81],
+      ],
       [[5, 81]],
     ]);
   });
   it('successive halving keeps the best 1/η each rung, up to R', () => {
-    expect(successiveHalvingRungs(27, 9, 3)).toEqual([{ n: 27, r: 1 }, { n: 9, r: 3 }, { n: 3, r: 9 }]);
-    expect(successiveHalvingRungs(8, 4, 2)).toEqual([{ n: 8, r: 1 }, { n: 4, r: 2 }, { n: 2, r: 4 }]);
+    expect(successiveHalvingRungs(27, 9, 3)).toEqual([
+      { n: 27, r: 1 },
+      { n: 9, r: 3 },
+      { n: 3, r: 9 },
+    ]);
+    expect(successiveHalvingRungs(8, 4, 2)).toEqual([
+      { n: 8, r: 1 },
+      { n: 4, r: 2 },
+      { n: 2, r: 4 },
+    ]);
   });
 });
 
@@ -119,7 +156,8 @@ describe('Bayesian optimisation against random search', () => {
     const X = Array.from({ length: 6 }, () => randomPoint(rng, 2));
     const batch = bayesPropose(X, X.map(branin), 4, rng);
     for (let i = 0; i < batch.length; i++) {
-      for (let j = 0; j < i; j++) expect(Math.hypot(batch[i][0] - batch[j][0], batch[i][1] - batch[j][1])).toBeGreaterThan(1e-3);
+      for (let j = 0; j < i; j++)
+        expect(Math.hypot(batch[i][0] - batch[j][0], batch[i][1] - batch[j][1])).toBeGreaterThan(1e-3);
     }
   });
 });

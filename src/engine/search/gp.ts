@@ -80,7 +80,11 @@ export function gpCondition(X: number[][], y: number[], h: GpHyper): Gp | null {
 }
 
 /** Search box for the hyperparameters, in log space (inputs in [0, 1], y standardised). */
-const BOUNDS = { lengthscale: [Math.log(0.03), Math.log(3)], signal: [Math.log(0.05), Math.log(20)], noise: [Math.log(1e-6), Math.log(0.5)] } as const;
+const BOUNDS = {
+  lengthscale: [Math.log(0.03), Math.log(3)],
+  signal: [Math.log(0.05), Math.log(20)],
+  noise: [Math.log(1e-6), Math.log(0.5)],
+} as const;
 
 function hyperFrom(theta: number[], d: number): GpHyper {
   return { lengthscales: theta.slice(0, d).map(Math.exp), signal: Math.exp(theta[d]), noise: Math.exp(theta[d + 1]) };
@@ -146,8 +150,18 @@ function erfc(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

@@ -15,7 +15,10 @@ export interface ParamImportance {
   bins: number;
 }
 
-export function searchImportance(space: SearchParam[], points: { params: Record<string, number>; score: number }[]): ParamImportance[] {
+export function searchImportance(
+  space: SearchParam[],
+  points: { params: Record<string, number>; score: number }[],
+): ParamImportance[] {
   const n = points.length;
   if (n < 3) return space.map((p) => ({ param: p.param, eta2: 0, bins: 0 }));
   const mean = points.reduce((a, p) => a + p.score, 0) / n;
@@ -31,9 +34,12 @@ export function searchImportance(space: SearchParam[], points: { params: Record<
       }
     } else {
       const bins = Math.max(2, Math.min(5, Math.floor(n / 3)));
-      for (let b = 0; b < bins; b++) groups.push(sorted.slice(Math.round((b * n) / bins), Math.round(((b + 1) * n) / bins)).map((q) => q.y));
+      for (let b = 0; b < bins; b++)
+        groups.push(sorted.slice(Math.round((b * n) / bins), Math.round(((b + 1) * n) / bins)).map((q) => q.y));
     }
-    const between = groups.filter((g) => g.length).reduce((a, g) => a + g.length * (g.reduce((s, y) => s + y, 0) / g.length - mean) ** 2, 0);
+    const between = groups
+      .filter((g) => g.length)
+      .reduce((a, g) => a + g.length * (g.reduce((s, y) => s + y, 0) / g.length - mean) ** 2, 0);
     return { param: p.param, eta2: total > 0 ? between / total : 0, bins: groups.length };
   });
 }

@@ -70,7 +70,12 @@ export interface LrFinderOptions {
   onPoints?: (points: LrFinderPoint[]) => void;
 }
 
-export async function lrFinderRun(base: TrainSpec, finder: SearchSpec['finder'], loadAsset: AssetLoader, options: LrFinderOptions = {}): Promise<LrFinderResult> {
+export async function lrFinderRun(
+  base: TrainSpec,
+  finder: SearchSpec['finder'],
+  loadAsset: AssetLoader,
+  options: LrFinderOptions = {},
+): Promise<LrFinderResult> {
   const { train, test } = await trainDataSplit(base, loadAsset, options.csvText);
   const run = base.runs[0];
   const { minLr, maxLr, steps } = finder;
@@ -94,14 +99,18 @@ export async function lrFinderRun(base: TrainSpec, finder: SearchSpec['finder'],
     }
   };
   const result = await trainRun(
-    train, test,
+    train,
+    test,
     {
       ...trainSpecConfig(base, [{ ...run, optimizer: optimizerWithLr(run.optimizer, minLr) }]),
       schedules: [{ name: 'exponential', gamma, warmupSteps: 0 }],
-      epochs: Math.ceil(steps / trainStepsPerEpoch(train.n, base.training.batchSize)), maxSteps: steps, patience: null,
+      epochs: Math.ceil(steps / trainStepsPerEpoch(train.n, base.training.batchSize)),
+      maxSteps: steps,
+      patience: null,
     },
     {
-      signal, chunkSize: 10,
+      signal,
+      chunkSize: 10,
       onProgress: (models) => {
         read(models[0].stepLoss, models[0].lr);
         options.onPoints?.(points);
@@ -110,9 +119,21 @@ export async function lrFinderRun(base: TrainSpec, finder: SearchSpec['finder'],
   );
   const m = result.models[0];
   if (!exploded) read(m.stepLoss, m.lr);
-  const stop = options.signal?.aborted ? 'cancelled' : exploded ? 'exploded' : m.status === 'diverged' ? 'diverged' : 'end';
+  const stop = options.signal?.aborted
+    ? 'cancelled'
+    : exploded
+      ? 'exploded'
+      : m.status === 'diverged'
+        ? 'diverged'
+        : 'end';
   return {
-    backend: tf.getBackend(), points, stop, optimizer: run.optimizer.name,
-    suggestion: lrFinderSuggest(points.map((p) => p.lr), points.map((p) => p.smoothed)),
+    backend: tf.getBackend(),
+    points,
+    stop,
+    optimizer: run.optimizer.name,
+    suggestion: lrFinderSuggest(
+      points.map((p) => p.lr),
+      points.map((p) => p.smoothed),
+    ),
   };
 }

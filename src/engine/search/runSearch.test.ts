@@ -13,8 +13,16 @@ const noAsset = async () => new Uint8Array();
 const small = (strategy: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   searchSpecParseValid({
     seed: 4,
-    base: { data: { name: 'circle', size: 160 }, model: { hidden: [6] }, training: { batchSize: 16, epochs: 2 }, run: { optimizer: { name: 'sgd', lr: 0.1 } } },
-    space: [{ param: 'optimizer.lr', min: 1e-3, max: 1, scale: 'log' }, { param: 'optimizer.momentum', min: 0, max: 0.95, scale: 'linear' }],
+    base: {
+      data: { name: 'circle', size: 160 },
+      model: { hidden: [6] },
+      training: { batchSize: 16, epochs: 2 },
+      run: { optimizer: { name: 'sgd', lr: 0.1 } },
+    },
+    space: [
+      { param: 'optimizer.lr', min: 1e-3, max: 1, scale: 'log' },
+      { param: 'optimizer.momentum', min: 0, max: 0.95, scale: 'linear' },
+    ],
     strategy,
     ...extra,
   });
@@ -55,29 +63,54 @@ describe('search runner', () => {
 
   it('a trial with a single-trial spec trains exactly as the train lab would', () => {
     const spec = small({ name: 'random' });
-    const ts = searchTrialSpec(spec.base, { 'optimizer.lr': 0.05, 'model.width': 12, 'model.depth': 2, 'training.batchSize': 8 });
+    const ts = searchTrialSpec(spec.base, {
+      'optimizer.lr': 0.05,
+      'model.width': 12,
+      'model.depth': 2,
+      'training.batchSize': 8,
+    });
     expect(typeof ts).not.toBe('string');
     if (typeof ts === 'string') return;
     expect(ts.runs[0].optimizer.lr).toBe(0.05);
     expect(ts.model.hidden).toEqual([12, 12]);
     expect(ts.training.batchSize).toBe(8);
-    expect(searchTrialSpec(spec.base, { 'training.batchSize': 5000 })).toMatch(/training.batchSize: 5000 is larger than the training set \(128 rows\)/);
+    expect(searchTrialSpec(spec.base, { 'training.batchSize': 5000 })).toMatch(
+      /training.batchSize: 5000 is larger than the training set \(128 rows\)/,
+    );
   });
 
   it('grid search covers the grid; batch sizes and widths that differ train in separate programs', async () => {
-    const spec = small({ name: 'grid', gridPoints: 2 }, { space: [{ param: 'optimizer.lr', min: 0.01, max: 0.5, scale: 'log' }, { param: 'training.batchSize', values: [16, 200] }] });
+    const spec = small(
+      { name: 'grid', gridPoints: 2 },
+      {
+        space: [
+          { param: 'optimizer.lr', min: 0.01, max: 0.5, scale: 'log' },
+          { param: 'training.batchSize', values: [16, 200] },
+        ],
+      },
+    );
     expect(searchPlan(spec).trials).toBe(4);
     const r = await searchRun(spec, noAsset);
-    expect(r.trials.map((t) => [t.params['optimizer.lr'], t.params['training.batchSize']])).toEqual([[0.01, 16], [0.01, 200], [0.5, 16], [0.5, 200]].map(([lr, b]) => [expect.closeTo(lr, 10), b]));
+    expect(r.trials.map((t) => [t.params['optimizer.lr'], t.params['training.batchSize']])).toEqual(
+      [
+        [0.01, 16],
+        [0.01, 200],
+        [0.5, 16],
+        [0.5, 200],
+      ].map(([lr, b]) => [expect.closeTo(lr, 10), b]),
+    );
     // 200 is more than the 128 training rows: refused with the reason, the others train
     expect(r.trials.map((t) => t.status)).toEqual(['ok', 'invalid', 'ok', 'invalid']);
     expect(r.trials[1].message).toMatch(/larger than the training set/);
   });
 
   it('Bayesian search proposes inside the space after its random start, and diverged trials are marked', async () => {
-    const spec = small({ name: 'bayes', trials: 7, initial: 4, parallel: 2 }, {
-      space: [{ param: 'optimizer.lr', min: 1e-3, max: 10, scale: 'log' }],
-    });
+    const spec = small(
+      { name: 'bayes', trials: 7, initial: 4, parallel: 2 },
+      {
+        space: [{ param: 'optimizer.lr', min: 1e-3, max: 10, scale: 'log' }],
+      },
+    );
     const r = await searchRun(spec, noAsset);
     expect(r.trials).toHaveLength(7);
     for (const t of r.trials) expect(['ok', 'diverged']).toContain(t.status);
@@ -132,11 +165,14 @@ describe('parameter importance', () => {
     expect(lr.eta2).toBeCloseTo(0.8, 12);
     expect(momentum.eta2).toBeLessThan(0.2);
     // a choice: groups {1, 3} and {5}: mean 3; between = 2·(2−3)² + 1·(5−3)² = 6; total = 4 + 0 + 4 = 8
-    const choice = searchImportance([{ param: 'training.batchSize', min: 8, max: 32, scale: 'log', values: [8, 32] }], [
-      { params: { 'training.batchSize': 8 }, score: 1 },
-      { params: { 'training.batchSize': 8 }, score: 3 },
-      { params: { 'training.batchSize': 32 }, score: 5 },
-    ]);
+    const choice = searchImportance(
+      [{ param: 'training.batchSize', min: 8, max: 32, scale: 'log', values: [8, 32] }],
+      [
+        { params: { 'training.batchSize': 8 }, score: 1 },
+        { params: { 'training.batchSize': 8 }, score: 3 },
+        { params: { 'training.batchSize': 32 }, score: 5 },
+      ],
+    );
     expect(choice[0].eta2).toBeCloseTo(6 / 8, 12);
   });
 });

@@ -97,7 +97,11 @@ function objectiveOf(objective: SearchSpec['objective'], m: EpochMetrics | undef
   return v === null || !Number.isFinite(v) ? null : v;
 }
 
-export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, options: SearchOptions = {}): Promise<SearchResult> {
+export async function searchRun(
+  spec: SearchSpec,
+  loadAsset: AssetLoader,
+  options: SearchOptions = {},
+): Promise<SearchResult> {
   const t0 = performance.now();
   const { dataset, train, test } = await trainDataSplit(spec.base, loadAsset, options.csvText);
   const plan = searchPlan(spec);
@@ -111,15 +115,33 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
   const progress = () => {
     const elapsedMs = performance.now() - t0;
     options.onProgress?.({
-      done: trials.filter((t) => t.done > 0).length, running: trials.filter((t) => t.status === 'running').length, total: plan.trials,
-      costDone, costTotal: plan.epochs, elapsedMs, etaMs: costDone > 0 ? (elapsedMs * Math.max(0, plan.epochs - costDone)) / costDone : null,
+      done: trials.filter((t) => t.done > 0).length,
+      running: trials.filter((t) => t.status === 'running').length,
+      total: plan.trials,
+      costDone,
+      costTotal: plan.epochs,
+      elapsedMs,
+      etaMs: costDone > 0 ? (elapsedMs * Math.max(0, plan.epochs - costDone)) / costDone : null,
     });
   };
   const emit = (changed: SearchTrial[]) => {
     if (changed.length) options.onTrials?.(changed.map((t) => ({ ...t, curve: [...t.curve], steps: [...t.steps] })));
   };
   const newTrials = (values: ParamValues[], extra: Partial<SearchTrial> = {}) => {
-    const made = values.map((params, i) => ({ id: trials.length + i, params, status: 'queued', epochs: 0, value: null, curve: [], steps: [], done: 0, ...extra }) as SearchTrial);
+    const made = values.map(
+      (params, i) =>
+        ({
+          id: trials.length + i,
+          params,
+          status: 'queued',
+          epochs: 0,
+          value: null,
+          curve: [],
+          steps: [],
+          done: 0,
+          ...extra,
+        }) as SearchTrial,
+    );
     trials.push(...made);
     emit(made);
     return made;
@@ -135,7 +157,10 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
   const evaluate = async (batch: SearchTrial[], epochs?: number) => {
     const groups = new Map<string, { trial: SearchTrial; spec: TrainSpec }[]>();
     for (const trial of batch) {
-      const ts = searchTrialSpec(spec.base, epochs === undefined ? trial.params : { ...trial.params, 'training.epochs': epochs });
+      const ts = searchTrialSpec(
+        spec.base,
+        epochs === undefined ? trial.params : { ...trial.params, 'training.epochs': epochs },
+      );
       const problem = typeof ts === 'string' ? ts : trainConfigProblem(trainSpecConfig(ts, ts.runs), train);
       if (typeof ts === 'string' || problem) {
         trial.epochs = 0;
@@ -159,24 +184,32 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
         emit(chunk.map((c) => c.trial));
         progress();
         const seen = chunk.map(() => 0);
-        const result = await trainRun(train, test, trainSpecConfig(chunk[0].spec, chunk.map((c) => c.spec.runs[0])), {
-          signal: options.signal,
-          onEpoch: (models) => {
-            const changed: SearchTrial[] = [];
-            models.forEach((m, k) => {
-              if (m.epochs.length > seen[k]) {
-                costDone += m.epochs.length - seen[k];
-                seen[k] = m.epochs.length;
-                chunk[k].trial.curve = [...m.epochs];
-                chunk[k].trial.steps = thinSteps(m.stepLoss);
-                chunk[k].trial.epochs = m.epochs.length;
-                changed.push(chunk[k].trial);
-              }
-            });
-            emit(changed);
-            progress();
+        const result = await trainRun(
+          train,
+          test,
+          trainSpecConfig(
+            chunk[0].spec,
+            chunk.map((c) => c.spec.runs[0]),
+          ),
+          {
+            signal: options.signal,
+            onEpoch: (models) => {
+              const changed: SearchTrial[] = [];
+              models.forEach((m, k) => {
+                if (m.epochs.length > seen[k]) {
+                  costDone += m.epochs.length - seen[k];
+                  seen[k] = m.epochs.length;
+                  chunk[k].trial.curve = [...m.epochs];
+                  chunk[k].trial.steps = thinSteps(m.stepLoss);
+                  chunk[k].trial.epochs = m.epochs.length;
+                  changed.push(chunk[k].trial);
+                }
+              });
+              emit(changed);
+              progress();
+            },
           },
-        });
+        );
         if (options.signal?.aborted) return;
         chunk.forEach(({ trial }, k) => {
           const m: TrainModelResult = result.models[k];
@@ -187,7 +220,12 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
           trial.value = m.status === 'diverged' ? null : objectiveOf(spec.objective, m.epochs[m.epochs.length - 1]);
           if (m.status === 'diverged') finish(trial, 'diverged', `diverged at step ${m.divergedAt}`);
           else if (trial.value === null) finish(trial, 'diverged', 'no finite objective');
-          else finish(trial, m.status === 'stopped' ? 'stopped' : 'ok', m.status === 'stopped' ? `early stop after epoch ${m.stoppedAfter}` : undefined);
+          else
+            finish(
+              trial,
+              m.status === 'stopped' ? 'stopped' : 'ok',
+              m.status === 'stopped' ? `early stop after epoch ${m.stoppedAfter}` : undefined,
+            );
         });
         emit(chunk.map((c) => c.trial));
         progress();
@@ -206,9 +244,11 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
   const { strategy } = spec;
 
   if (strategy.name === 'grid' || strategy.name === 'random') {
-    const values = strategy.name === 'grid' ? spaceGrid(spec.space, strategy.gridPoints) : randomValues(strategy.trials);
+    const values =
+      strategy.name === 'grid' ? spaceGrid(spec.space, strategy.gridPoints) : randomValues(strategy.trials);
     const all = newTrials(values);
-    for (let at = 0; at < all.length && !options.signal?.aborted; at += strategy.parallel) await evaluate(all.slice(at, at + strategy.parallel));
+    for (let at = 0; at < all.length && !options.signal?.aborted; at += strategy.parallel)
+      await evaluate(all.slice(at, at + strategy.parallel));
   } else if (strategy.name === 'bayes') {
     const first = newTrials(randomValues(Math.min(strategy.initial, strategy.trials)));
     await evaluate(first);
@@ -228,7 +268,10 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
         await evaluate(alive, rung.r);
         if (i === rungs.length - 1 || options.signal?.aborted) break;
         const s = scores(alive);
-        const ranked = alive.map((t, k) => ({ t, s: s[k] })).filter((x) => x.t.status === 'ok' || x.t.status === 'stopped').sort((a, b) => a.s - b.s);
+        const ranked = alive
+          .map((t, k) => ({ t, s: s[k] }))
+          .filter((x) => x.t.status === 'ok' || x.t.status === 'stopped')
+          .sort((a, b) => a.s - b.s);
         const keep = ranked.slice(0, rungs[i + 1].n).map((x) => x.t);
         const pruned = ranked.slice(rungs[i + 1].n).map((x) => x.t);
         pruned.forEach((t) => (t.status = 'pruned'));
@@ -248,7 +291,14 @@ export async function searchRun(spec: SearchSpec, loadAsset: AssetLoader, option
   const s = scores(done);
   const best = done.length ? done[s.indexOf(Math.min(...s))].id : null;
   return {
-    backend: tf.getBackend(), strategy: strategy.name, objective: spec.objective, trials, evaluations, best, cancelled,
-    elapsedMs: performance.now() - t0, dataset: { name: dataset.name, train: train.n, test: test.n },
+    backend: tf.getBackend(),
+    strategy: strategy.name,
+    objective: spec.objective,
+    trials,
+    evaluations,
+    best,
+    cancelled,
+    elapsedMs: performance.now() - t0,
+    dataset: { name: dataset.name, train: train.n, test: test.n },
   };
 }

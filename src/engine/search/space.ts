@@ -45,10 +45,24 @@ const TRAINING_PARAMS: ParamMeta[] = [
 export function searchableParams(optimizer: OptimizerName, schedule: ScheduleName): ParamMeta[] {
   const hypers = OPTIMIZERS[optimizer].hyper
     .filter((h): h is NumberHyperMeta => h.kind === 'number')
-    .map((h) => ({ param: `optimizer.${h.key}`, label: h.label, min: h.min, max: h.max, scale: h.scale, integer: !!h.integer }));
+    .map((h) => ({
+      param: `optimizer.${h.key}`,
+      label: h.label,
+      min: h.min,
+      max: h.max,
+      scale: h.scale,
+      integer: !!h.integer,
+    }));
   const sched = SCHEDULES[schedule].params
     .filter((p) => !p.list)
-    .map((p) => ({ param: `schedule.${p.key}`, label: `${SCHEDULES[schedule].label}: ${p.label}`, min: p.min, max: p.max, scale: p.scale, integer: !!p.integer }));
+    .map((p) => ({
+      param: `schedule.${p.key}`,
+      label: `${SCHEDULES[schedule].label}: ${p.label}`,
+      min: p.min,
+      max: p.max,
+      scale: p.scale,
+      integer: !!p.integer,
+    }));
   return [...hypers, ...sched, ...TRAINING_PARAMS];
 }
 
@@ -60,7 +74,8 @@ export function searchParamProblem(p: SearchParam, meta: ParamMeta[]): string | 
   if (p.values) {
     if (p.values.length < 2) return 'give at least two values to choose from';
     const bad = p.values.find((v) => !inRange(v) || (m.integer && !Number.isInteger(v)));
-    if (bad !== undefined) return `${bad} is outside ${m.label}'s range [${m.min}, ${m.max}]${m.integer ? ' or not a whole number' : ''}`;
+    if (bad !== undefined)
+      return `${bad} is outside ${m.label}'s range [${m.min}, ${m.max}]${m.integer ? ' or not a whole number' : ''}`;
     return null;
   }
   if (!(p.min < p.max)) return 'the lower end must be below the upper end';
@@ -75,7 +90,10 @@ const isInteger = (p: SearchParam) => /^(training\.(batchSize|epochs)|model\.)/.
 export function paramDecode(p: SearchParam, u: number, integer = isInteger(p)): number {
   const t = Math.min(1, Math.max(0, u));
   if (p.values) return p.values[Math.min(p.values.length - 1, Math.round(t * (p.values.length - 1)))];
-  const v = p.scale === 'log' ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
+  const v =
+    p.scale === 'log'
+      ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min)))
+      : p.min + t * (p.max - p.min);
   return integer ? Math.round(v) : v;
 }
 
@@ -83,10 +101,14 @@ export function paramDecode(p: SearchParam, u: number, integer = isInteger(p)): 
 export function paramEncode(p: SearchParam, v: number): number {
   if (p.values) {
     const i = p.values.indexOf(v);
-    const at = i >= 0 ? i : p.values.reduce((best, x, j) => (Math.abs(x - v) < Math.abs(p.values![best] - v) ? j : best), 0);
+    const at =
+      i >= 0 ? i : p.values.reduce((best, x, j) => (Math.abs(x - v) < Math.abs(p.values![best] - v) ? j : best), 0);
     return p.values.length > 1 ? at / (p.values.length - 1) : 0;
   }
-  const u = p.scale === 'log' ? (Math.log(v) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (v - p.min) / (p.max - p.min);
+  const u =
+    p.scale === 'log'
+      ? (Math.log(v) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min))
+      : (v - p.min) / (p.max - p.min);
   return Math.min(1, Math.max(0, u));
 }
 
@@ -130,11 +152,20 @@ export function searchTrialSpec(base: TrainSpec, values: ParamValues): TrainSpec
     else if (key === 'width') width = v;
     else if (key === 'depth') depth = v;
   }
-  const hidden = 'model.width' in values || 'model.depth' in values ? new Array<number>(depth).fill(width) : base.model.hidden;
+  const hidden =
+    'model.width' in values || 'model.depth' in values ? new Array<number>(depth).fill(width) : base.model.hidden;
   const parsed = trainSpecSchema.safeParse({
-    version: 1, kind: 'train', seed: base.seed, data: base.data, model: { ...base.model, hidden }, training,
+    version: 1,
+    kind: 'train',
+    seed: base.seed,
+    data: base.data,
+    model: { ...base.model, hidden },
+    training,
     runs: [{ optimizer, schedule, initSeed: run.initSeed }],
   });
-  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.slice(i.path[0] === 'runs' ? 2 : 0).join('.')}: ${i.message}`).join('; ');
+  if (!parsed.success)
+    return parsed.error.issues
+      .map((i) => `${i.path.slice(i.path[0] === 'runs' ? 2 : 0).join('.')}: ${i.message}`)
+      .join('; ');
   return parsed.data;
 }

@@ -80,7 +80,11 @@ export function bayesPropose(X: number[][], y: number[], count: number, rng: Rng
       if (v > bestEi) [bestX, bestEi] = [x, v];
     };
     for (let i = 0; i < CANDIDATES; i++) consider(randomPoint(rng, d));
-    const top = xs.map((x, i) => ({ x, y: ys[i] })).sort((a, b) => a.y - b.y).slice(0, 5).map((p) => p.x);
+    const top = xs
+      .map((x, i) => ({ x, y: ys[i] }))
+      .sort((a, b) => a.y - b.y)
+      .slice(0, 5)
+      .map((p) => p.x);
     for (let i = 0; i < LOCAL; i++) {
       const base = i % 2 === 0 ? bestX : top[i % top.length];
       const width = 0.1 * 0.5 ** (i % 4);

@@ -14,7 +14,10 @@ describe('learning-rate range test', () => {
     // loss falls as a logistic in x = log10(lr) centred at −2, then blows up past x = 0
     const xs = Array.from({ length: 81 }, (_, i) => -5 + i * 0.075);
     const loss = xs.map((x) => 2 - 1.5 / (1 + Math.exp(-3 * (x + 2))) + (x > 0 ? 10 * x * x : 0));
-    const s = lrFinderSuggest(xs.map((x) => 10 ** x), loss)!;
+    const s = lrFinderSuggest(
+      xs.map((x) => 10 ** x),
+      loss,
+    )!;
     expect(Math.log10(s.steepestLr!)).toBeCloseTo(-2, 1);
     expect(Math.log10(s.minimumLr)).toBeCloseTo(-1, 0); // the minimum sits near x = 0; one tenth of that
   });
@@ -24,8 +27,14 @@ describe('learning-rate range test', () => {
   });
   it('runs on the circle MLP: the rate grows geometrically, it stops once the loss explodes, and the suggestion lies in range', async () => {
     const spec = searchSpecParseValid({
-      base: { data: { name: 'circle', size: 300 }, model: { hidden: [8] }, training: { batchSize: 16 }, run: { optimizer: { name: 'sgd', lr: 0.1 } } },
-      space: [{ param: 'optimizer.lr' }], finder: { minLr: 1e-4, maxLr: 100, steps: 120 },
+      base: {
+        data: { name: 'circle', size: 300 },
+        model: { hidden: [8] },
+        training: { batchSize: 16 },
+        run: { optimizer: { name: 'sgd', lr: 0.1 } },
+      },
+      space: [{ param: 'optimizer.lr' }],
+      finder: { minLr: 1e-4, maxLr: 100, steps: 120 },
     });
     const before = tf.memory().numTensors;
     const r = await lrFinderRun(spec.base, spec.finder, noAsset);
@@ -44,8 +53,14 @@ describe('learning-rate range test', () => {
 
   it('stops after exactly `steps` optimizer steps, inside an epoch, when the loss never explodes', async () => {
     const spec = searchSpecParseValid({
-      base: { data: { name: 'circle', size: 300 }, model: { hidden: [8] }, training: { batchSize: 16 }, run: { optimizer: { name: 'sgd', lr: 0.1 } } },
-      space: [{ param: 'optimizer.lr' }], finder: { minLr: 1e-5, maxLr: 1e-3, steps: 25 },
+      base: {
+        data: { name: 'circle', size: 300 },
+        model: { hidden: [8] },
+        training: { batchSize: 16 },
+        run: { optimizer: { name: 'sgd', lr: 0.1 } },
+      },
+      space: [{ param: 'optimizer.lr' }],
+      finder: { minLr: 1e-5, maxLr: 1e-3, steps: 25 },
     });
     const r = await lrFinderRun(spec.base, spec.finder, noAsset); // 240 training rows: 15 steps per epoch
     expect(r.stop).toBe('end');
@@ -74,8 +89,14 @@ describe('batch-size study', () => {
 
   it('every size trains for the same epochs (the same samples); linear scaling scales the rate; sizes above the data are skipped', async () => {
     const spec = searchSpecParseValid({
-      base: { data: { name: 'circle', size: 200 }, model: { hidden: [6] }, training: { batchSize: 16 }, run: { optimizer: { name: 'sgd', lr: 0.2 } } },
-      space: [{ param: 'optimizer.lr' }], study: { sizes: [4, 16, 160, 1000], epochs: 2, linearScaling: true },
+      base: {
+        data: { name: 'circle', size: 200 },
+        model: { hidden: [6] },
+        training: { batchSize: 16 },
+        run: { optimizer: { name: 'sgd', lr: 0.2 } },
+      },
+      space: [{ param: 'optimizer.lr' }],
+      study: { sizes: [4, 16, 160, 1000], epochs: 2, linearScaling: true },
     });
     const before = tf.memory().numTensors;
     const r = await batchStudyRun(spec.base, spec.study, noAsset);
@@ -92,7 +113,10 @@ describe('batch-size study', () => {
     expect(r.cancelled).toBe(false);
     // cancelled after the first size: what finished stays, the spread is not measured
     const controller = new AbortController();
-    const c = await batchStudyRun(spec.base, spec.study, noAsset, { signal: controller.signal, onRun: () => controller.abort() });
+    const c = await batchStudyRun(spec.base, spec.study, noAsset, {
+      signal: controller.signal,
+      onRun: () => controller.abort(),
+    });
     expect(c).toMatchObject({ cancelled: true, noise: null });
     expect(c.runs.map((x) => x.batchSize)).toEqual([4]);
     expect(tf.memory().numTensors).toBe(before);

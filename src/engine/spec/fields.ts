@@ -16,7 +16,9 @@ function hyperField(h: HyperMeta) {
 }
 
 function scheduleField(p: ScheduleParamMeta) {
-  return p.list ? z.array(numberInRange(p), 'must be a list of numbers').max(100, 'at most 100 entries').optional() : numberInRange(p).optional();
+  return p.list
+    ? z.array(numberInRange(p), 'must be a list of numbers').max(100, 'at most 100 entries').optional()
+    : numberInRange(p).optional();
 }
 
 export function unionError(what: string, names: readonly string[]) {

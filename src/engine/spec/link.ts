@@ -39,8 +39,10 @@ export function linkDecode(input: string): SpecResult {
   const payload = linkPayload(input);
   if (payload === null) return fail(`no experiment in this link (expected "#${LINK_PARAM}=…" in the address)`);
   if (payload.length === 0) return fail('the link is empty after "#s="; it was probably cut off');
-  if (payload.length > LINK_MAX_ENCODED) return fail(`the link is too long (${payload.length} characters; at most ${LINK_MAX_ENCODED})`);
-  if (!/^[A-Za-z0-9+\-$]*$/.test(payload)) return fail('the link contains characters that a share link never has; it was changed or mis-copied');
+  if (payload.length > LINK_MAX_ENCODED)
+    return fail(`the link is too long (${payload.length} characters; at most ${LINK_MAX_ENCODED})`);
+  if (!/^[A-Za-z0-9+\-$]*$/.test(payload))
+    return fail('the link contains characters that a share link never has; it was changed or mis-copied');
   let json: string | null;
   try {
     json = LZString.decompressFromEncodedURIComponent(payload);
@@ -48,7 +50,8 @@ export function linkDecode(input: string): SpecResult {
     json = null;
   }
   if (!json) return fail('the link is corrupted or truncated: it could not be decompressed');
-  if (json.length > LINK_MAX_JSON) return fail(`the link expands to more than ${LINK_MAX_JSON} characters; refusing to read it`);
+  if (json.length > LINK_MAX_JSON)
+    return fail(`the link expands to more than ${LINK_MAX_JSON} characters; refusing to read it`);
   let doc: unknown;
   try {
     doc = JSON.parse(json);

@@ -14,7 +14,13 @@ import { trainSpecSchema, type TrainSpec } from './trainSchema';
 
 export const SPEC_VERSION = 1;
 export const SPEC_KINDS = ['surface', 'train', 'search', 'compress'] as const;
-export const SURFACE_LIMITS = { maxRuns: 8, maxSteps: 10000, maxNoise: 100, maxParticles: 20000, maxSpeed: 1000 } as const;
+export const SURFACE_LIMITS = {
+  maxRuns: 8,
+  maxSteps: 10000,
+  maxNoise: 100,
+  maxParticles: 20000,
+  maxSpeed: 1000,
+} as const;
 export const VIEW_MODES = ['race', 'cloud', 'basin'] as const;
 /** parts of the page a teacher can hide in a shared link */
 export const VIEW_HIDEABLE = ['names', 'settings', 'rule', 'charts'] as const;
@@ -34,9 +40,16 @@ const runSchema = z.strictObject({
   optimizer: optimizerSchema,
   schedule: scheduleSchema.optional(),
   /** σ of seeded Gaussian noise added to each gradient component (stochastic gradients) */
-  noise: z.number('must be a number').min(0, 'must be at least 0').max(SURFACE_LIMITS.maxNoise, `must be at most ${SURFACE_LIMITS.maxNoise}`).optional(),
+  noise: z
+    .number('must be a number')
+    .min(0, 'must be at least 0')
+    .max(SURFACE_LIMITS.maxNoise, `must be at most ${SURFACE_LIMITS.maxNoise}`)
+    .optional(),
   label: z.string('must be text').max(60, 'at most 60 characters').optional(),
-  color: z.string('must be text').regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4').optional(),
+  color: z
+    .string('must be text')
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f77b4')
+    .optional(),
 });
 
 const cloudSchema = z.strictObject({
@@ -49,7 +62,10 @@ const viewSchema = z.strictObject({
   speed: numberInRange({ min: 1, max: SURFACE_LIMITS.maxSpeed }).optional(),
   lesson: z.string('must be text').max(40, 'at most 40 characters').optional(),
   presentation: z.boolean('must be true or false').optional(),
-  hide: z.array(z.enum(VIEW_HIDEABLE, `must be one of ${VIEW_HIDEABLE.join(', ')}`)).max(VIEW_HIDEABLE.length).optional(),
+  hide: z
+    .array(z.enum(VIEW_HIDEABLE, `must be one of ${VIEW_HIDEABLE.join(', ')}`))
+    .max(VIEW_HIDEABLE.length)
+    .optional(),
   lock: z.boolean('must be true or false').optional(),
 });
 
@@ -57,13 +73,21 @@ export const surfaceSpecSchema = z
   .strictObject({
     version: z.literal(SPEC_VERSION, `must be ${SPEC_VERSION}`),
     kind: z.literal('surface'),
-    seed: z.number('must be a number').int('must be a whole number').min(0, 'must be at least 0').max(2 ** 32 - 1, 'must be below 2^32').optional(),
+    seed: z
+      .number('must be a number')
+      .int('must be a whole number')
+      .min(0, 'must be at least 0')
+      .max(2 ** 32 - 1, 'must be below 2^32')
+      .optional(),
     objective: objectiveSchema,
     start: z.tuple([finite, finite], 'must be a point [x, y]').optional(),
     steps: numberInRange({ min: 1, max: SURFACE_LIMITS.maxSteps, integer: true }).optional(),
     cloud: cloudSchema.optional(),
     view: viewSchema.optional(),
-    runs: z.array(runSchema, 'must be a list of runs').min(1, 'needs at least one run').max(SURFACE_LIMITS.maxRuns, `at most ${SURFACE_LIMITS.maxRuns} runs`),
+    runs: z
+      .array(runSchema, 'must be a list of runs')
+      .min(1, 'needs at least one run')
+      .max(SURFACE_LIMITS.maxRuns, `at most ${SURFACE_LIMITS.maxRuns} runs`),
   })
   .superRefine((spec, ctx) => {
     if (!spec.start) return;
@@ -71,7 +95,8 @@ export const surfaceSpecSchema = z
     const [x, y] = spec.start;
     if (x < domain.x[0] || x > domain.x[1] || y < domain.y[0] || y > domain.y[1]) {
       ctx.addIssue({
-        code: 'custom', path: ['start'],
+        code: 'custom',
+        path: ['start'],
         message: `(${x}, ${y}) is outside ${label}'s domain x ∈ [${domain.x.join(', ')}], y ∈ [${domain.y.join(', ')}]`,
       });
     }
@@ -126,7 +151,9 @@ export type SpecResult = { ok: true; spec: ExperimentSpec } | { ok: false; error
 
 function withDefaults(parsed: z.output<typeof surfaceSpecSchema>): SurfaceSpec {
   const objective = parsed.objective as { name: ObjectiveName } & Record<string, number>;
-  const objParams = Object.fromEntries(OBJECTIVES[objective.name].params.map((p) => [p.key, objective[p.key] ?? p.default]));
+  const objParams = Object.fromEntries(
+    OBJECTIVES[objective.name].params.map((p) => [p.key, objective[p.key] ?? p.default]),
+  );
   return {
     version: 1,
     kind: 'surface',
@@ -147,7 +174,9 @@ function withDefaults(parsed: z.output<typeof surfaceSpecSchema>): SurfaceSpec {
       const opt = r.optimizer as { name: SurfaceRunSpec['optimizer']['name'] } & Record<string, number | boolean>;
       return {
         optimizer: { ...optimizerWithDefaults(opt.name, opt), name: opt.name } as SurfaceRunSpec['optimizer'],
-        schedule: scheduleWithDefaults((r.schedule ?? { name: 'constant' }) as { name: SurfaceRunSpec['schedule']['name'] }) as SurfaceRunSpec['schedule'],
+        schedule: scheduleWithDefaults(
+          (r.schedule ?? { name: 'constant' }) as { name: SurfaceRunSpec['schedule']['name'] },
+        ) as SurfaceRunSpec['schedule'],
         noise: r.noise ?? 0,
         ...(r.label !== undefined ? { label: r.label } : {}),
         ...(r.color !== undefined ? { color: r.color } : {}),
@@ -158,10 +187,21 @@ function withDefaults(parsed: z.output<typeof surfaceSpecSchema>): SurfaceSpec {
 
 /** PyTorch spellings people will type, and what this spec calls them. */
 const PYTORCH_NAMES: Record<string, string> = {
-  betas: 'use "beta1" and "beta2"', weight_decay: 'use "weightDecay"', lr_decay: 'use "lrDecay"',
-  initial_accumulator_value: 'use "initialAccumulatorValue"', momentum_decay: 'use "momentumDecay"',
-  step_size: 'use "stepSize"', T_max: 'use "tMax"', eta_min: 'use "etaMin"', T_0: 'use "t0"', T_mult: 'use "tMult"',
-  max_lr: 'use "maxLr"', pct_start: 'use "pctStart"', div_factor: 'use "divFactor"', final_div_factor: 'use "finalDivFactor"', min_lr: 'use "minLr"',
+  betas: 'use "beta1" and "beta2"',
+  weight_decay: 'use "weightDecay"',
+  lr_decay: 'use "lrDecay"',
+  initial_accumulator_value: 'use "initialAccumulatorValue"',
+  momentum_decay: 'use "momentumDecay"',
+  step_size: 'use "stepSize"',
+  T_max: 'use "tMax"',
+  eta_min: 'use "etaMin"',
+  T_0: 'use "t0"',
+  T_mult: 'use "tMult"',
+  max_lr: 'use "maxLr"',
+  pct_start: 'use "pctStart"',
+  div_factor: 'use "divFactor"',
+  final_div_factor: 'use "finalDivFactor"',
+  min_lr: 'use "minLr"',
 };
 
 function unknownKeysMessage(keys: string[]): string {
@@ -176,15 +216,29 @@ export function specParse(input: unknown): SpecResult {
     return { ok: false, errors: [{ path: '', message: 'an experiment must be a JSON object' }] };
   }
   const doc = input as Record<string, unknown>;
-  if (doc.version === undefined) return { ok: false, errors: [{ path: 'version', message: `is required (this app reads version ${SPEC_VERSION})` }] };
+  if (doc.version === undefined)
+    return {
+      ok: false,
+      errors: [{ path: 'version', message: `is required (this app reads version ${SPEC_VERSION})` }],
+    };
   if (typeof doc.version === 'number' && doc.version > SPEC_VERSION) {
     return {
       ok: false,
-      errors: [{ path: 'version', message: `this experiment was made by a newer Optimizer Playground (spec version ${doc.version}); this app reads version ${SPEC_VERSION}` }],
+      errors: [
+        {
+          path: 'version',
+          message: `this experiment was made by a newer Optimizer Playground (spec version ${doc.version}); this app reads version ${SPEC_VERSION}`,
+        },
+      ],
     };
   }
   if (!(SPEC_KINDS as readonly unknown[]).includes(doc.kind)) {
-    return { ok: false, errors: [{ path: 'kind', message: `unknown kind ${JSON.stringify(doc.kind)}: expected one of ${SPEC_KINDS.join(', ')}` }] };
+    return {
+      ok: false,
+      errors: [
+        { path: 'kind', message: `unknown kind ${JSON.stringify(doc.kind)}: expected one of ${SPEC_KINDS.join(', ')}` },
+      ],
+    };
   }
   const toErrors = (issues: z.core.$ZodIssue[]): SpecResult => ({
     ok: false,
@@ -212,28 +266,32 @@ export function specParse(input: unknown): SpecResult {
 /** A spec from a document known to be valid (presets, tests); version and kind are added. Throws otherwise. */
 export function specParseValid(doc: Record<string, unknown>): SurfaceSpec {
   const r = specParse({ version: SPEC_VERSION, kind: 'surface', ...doc });
-  if (!r.ok || r.spec.kind !== 'surface') throw new Error(`invalid built-in spec: ${r.ok ? 'not a surface spec' : specErrorsFormat(r.errors).join('; ')}`);
+  if (!r.ok || r.spec.kind !== 'surface')
+    throw new Error(`invalid built-in spec: ${r.ok ? 'not a surface spec' : specErrorsFormat(r.errors).join('; ')}`);
   return r.spec;
 }
 
 /** A built-in `train` spec, checked (throws if it is not valid: a programming error). */
 export function trainSpecParseValid(doc: Record<string, unknown>): TrainSpec {
   const r = specParse({ version: SPEC_VERSION, kind: 'train', ...doc });
-  if (!r.ok || r.spec.kind !== 'train') throw new Error(`invalid built-in spec: ${r.ok ? 'not a train spec' : specErrorsFormat(r.errors).join('; ')}`);
+  if (!r.ok || r.spec.kind !== 'train')
+    throw new Error(`invalid built-in spec: ${r.ok ? 'not a train spec' : specErrorsFormat(r.errors).join('; ')}`);
   return r.spec;
 }
 
 /** A built-in `search` spec, checked (throws if it is not valid: a programming error). */
 export function searchSpecParseValid(doc: Record<string, unknown>): SearchSpec {
   const r = specParse({ version: SPEC_VERSION, kind: 'search', ...doc });
-  if (!r.ok || r.spec.kind !== 'search') throw new Error(`invalid built-in spec: ${r.ok ? 'not a search spec' : specErrorsFormat(r.errors).join('; ')}`);
+  if (!r.ok || r.spec.kind !== 'search')
+    throw new Error(`invalid built-in spec: ${r.ok ? 'not a search spec' : specErrorsFormat(r.errors).join('; ')}`);
   return r.spec;
 }
 
 /** A built-in `compress` spec, checked (throws if it is not valid: a programming error). */
 export function compressSpecParseValid(doc: Record<string, unknown>): CompressSpec {
   const r = specParse({ version: SPEC_VERSION, kind: 'compress', ...doc });
-  if (!r.ok || r.spec.kind !== 'compress') throw new Error(`invalid built-in spec: ${r.ok ? 'not a compress spec' : specErrorsFormat(r.errors).join('; ')}`);
+  if (!r.ok || r.spec.kind !== 'compress')
+    throw new Error(`invalid built-in spec: ${r.ok ? 'not a compress spec' : specErrorsFormat(r.errors).join('; ')}`);
   return r.spec;
 }
 

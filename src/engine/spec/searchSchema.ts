@@ -59,19 +59,43 @@ export const searchBaseSchema = z.preprocess(
     if (typeof v !== 'object' || v === null || !Array.isArray((v as { runs?: unknown }).runs) || 'run' in v) return v;
     const t = v as { data?: unknown; model?: unknown; training?: unknown; runs: Record<string, unknown>[] };
     const r = t.runs[0] ?? {};
-    return { data: t.data, model: t.model, training: t.training, run: { optimizer: r.optimizer, ...(r.schedule ? { schedule: r.schedule } : {}), ...(r.initSeed !== undefined ? { initSeed: r.initSeed } : {}) } };
+    return {
+      data: t.data,
+      model: t.model,
+      training: t.training,
+      run: {
+        optimizer: r.optimizer,
+        ...(r.schedule ? { schedule: r.schedule } : {}),
+        ...(r.initSeed !== undefined ? { initSeed: r.initSeed } : {}),
+      },
+    };
   },
-  z.strictObject({
-    data: z.unknown(),
-    model: z.unknown().optional(),
-    training: z.unknown().optional(),
-    run: z.unknown(),
-  }, 'must be an experiment: data, model, training and a run'),
+  z.strictObject(
+    {
+      data: z.unknown(),
+      model: z.unknown().optional(),
+      training: z.unknown().optional(),
+      run: z.unknown(),
+    },
+    'must be an experiment: data, model, training and a run',
+  ),
 );
 
 /** The base as a train spec with one run; its errors are added at `base.…` (null when it is invalid). */
-export function searchBaseParse(b: z.output<typeof searchBaseSchema>, seed: number, ctx: z.RefinementCtx): TrainSpec | null {
-  const train = trainSpecSchema.safeParse({ version: 1, kind: 'train', seed, data: b.data, ...(b.model !== undefined ? { model: b.model } : {}), ...(b.training !== undefined ? { training: b.training } : {}), runs: [b.run] });
+export function searchBaseParse(
+  b: z.output<typeof searchBaseSchema>,
+  seed: number,
+  ctx: z.RefinementCtx,
+): TrainSpec | null {
+  const train = trainSpecSchema.safeParse({
+    version: 1,
+    kind: 'train',
+    seed,
+    data: b.data,
+    ...(b.model !== undefined ? { model: b.model } : {}),
+    ...(b.training !== undefined ? { training: b.training } : {}),
+    runs: [b.run],
+  });
   if (train.success) return train.data;
   for (const iss of train.error.issues) {
     const path = iss.path[0] === 'runs' ? ['base', 'run', ...iss.path.slice(2)] : ['base', ...iss.path];
@@ -86,7 +110,10 @@ export const searchSpecSchema = z
     kind: z.literal('search'),
     seed: numberInRange({ min: 0, max: 2 ** 32 - 1, integer: true }).optional(),
     base: searchBaseSchema,
-    space: z.array(paramSchema, 'must be a list of parameters').min(1, 'search at least one parameter').max(SEARCH_LIMITS.maxParams, `at most ${SEARCH_LIMITS.maxParams} parameters`),
+    space: z
+      .array(paramSchema, 'must be a list of parameters')
+      .min(1, 'search at least one parameter')
+      .max(SEARCH_LIMITS.maxParams, `at most ${SEARCH_LIMITS.maxParams} parameters`),
     strategy: z
       .strictObject({
         name: z.enum(SEARCH_STRATEGIES, `must be one of ${SEARCH_STRATEGIES.join(', ')}`),
@@ -101,7 +128,11 @@ export const searchSpecSchema = z
     objective: z.enum(SEARCH_OBJECTIVES, `must be one of ${SEARCH_OBJECTIVES.join(', ')}`).optional(),
     study: z
       .strictObject({
-        sizes: z.array(numberInRange({ min: 1, max: 100000, integer: true }), 'must be a list of batch sizes').min(1, 'give at least one batch size').max(SEARCH_LIMITS.maxSizes, `at most ${SEARCH_LIMITS.maxSizes} sizes`).optional(),
+        sizes: z
+          .array(numberInRange({ min: 1, max: 100000, integer: true }), 'must be a list of batch sizes')
+          .min(1, 'give at least one batch size')
+          .max(SEARCH_LIMITS.maxSizes, `at most ${SEARCH_LIMITS.maxSizes} sizes`)
+          .optional(),
         epochs: numberInRange({ min: 1, max: 100, integer: true }).optional(),
         linearScaling: z.boolean('must be true or false').optional(),
       })
@@ -113,7 +144,9 @@ export const searchSpecSchema = z
         steps: numberInRange({ min: 10, max: 1000, integer: true }).optional(),
       })
       .optional(),
-    view: z.strictObject({ tool: z.enum(SEARCH_TOOLS, `must be one of ${SEARCH_TOOLS.join(', ')}`).optional() }).optional(),
+    view: z
+      .strictObject({ tool: z.enum(SEARCH_TOOLS, `must be one of ${SEARCH_TOOLS.join(', ')}`).optional() })
+      .optional(),
   })
   .transform((p, ctx): SearchSpec => {
     const seed = p.seed ?? 0;
@@ -125,8 +158,11 @@ export const searchSpecSchema = z
     const space: SearchParam[] = p.space.map((q, i) => {
       const m = meta.find((x) => x.param === q.param);
       const param: SearchParam = {
-        param: q.param, min: q.min ?? (q.values ? Math.min(...q.values) : (m?.min ?? 0)), max: q.max ?? (q.values ? Math.max(...q.values) : (m?.max ?? 1)),
-        scale: q.scale ?? m?.scale ?? 'linear', ...(q.values ? { values: q.values } : {}),
+        param: q.param,
+        min: q.min ?? (q.values ? Math.min(...q.values) : (m?.min ?? 0)),
+        max: q.max ?? (q.values ? Math.max(...q.values) : (m?.max ?? 1)),
+        scale: q.scale ?? m?.scale ?? 'linear',
+        ...(q.values ? { values: q.values } : {}),
       };
       const problem = seen.has(q.param) ? `${q.param} is searched twice` : searchParamProblem(param, meta);
       if (problem) ctx.addIssue({ code: 'custom', path: ['space', i], message: problem });
@@ -135,35 +171,86 @@ export const searchSpecSchema = z
     });
     const s = p.strategy;
     const strategy: SearchSpec['strategy'] = {
-      name: s?.name ?? 'random', trials: s?.trials ?? 20, initial: s?.initial ?? 5, gridPoints: s?.gridPoints ?? 4,
-      maxEpochs: s?.maxEpochs ?? 9, eta: s?.eta ?? 3, parallel: s?.parallel ?? 8,
+      name: s?.name ?? 'random',
+      trials: s?.trials ?? 20,
+      initial: s?.initial ?? 5,
+      gridPoints: s?.gridPoints ?? 4,
+      maxEpochs: s?.maxEpochs ?? 9,
+      eta: s?.eta ?? 3,
+      parallel: s?.parallel ?? 8,
     };
     if (strategy.name === 'grid') {
       const size = space.reduce((n, q) => n * (q.values ? q.values.length : strategy.gridPoints), 1);
-      if (size > SEARCH_LIMITS.maxTrials) ctx.addIssue({ code: 'custom', path: ['strategy', 'gridPoints'], message: `the grid has ${size} points; at most ${SEARCH_LIMITS.maxTrials}: use fewer points or parameters` });
+      if (size > SEARCH_LIMITS.maxTrials)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['strategy', 'gridPoints'],
+          message: `the grid has ${size} points; at most ${SEARCH_LIMITS.maxTrials}: use fewer points or parameters`,
+        });
     }
     if ((strategy.name === 'sha' || strategy.name === 'hyperband') && seen.has('training.epochs')) {
-      ctx.addIssue({ code: 'custom', path: ['space'], message: `${strategy.name === 'sha' ? 'successive halving' : 'Hyperband'} chooses the epochs itself (its budget): do not search training.epochs` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['space'],
+        message: `${strategy.name === 'sha' ? 'successive halving' : 'Hyperband'} chooses the epochs itself (its budget): do not search training.epochs`,
+      });
     }
     if (strategy.name === 'hyperband' && strategy.maxEpochs < strategy.eta) {
-      ctx.addIssue({ code: 'custom', path: ['strategy', 'maxEpochs'], message: `must be at least η = ${strategy.eta} for Hyperband to halve anything` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'maxEpochs'],
+        message: `must be at least η = ${strategy.eta} for Hyperband to halve anything`,
+      });
     }
     const objective = p.objective ?? 'testLoss';
-    if (objective === 'testAccuracy' && base.data.name !== 'csv' && (base.data.name === 'linear' || base.data.name === 'sine')) {
-      ctx.addIssue({ code: 'custom', path: ['objective'], message: `${base.data.name} is a regression task: it has no accuracy; use testLoss` });
+    if (
+      objective === 'testAccuracy' &&
+      base.data.name !== 'csv' &&
+      (base.data.name === 'linear' || base.data.name === 'sine')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objective'],
+        message: `${base.data.name} is a regression task: it has no accuracy; use testLoss`,
+      });
     }
     const finder = { minLr: p.finder?.minLr ?? 1e-5, maxLr: p.finder?.maxLr ?? 10, steps: p.finder?.steps ?? 100 };
-    if (finder.minLr >= finder.maxLr) ctx.addIssue({ code: 'custom', path: ['finder', 'maxLr'], message: 'must be above the lowest rate (minLr)' });
+    if (finder.minLr >= finder.maxLr)
+      ctx.addIssue({ code: 'custom', path: ['finder', 'maxLr'], message: 'must be above the lowest rate (minLr)' });
     return {
-      version: 1, kind: 'search', seed, base, space, strategy, objective,
-      study: { sizes: p.study?.sizes ?? [1, 8, 32, 128, 320], epochs: p.study?.epochs ?? 3, linearScaling: p.study?.linearScaling ?? false },
+      version: 1,
+      kind: 'search',
+      seed,
+      base,
+      space,
+      strategy,
+      objective,
+      study: {
+        sizes: p.study?.sizes ?? [1, 8, 32, 128, 320],
+        epochs: p.study?.epochs ?? 3,
+        linearScaling: p.study?.linearScaling ?? false,
+      },
       finder,
       view: { tool: p.view?.tool ?? 'search' },
     };
   });
 
 /** A train spec's data, model, training and first run, as a search's `base` (the input form). */
-export function searchBaseOf(train: TrainSpec): { data: TrainSpec['data']; model: TrainSpec['model']; training: TrainSpec['training']; run: { optimizer: TrainSpec['runs'][number]['optimizer']; schedule: TrainSpec['runs'][number]['schedule']; initSeed: number } } {
+export function searchBaseOf(train: TrainSpec): {
+  data: TrainSpec['data'];
+  model: TrainSpec['model'];
+  training: TrainSpec['training'];
+  run: {
+    optimizer: TrainSpec['runs'][number]['optimizer'];
+    schedule: TrainSpec['runs'][number]['schedule'];
+    initSeed: number;
+  };
+} {
   const r = train.runs[0];
-  return { data: train.data, model: train.model, training: { ...train.training, seeds: 1 }, run: { optimizer: r.optimizer, schedule: r.schedule, initSeed: r.initSeed } };
+  return {
+    data: train.data,
+    model: train.model,
+    training: { ...train.training, seeds: 1 },
+    run: { optimizer: r.optimizer, schedule: r.schedule, initSeed: r.initSeed },
+  };
 }

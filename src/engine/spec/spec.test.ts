@@ -4,7 +4,12 @@ import { LINK_MAX_ENCODED, linkDecode, linkEncode, linkUrl } from './link';
 import { specErrorsFormat, specParse } from './schema';
 
 const example = {
-  version: 1, kind: 'surface', seed: 7, objective: { name: 'rosenbrock' }, start: [-1.2, 1.0], steps: 120,
+  version: 1,
+  kind: 'surface',
+  seed: 7,
+  objective: { name: 'rosenbrock' },
+  start: [-1.2, 1.0],
+  steps: 120,
   runs: [{ optimizer: { name: 'adam', lr: 0.05, beta1: 0.9 }, schedule: { name: 'cosine', tMax: 120 } }],
 };
 
@@ -19,15 +24,40 @@ describe('ExperimentSpec v1', () => {
     const r = specParse(example);
     expect(r.ok).toBe(true);
     if (!r.ok || r.spec.kind !== 'surface') return;
-    expect(r.spec.runs[0].optimizer).toEqual({ name: 'adam', lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false });
+    expect(r.spec.runs[0].optimizer).toEqual({
+      name: 'adam',
+      lr: 0.05,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+    });
     expect(r.spec.runs[0].schedule).toEqual({ name: 'cosine', tMax: 120, etaMin: 0, warmupSteps: 0 });
     expect(r.spec.runs[0].noise).toBe(0);
   });
 
   it('fills the start point, steps, seed and objective parameters', () => {
-    const r = specParse({ version: 1, kind: 'surface', objective: { name: 'quadratic' }, runs: [{ optimizer: { name: 'sgd' } }] });
-    expect(r.ok && r.spec).toMatchObject({ seed: 0, steps: 100, start: [-2.5, 1.5], objective: { name: 'quadratic', condition: 10, angle: 30 } });
-    expect(r.ok && r.spec.kind === 'surface' && r.spec.runs[0].optimizer).toEqual({ name: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
+    const r = specParse({
+      version: 1,
+      kind: 'surface',
+      objective: { name: 'quadratic' },
+      runs: [{ optimizer: { name: 'sgd' } }],
+    });
+    expect(r.ok && r.spec).toMatchObject({
+      seed: 0,
+      steps: 100,
+      start: [-2.5, 1.5],
+      objective: { name: 'quadratic', condition: 10, angle: 30 },
+    });
+    expect(r.ok && r.spec.kind === 'surface' && r.spec.runs[0].optimizer).toEqual({
+      name: 'sgd',
+      lr: 1e-3,
+      momentum: 0,
+      dampening: 0,
+      weightDecay: 0,
+      nesterov: false,
+    });
     expect(r.ok && r.spec.kind === 'surface' && r.spec.runs[0].schedule).toEqual({ name: 'constant', warmupSteps: 0 });
   });
 
@@ -41,9 +71,15 @@ describe('ExperimentSpec v1', () => {
   });
 
   it('rejects unknown optimizers, fields, kinds and options torch rejects', () => {
-    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'lion' } }] })[0]).toMatch(/unknown optimizer "lion": expected one of sgd, adagrad/);
-    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'adam', momentum: 0.9 } }] })).toEqual(['runs.0.optimizer: unknown field "momentum"']);
-    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual(['kind: unknown kind "quantum": expected one of surface, train, search, compress']);
+    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'lion' } }] })[0]).toMatch(
+      /unknown optimizer "lion": expected one of sgd, adagrad/,
+    );
+    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'adam', momentum: 0.9 } }] })).toEqual([
+      'runs.0.optimizer: unknown field "momentum"',
+    ]);
+    expect(errorsOf({ ...example, kind: 'quantum' })).toEqual([
+      'kind: unknown kind "quantum": expected one of surface, train, search, compress',
+    ]);
     expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'sgd', lr: 0.1, nesterov: true } }] })[0]).toMatch(
       /^runs\.0\.optimizer\.nesterov: Nesterov momentum requires a momentum > 0/,
     );
@@ -75,7 +111,8 @@ describe('share links', () => {
 
   it('explains malformed, truncated, oversized, future-version and out-of-range links', () => {
     const good = linkEncode(example).slice(2);
-    const msg = (link: string) => specErrorsFormat((linkDecode(link) as Extract<ReturnType<typeof linkDecode>, { ok: false }>).errors)[0];
+    const msg = (link: string) =>
+      specErrorsFormat((linkDecode(link) as Extract<ReturnType<typeof linkDecode>, { ok: false }>).errors)[0];
     expect(msg('https://example.test/app/')).toMatch(/no experiment in this link/);
     expect(msg('#s=')).toMatch(/cut off/);
     expect(msg('#s=%%%<script>')).toMatch(/characters that a share link never has/);
@@ -89,21 +126,44 @@ describe('share links', () => {
 
 describe('ExperimentSpec v1, kind train', () => {
   it('fills defaults: a fair comparison (same initial weights, same batch order) unless asked otherwise', () => {
-    const r = specParse({ version: 1, kind: 'train', seed: 9, data: { name: 'moons' }, runs: [{ optimizer: { name: 'adam' } }, { optimizer: { name: 'sgd', lr: 0.1 }, initSeed: 4 }] });
+    const r = specParse({
+      version: 1,
+      kind: 'train',
+      seed: 9,
+      data: { name: 'moons' },
+      runs: [{ optimizer: { name: 'adam' } }, { optimizer: { name: 'sgd', lr: 0.1 }, initSeed: 4 }],
+    });
     expect(r.ok).toBe(true);
     if (!r.ok || r.spec.kind !== 'train') return;
     expect(r.spec.data).toEqual({ name: 'moons', size: 400, noise: 0.2, limit: 10000, testFraction: 0.2 });
     expect(r.spec.model).toEqual({ kind: 'mlp', hidden: [8, 8], activation: 'tanh', init: 'xavier' });
-    expect(r.spec.training).toEqual({ batchSize: 32, epochs: 20, l1: 0, l2: 0, clipNorm: null, clipValue: null, patience: null, seeds: 1, dropout: 0 });
+    expect(r.spec.training).toEqual({
+      batchSize: 32,
+      epochs: 20,
+      l1: 0,
+      l2: 0,
+      clipNorm: null,
+      clipValue: null,
+      patience: null,
+      seeds: 1,
+      dropout: 0,
+    });
     expect(r.spec.runs.map((x) => x.initSeed)).toEqual([9, 4]);
     expect(r.spec.runs[0].optimizer).toMatchObject({ name: 'adam', lr: 1e-3, beta1: 0.9 });
   });
 
   it('round-trips through a link', () => {
-    const doc = { version: 1, kind: 'train', data: { name: 'iris' }, model: { kind: 'softmax' }, training: { batchSize: 120 }, runs: [{ optimizer: { name: 'sgd', lr: 0.5 } }] };
+    const doc = {
+      version: 1,
+      kind: 'train',
+      data: { name: 'iris' },
+      model: { kind: 'softmax' },
+      training: { batchSize: 120 },
+      runs: [{ optimizer: { name: 'sgd', lr: 0.5 } }],
+    };
     expect(linkDecode(linkEncode(doc))).toEqual(specParse(doc));
-    expect(specErrorsFormat((specParse({ ...doc, training: { batchSize: 121 } }) as { ok: false; errors: never[] }).errors)).toEqual([
-      'training.batchSize: 121 is larger than the training set (120 rows)',
-    ]);
+    expect(
+      specErrorsFormat((specParse({ ...doc, training: { batchSize: 121 } }) as { ok: false; errors: never[] }).errors),
+    ).toEqual(['training.batchSize: 121 is larger than the training set (120 rows)']);
   });
 });

@@ -42,21 +42,48 @@ const TWO_PI = lit(2 * Math.PI);
  * formulas of objectives/tensor.ts, which autodiff differentiates on cpu; the self-test page compares
  * the two on every objective.
  */
-export const OBJECTIVE_GRADS: Record<ObjectiveName, (params: Record<string, number>) => { lets: [string, string][]; gx: string; gy: string }> = {
+export const OBJECTIVE_GRADS: Record<
+  ObjectiveName,
+  (params: Record<string, number>) => { lets: [string, string][]; gx: string; gy: string }
+> = {
   // (1 − x)² + 100 (y − x²)²
   rosenbrock: () => ({ lets: [['v', 'y - x * x']], gx: '-2.0 * (1.0 - x) - 400.0 * x * v', gy: '200.0 * v' }),
   // a² + b² + c², a = 1.5 − x + xy, b = 2.25 − x + xy², c = 2.625 − x + xy³
   beale: () => ({
-    lets: [['y2', 'y * y'], ['y3', 'y2 * y'], ['a', '1.5 - x + x * y'], ['b', '2.25 - x + x * y2'], ['c', '2.625 - x + x * y3']],
+    lets: [
+      ['y2', 'y * y'],
+      ['y3', 'y2 * y'],
+      ['a', '1.5 - x + x * y'],
+      ['b', '2.25 - x + x * y2'],
+      ['c', '2.625 - x + x * y3'],
+    ],
     gx: '2.0 * (a * (y - 1.0) + b * (y2 - 1.0) + c * (y3 - 1.0))',
     gy: '2.0 * x * (a + 2.0 * b * y + 3.0 * c * y2)',
   }),
   // (x² + y − 11)² + (x + y² − 7)²
-  himmelblau: () => ({ lets: [['a', 'x * x + y - 11.0'], ['b', 'x + y * y - 7.0']], gx: '4.0 * x * a + 2.0 * b', gy: '2.0 * a + 4.0 * y * b' }),
+  himmelblau: () => ({
+    lets: [
+      ['a', 'x * x + y - 11.0'],
+      ['b', 'x + y * y - 7.0'],
+    ],
+    gx: '4.0 * x * a + 2.0 * b',
+    gy: '2.0 * a + 4.0 * y * b',
+  }),
   // (x + 2y − 7)² + (2x + y − 5)²
-  booth: () => ({ lets: [['a', 'x + 2.0 * y - 7.0'], ['b', '2.0 * x + y - 5.0']], gx: '2.0 * a + 4.0 * b', gy: '4.0 * a + 2.0 * b' }),
+  booth: () => ({
+    lets: [
+      ['a', 'x + 2.0 * y - 7.0'],
+      ['b', '2.0 * x + y - 5.0'],
+    ],
+    gx: '2.0 * a + 4.0 * b',
+    gy: '4.0 * a + 2.0 * b',
+  }),
   // 20 + Σ v² − 10 cos 2πv
-  rastrigin: () => ({ lets: [], gx: `2.0 * x + 20.0 * ${PI} * sin(${TWO_PI} * x)`, gy: `2.0 * y + 20.0 * ${PI} * sin(${TWO_PI} * y)` }),
+  rastrigin: () => ({
+    lets: [],
+    gx: `2.0 * x + 20.0 * ${PI} * sin(${TWO_PI} * x)`,
+    gy: `2.0 * y + 20.0 * ${PI} * sin(${TWO_PI} * y)`,
+  }),
   // −20 exp(−0.2 r) − exp((cos 2πx + cos 2πy)/2) + e + 20, r = √((x² + y²)/2 + 1e-12)
   ackley: () => ({
     lets: [
@@ -74,7 +101,10 @@ export const OBJECTIVE_GRADS: Record<ObjectiveName, (params: Record<string, numb
     const phi = (params.angle * Math.PI) / 180;
     const [c, s, k] = [lit(Math.cos(phi)), lit(Math.sin(phi)), lit(params.condition)];
     return {
-      lets: [['u', `${c} * x + ${s} * y`], ['v', `${c} * y - ${s} * x`]],
+      lets: [
+        ['u', `${c} * x + ${s} * y`],
+        ['v', `${c} * y - ${s} * x`],
+      ],
       gx: `${c} * u - ${k} * ${s} * v`,
       gy: `${s} * u + ${k} * ${c} * v`,
     };
@@ -85,7 +115,9 @@ export const OBJECTIVE_GRADS: Record<ObjectiveName, (params: Record<string, numb
 function gradFunction(name: ObjectiveName, params: Record<string, number>, gl: boolean): string {
   const { lets, gx, gy } = OBJECTIVE_GRADS[name](params);
   const decl = (n: string, e: string) => (gl ? `float ${n} = ${e};` : `let ${n} = ${e};`);
-  const body = [...lets.map(([n, e]) => decl(n, e)), `return ${gl ? 'vec2' : 'vec2<f32>'}(${gx}, ${gy});`].join('\n        ');
+  const body = [...lets.map(([n, e]) => decl(n, e)), `return ${gl ? 'vec2' : 'vec2<f32>'}(${gx}, ${gy});`].join(
+    '\n        ',
+  );
   return gl
     ? `vec2 objGrad(float x, float y) {
         ${body}
@@ -118,7 +150,10 @@ class ObjectiveGradWebGLProgram {
   packedInputs = true;
   packedOutput = true;
   userCode: string;
-  constructor(readonly outputShape: number[], fn: string) {
+  constructor(
+    readonly outputShape: number[],
+    fn: string,
+  ) {
     const N = outputShape[0];
     this.userCode = `
       ${fn}
@@ -137,7 +172,10 @@ class CloudReachedWebGLProgram {
   packedOutput = true;
   customUniforms = [{ name: 'cloud_step', type: 'float' as const }];
   userCode: string;
-  constructor(readonly outputShape: number[], fn: string) {
+  constructor(
+    readonly outputShape: number[],
+    fn: string,
+  ) {
     const N = outputShape[0];
     this.userCode = `
       ${fn}
@@ -192,7 +230,12 @@ interface GLBackend {
   runWebGLProgram(program: object, inputs: tf.TensorInfo[], dtype: 'float32', uniforms?: number[][]): tf.TensorInfo;
 }
 interface GPUBackend {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: 'float32', uniforms?: { type: 'float32'; data: number[] }[]): tf.TensorInfo;
+  runWebGPUProgram(
+    program: object,
+    inputs: tf.TensorInfo[],
+    dtype: 'float32',
+    uniforms?: { type: 'float32'; data: number[] }[],
+  ): tf.TensorInfo;
 }
 
 interface GradAttrs {
@@ -228,7 +271,11 @@ function register(): void {
         const { objective, params } = attrs as unknown as GradAttrs;
         const fn = gradFunction(objective, params, gl);
         return gl
-          ? (backend as unknown as GLBackend).runWebGLProgram(new ObjectiveGradWebGLProgram(xy.shape, fn), [xy], 'float32')
+          ? (backend as unknown as GLBackend).runWebGLProgram(
+              new ObjectiveGradWebGLProgram(xy.shape, fn),
+              [xy],
+              'float32',
+            )
           : (backend as unknown as GPUBackend).runWebGPUProgram(objectiveGradWebGPU(xy.shape, fn), [xy], 'float32');
       },
     });
@@ -240,10 +287,20 @@ function register(): void {
         const { minima, epsilon, step } = attrs as unknown as ReachedAttrs;
         if (gl) {
           const fn = reachedFunction(minima, epsilon, true, 'cloud_step');
-          return (backend as unknown as GLBackend).runWebGLProgram(new CloudReachedWebGLProgram(reached.shape, fn), [reached, xy], 'float32', [[step]]);
+          return (backend as unknown as GLBackend).runWebGLProgram(
+            new CloudReachedWebGLProgram(reached.shape, fn),
+            [reached, xy],
+            'float32',
+            [[step]],
+          );
         }
         const fn = reachedFunction(minima, epsilon, false, 'uniforms.step');
-        return (backend as unknown as GPUBackend).runWebGPUProgram(cloudReachedWebGPU(reached.shape, fn), [reached, xy], 'float32', [{ type: 'float32', data: [step] }]);
+        return (backend as unknown as GPUBackend).runWebGPUProgram(
+          cloudReachedWebGPU(reached.shape, fn),
+          [reached, xy],
+          'float32',
+          [{ type: 'float32', data: [step] }],
+        );
       },
     });
   }
@@ -257,7 +314,9 @@ export function cloudKernelsOn(): boolean {
 
 /** The objective's gradient [N, 2] at each row of xy [N, 2] (the caller has checked cloudKernelsOn). */
 export function objectiveGradFused(name: ObjectiveName, params: Record<string, number>, xy: tf.Tensor2D): tf.Tensor2D {
-  return tf.engine().runKernel(OBJECTIVE_GRAD, { xy }, { objective: name, params } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  return tf
+    .engine()
+    .runKernel(OBJECTIVE_GRAD, { xy }, { objective: name, params } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
 
 /**
@@ -265,7 +324,15 @@ export function objectiveGradFused(name: ObjectiveName, params: Record<string, n
  * been before (reached < 0), the old value elsewhere. `minima` must not be empty (the caller has
  * checked cloudKernelsOn).
  */
-export function cloudReachedFused(reached: tf.Tensor1D, xy: tf.Tensor2D, minima: Point[], epsilon: number, step: number): tf.Tensor1D {
+export function cloudReachedFused(
+  reached: tf.Tensor1D,
+  xy: tf.Tensor2D,
+  minima: Point[],
+  epsilon: number,
+  step: number,
+): tf.Tensor1D {
   if (minima.length === 0) throw new Error(`${CLOUD_REACHED}: needs at least one minimum`);
-  return tf.engine().runKernel(CLOUD_REACHED, { reached, xy }, { minima, epsilon, step } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+  return tf
+    .engine()
+    .runKernel(CLOUD_REACHED, { reached, xy }, { minima, epsilon, step } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
 }

@@ -32,7 +32,10 @@ function checkPoints(n: number, minima: Point[]): Float32Array {
  */
 export async function cloudKernelsCheck(): Promise<CloudKernelCase[]> {
   if (!cloudKernelsOn()) return [];
-  const objectives = (Object.keys(OBJECTIVES) as ObjectiveName[]).map((name) => ({ name, params: objectiveParams(name) }));
+  const objectives = (Object.keys(OBJECTIVES) as ObjectiveName[]).map((name) => ({
+    name,
+    params: objectiveParams(name),
+  }));
   objectives.push({ name: 'quadratic', params: objectiveParams('quadratic', { condition: 250, angle: -55 }) });
   const results: CloudKernelCase[] = [];
   for (const { name, params } of objectives) {
@@ -44,13 +47,21 @@ export async function cloudKernelsCheck(): Promise<CloudKernelCase[]> {
         value.dispose();
         return [objectiveGradFused(name, params, xy), grad];
       });
-      const shown = Object.entries(params).map(([k, v]) => `${k} ${v}`).join(', ');
-      results.push({ label: `${name}${shown ? ` (${shown})` : ''} gradient, ${n} point${n > 1 ? 's' : ''}`, maxRelError: maxRelError(await fused.data(), await ref.data()) });
+      const shown = Object.entries(params)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      results.push({
+        label: `${name}${shown ? ` (${shown})` : ''} gradient, ${n} point${n > 1 ? 's' : ''}`,
+        maxRelError: maxRelError(await fused.data(), await ref.data()),
+      });
       tf.dispose([xy, fused, ref]);
     }
   }
   // reached: minima of Himmelblau; rows 0–1 start reached, the rest walk towards a minimum one step at a time
-  const minima: Point[] = [[3, 2], [-2.805118, 3.131312]];
+  const minima: Point[] = [
+    [3, 2],
+    [-2.805118, 3.131312],
+  ];
   const epsilon = 0.05;
   const n = 9;
   const start = Float32Array.from({ length: n }, (_, i) => (i === 0 ? 4 : i === 1 ? 0 : -1));
@@ -69,7 +80,13 @@ export async function cloudKernelsCheck(): Promise<CloudKernelCase[]> {
     const nextRef = tf.tidy(() => {
       const [x, y] = tf.unstack(xy, 1);
       const d2 = minima.map(([mx, my]) => tf.add(tf.square(tf.sub(x, mx)), tf.square(tf.sub(y, my))));
-      const hit = tf.logicalAnd(tf.less(d2.reduce((a, b) => tf.minimum(a, b)), epsilon * epsilon), tf.less(ref, 0));
+      const hit = tf.logicalAnd(
+        tf.less(
+          d2.reduce((a, b) => tf.minimum(a, b)),
+          epsilon * epsilon,
+        ),
+        tf.less(ref, 0),
+      );
       return tf.where(hit, tf.fill([n], step), ref) as tf.Tensor1D;
     });
     tf.dispose([xy, fused, ref]);
@@ -78,7 +95,10 @@ export async function cloudKernelsCheck(): Promise<CloudKernelCase[]> {
   }
   const [got, want] = [await fused.data(), await ref.data()];
   // exact: both are small integers or −1
-  results.push({ label: `first step within ε, ${n} particles over 4 steps (reached, newly reached, never, NaN)`, maxRelError: got.every((v, i) => v === want[i]) ? 0 : maxRelError(got, want) || 1 });
+  results.push({
+    label: `first step within ε, ${n} particles over 4 steps (reached, newly reached, never, NaN)`,
+    maxRelError: got.every((v, i) => v === want[i]) ? 0 : maxRelError(got, want) || 1,
+  });
   tf.dispose([fused, ref]);
   return results;
 }

@@ -12,7 +12,12 @@ export interface SurfaceGrid {
   values: Float32Array;
 }
 
-export async function surfaceGrid(name: ObjectiveName, params: Record<string, number>, nx: number, ny: number): Promise<SurfaceGrid> {
+export async function surfaceGrid(
+  name: ObjectiveName,
+  params: Record<string, number>,
+  nx: number,
+  ny: number,
+): Promise<SurfaceGrid> {
   const { x, y } = OBJECTIVES[name].domain;
   const t = tf.tidy(() => {
     const xs = tf.linspace(x[0], x[1], nx);

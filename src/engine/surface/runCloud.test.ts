@@ -11,9 +11,11 @@ beforeAll(testingUseCpu);
 const spec = specParseValid;
 
 describe('cloudRun', () => {
-  it('steps every particle as its own run would, and finds Himmelblau\'s four basins', async () => {
+  it("steps every particle as its own run would, and finds Himmelblau's four basins", async () => {
     const s = spec({
-      objective: { name: 'himmelblau' }, steps: 200, seed: 5,
+      objective: { name: 'himmelblau' },
+      steps: 200,
+      seed: 5,
       runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'adam', lr: 0.1 } }],
     });
     const before = tf.memory().numTensors;
@@ -49,7 +51,11 @@ describe('cloudRun', () => {
   });
 
   it('runs 10,000 starts per optimizer and counts the diverged ones', async () => {
-    const s = spec({ objective: { name: 'rosenbrock' }, steps: 30, runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'adam', lr: 0.01 } }] });
+    const s = spec({
+      objective: { name: 'rosenbrock' },
+      steps: 30,
+      runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'adam', lr: 0.01 } }],
+    });
     const cloud = await cloudRun(s, { count: 10_000, epsilon: 0.05, frames: 4 });
     expect(cloud.runs[0].frames[0]).toHaveLength(20_000);
     expect(cloud.runs[0].diverged).toBeGreaterThan(1000); // lr 0.01 is far too large on most of Rosenbrock

@@ -76,7 +76,9 @@ function median(values: number[]): number | null {
 export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promise<CloudResult> {
   const { count, epsilon } = options;
   const frameCount = Math.max(2, Math.min(options.frames ?? 60, spec.steps + 1));
-  const frameSteps = [...new Set(Array.from({ length: frameCount }, (_, k) => Math.round((k * spec.steps) / (frameCount - 1))))];
+  const frameSteps = [
+    ...new Set(Array.from({ length: frameCount }, (_, k) => Math.round((k * spec.steps) / (frameCount - 1)))),
+  ];
   const { name: objectiveName, ...objectiveParams } = spec.objective;
   const minima = OBJECTIVES[objectiveName].minima(objectiveParams);
   const bound = surfaceBound(spec);
@@ -91,10 +93,17 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
 
   for (const runs of optimizerGroups(spec.runs.map((r) => r.optimizer))) {
     const rows = runs.length * count;
-    const optimizer = optimizerCreate(spec.runs[runs[0]].optimizer.name, runs.flatMap((r) => new Array(count).fill(spec.runs[r].optimizer)));
-    const schedules = runs.map((r) => scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps));
+    const optimizer = optimizerCreate(
+      spec.runs[runs[0]].optimizer.name,
+      runs.flatMap((r) => new Array(count).fill(spec.runs[r].optimizer)),
+    );
+    const schedules = runs.map((r) =>
+      scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps),
+    );
     const needsMetric = schedules.some((s) => s.needsMetric);
-    const rngs: (Rng | null)[] = runs.map((r) => (spec.runs[r].noise > 0 ? randomCreate(randomMixSeed(spec.seed, r, 0xc10d)) : null));
+    const rngs: (Rng | null)[] = runs.map((r) =>
+      spec.runs[r].noise > 0 ? randomCreate(randomMixSeed(spec.seed, r, 0xc10d)) : null,
+    );
     const startRows = new Float32Array(rows * 2);
     runs.forEach((_, k) => startRows.set(starts, k * count * 2));
     let xy: tf.Tensor2D = tf.tensor2d(startRows, [rows, 2]);
@@ -132,7 +141,10 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
         runs.forEach((_, k) => lr.fill(schedules[k].lrAt(step), k * count, (k + 1) * count));
         // the value only where a schedule observes it (reduceOnPlateau)
         const { value, grad } = fused
-          ? { value: needsMetric ? OBJECTIVE_FNS[objectiveName](xy, objectiveParams) : null, grad: objectiveGradFused(objectiveName, objectiveParams, xy) }
+          ? {
+              value: needsMetric ? OBJECTIVE_FNS[objectiveName](xy, objectiveParams) : null,
+              grad: objectiveGradFused(objectiveName, objectiveParams, xy),
+            }
           : objectiveValueAndGrad(objectiveName, objectiveParams, xy);
         let gradIn: tf.Tensor2D = grad;
         if (rngs.some((r) => r !== null)) {
@@ -211,5 +223,12 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
     });
   });
   const framesDone = Math.min(...results.map((r) => r.frames.length));
-  return { backend: tf.getBackend(), count, steps: spec.steps, starts, frameSteps: frameSteps.slice(0, framesDone), runs: results };
+  return {
+    backend: tf.getBackend(),
+    count,
+    steps: spec.steps,
+    starts,
+    frameSteps: frameSteps.slice(0, framesDone),
+    runs: results,
+  };
 }

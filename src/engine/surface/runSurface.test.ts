@@ -12,7 +12,12 @@ const spec = specParseValid;
 describe('surfaceRun', () => {
   it('returns steps+1 points and losses, steps rates, and reproduces torch (adam on rosenbrock)', async () => {
     const fx = optimizerFixtures.cases.find((c) => c.optimizer === 'adam' && c.objective === 'rosenbrock')!;
-    const s = spec({ objective: { name: 'rosenbrock' }, start: fx.start, steps: fx.steps, runs: [{ optimizer: { name: 'adam', lr: 0.05 } }] });
+    const s = spec({
+      objective: { name: 'rosenbrock' },
+      start: fx.start,
+      steps: fx.steps,
+      runs: [{ optimizer: { name: 'adam', lr: 0.05 } }],
+    });
     const { backend, runs } = await surfaceRun(s, { chunkSize: 7 });
     expect(backend).toBe('cpu');
     const [run] = runs;
@@ -42,7 +47,8 @@ describe('surfaceRun', () => {
 
   it('marks a run that blows up as diverged, with the step, and keeps the others going', async () => {
     const s = spec({
-      objective: { name: 'rosenbrock' }, steps: 200,
+      objective: { name: 'rosenbrock' },
+      steps: 200,
       runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 1e-3 } }],
     });
     const { runs } = await surfaceRun(s, { chunkSize: 16 });
@@ -67,7 +73,11 @@ describe('surfaceRun', () => {
   });
 
   it('adds seeded gradient noise: same seed, same numbers; other seed, other numbers', async () => {
-    const doc = { objective: { name: 'quadratic' }, steps: 50, runs: [{ optimizer: { name: 'sgd', lr: 0.05 }, noise: 1 }, { optimizer: { name: 'sgd', lr: 0.05 } }] };
+    const doc = {
+      objective: { name: 'quadratic' },
+      steps: 50,
+      runs: [{ optimizer: { name: 'sgd', lr: 0.05 }, noise: 1 }, { optimizer: { name: 'sgd', lr: 0.05 } }],
+    };
     const a = await surfaceRun(spec({ ...doc, seed: 1 }));
     const b = await surfaceRun(spec({ ...doc, seed: 1 }));
     const c = await surfaceRun(spec({ ...doc, seed: 2 }));
@@ -79,8 +89,12 @@ describe('surfaceRun', () => {
 
   it('reduceOnPlateau reacts to the loss of each step', async () => {
     const s = spec({
-      objective: { name: 'rastrigin' }, start: [2.6, -3.4], steps: 120,
-      runs: [{ optimizer: { name: 'sgd', lr: 0.001 }, schedule: { name: 'reduceOnPlateau', patience: 5, factor: 0.5 } }],
+      objective: { name: 'rastrigin' },
+      start: [2.6, -3.4],
+      steps: 120,
+      runs: [
+        { optimizer: { name: 'sgd', lr: 0.001 }, schedule: { name: 'reduceOnPlateau', patience: 5, factor: 0.5 } },
+      ],
     });
     const { runs } = await surfaceRun(s, { chunkSize: 32 });
     const lr = runs[0].lr;
@@ -91,7 +105,8 @@ describe('surfaceRun', () => {
   it('leaks no tensors over 1,000 steps, nor when aborted', async () => {
     const before = tf.memory().numTensors;
     const s = spec({
-      objective: { name: 'himmelblau' }, steps: 1000,
+      objective: { name: 'himmelblau' },
+      steps: 1000,
       runs: [
         { optimizer: { name: 'adam', lr: 0.01 }, noise: 0.1 },
         { optimizer: { name: 'rmsprop', lr: 0.01, centered: true, momentum: 0.5 } },
@@ -113,9 +128,14 @@ describe('surfaceRun', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('records each step\'s gradient and the distance to the nearest minimum', async () => {
+  it("records each step's gradient and the distance to the nearest minimum", async () => {
     // Booth: f = (x + 2y − 7)² + (2x + y − 5)²; at (−8, −6): ∇f = (2a + 4b, 4a + 2b) with a = −27, b = −27
-    const s = spec({ objective: { name: 'booth' }, start: [-8, -6], steps: 20, runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }] });
+    const s = spec({
+      objective: { name: 'booth' },
+      start: [-8, -6],
+      steps: 20,
+      runs: [{ optimizer: { name: 'sgd', lr: 0.01 } }],
+    });
     const [run] = (await surfaceRun(s)).runs;
     expect(run.grad).toHaveLength(20);
     expect(run.grad[0][0]).toBeCloseTo(-162, 3);
@@ -129,8 +149,14 @@ describe('surfaceRun', () => {
 
   it('recomputes a single run with the same numbers it had in the race (noise included)', async () => {
     const s = spec({
-      objective: { name: 'himmelblau' }, steps: 80, seed: 3,
-      runs: [{ optimizer: { name: 'sgd', lr: 0.01 }, noise: 2 }, { optimizer: { name: 'adam', lr: 0.05 }, noise: 1 }, { optimizer: { name: 'sgd', lr: 0.005 }, noise: 1 }],
+      objective: { name: 'himmelblau' },
+      steps: 80,
+      seed: 3,
+      runs: [
+        { optimizer: { name: 'sgd', lr: 0.01 }, noise: 2 },
+        { optimizer: { name: 'adam', lr: 0.05 }, noise: 1 },
+        { optimizer: { name: 'sgd', lr: 0.005 }, noise: 1 },
+      ],
     });
     const all = await surfaceRun(s);
     const one = await surfaceRun(s, { only: [2] });
@@ -139,4 +165,3 @@ describe('surfaceRun', () => {
     expect(one.runs[0].grad).toEqual(all.runs[2].grad);
   });
 });
-

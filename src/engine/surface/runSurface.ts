@@ -78,9 +78,15 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
   const { name: objectiveName, ...objectiveParams } = spec.objective;
   const bound = surfaceBound(spec);
   const minima = OBJECTIVES[spec.objective.name].minima(objectiveParams);
-  const nearest = (x: number, y: number) => (minima.length ? Math.min(...minima.map(([mx, my]) => Math.hypot(x - mx, y - my))) : NaN);
+  const nearest = (x: number, y: number) =>
+    minima.length ? Math.min(...minima.map(([mx, my]) => Math.hypot(x - mx, y - my))) : NaN;
   const results: SurfaceRunResult[] = spec.runs.map(() => ({
-    path: [[...spec.start] as Point], loss: [], lr: [], grad: [], distance: minima.length ? [nearest(...spec.start)] : [], status: 'ok',
+    path: [[...spec.start] as Point],
+    loss: [],
+    lr: [],
+    grad: [],
+    distance: minima.length ? [nearest(...spec.start)] : [],
+    status: 'ok',
   }));
   const selected = options.only ?? spec.runs.map((_, i) => i);
 
@@ -88,11 +94,19 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
   selected.forEach((i) => {
     if (!spec.runs[i]) throw new Error(`there is no run ${i}`);
   });
-  const groups: Group[] = optimizerGroups(spec.runs.map((r) => r.optimizer), selected).map((rows) => {
-    const schedules = rows.map((r) => scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps));
+  const groups: Group[] = optimizerGroups(
+    spec.runs.map((r) => r.optimizer),
+    selected,
+  ).map((rows) => {
+    const schedules = rows.map((r) =>
+      scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps),
+    );
     return {
       rows,
-      optimizer: optimizerCreate(spec.runs[rows[0]].optimizer.name, rows.map((r) => spec.runs[r].optimizer)),
+      optimizer: optimizerCreate(
+        spec.runs[rows[0]].optimizer.name,
+        rows.map((r) => spec.runs[r].optimizer),
+      ),
       xy: tf.tensor2d(rows.map(() => spec.start)),
       schedules,
       // each run has its own noise stream, so grouping never changes the numbers
@@ -127,8 +141,10 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
   /** Records point `step` of a run, unless it is not finite or out of bounds. */
   const acceptPoint = (run: number, step: number, x: number, y: number) => {
     if (!alive[run]) return;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) markDiverged(run, step, `the point became (${x}, ${y}) at step ${step}`);
-    else if (Math.abs(x) > bound || Math.abs(y) > bound) markDiverged(run, step, `the point left the bound |x|, |y| ≤ ${bound} at step ${step}`);
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+      markDiverged(run, step, `the point became (${x}, ${y}) at step ${step}`);
+    else if (Math.abs(x) > bound || Math.abs(y) > bound)
+      markDiverged(run, step, `the point left the bound |x|, |y| ≤ ${bound} at step ${step}`);
     else {
       results[run].path.push([x, y]);
       if (minima.length) results[run].distance.push(nearest(x, y));

@@ -15,7 +15,16 @@ import { syntheticMake } from '../data/synthetic';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomMixSeed } from '../random';
 import type { TrainSpec } from '../spec/trainSchema';
-import { trainRun, type ModelWeights, type TrainConfig, type ProbeOptions, type TrainControl, type TrainModelResult, type TrainProbe, type WeightHistogram } from './train';
+import {
+  trainRun,
+  type ModelWeights,
+  type TrainConfig,
+  type ProbeOptions,
+  type TrainControl,
+  type TrainModelResult,
+  type TrainProbe,
+  type WeightHistogram,
+} from './train';
 import { trainStepsPerEpoch } from './steps';
 
 /** Reads a file from the app's public folder (fetch + gunzip in the browser, fs + zlib in Node). */
@@ -76,7 +85,13 @@ export interface TrainSpecOptions {
   yieldShare?: number;
   onData?: (info: TrainDataInfo) => void;
   /** runs[i] are the group's run indices; models[k] is the model of runs[k / seeds | 0], seed k % seeds */
-  onProgress?: (update: { runs: number[]; seeds: number; models: readonly TrainModelResult[]; probes: Map<number, TrainRunProbe> | null; step: number }) => void;
+  onProgress?: (update: {
+    runs: number[];
+    seeds: number;
+    models: readonly TrainModelResult[];
+    probes: Map<number, TrainRunProbe> | null;
+    step: number;
+  }) => void;
   /** after each epoch of a group, as before */
   onEpoch?: (run: number, result: TrainModelResult) => void;
 }
@@ -84,16 +99,27 @@ export interface TrainSpecOptions {
 const MAX_POINTS = 2000;
 const SAMPLE_IMAGES = 24;
 
-export async function trainDataset(spec: TrainSpec, loadAsset: AssetLoader, csvText?: string): Promise<{ dataset: Dataset; csvProblems?: CsvProblem[] }> {
+export async function trainDataset(
+  spec: TrainSpec,
+  loadAsset: AssetLoader,
+  csvText?: string,
+): Promise<{ dataset: Dataset; csvProblems?: CsvProblem[] }> {
   const { data } = spec;
   if (data.name === 'iris') return { dataset: irisLoad() };
   if (data.name === 'mnist') return { dataset: mnistParse(await loadAsset(MNIST_ASSET), data.limit) };
   if (data.name === 'csv') {
-    if (csvText === undefined) throw new Error(`this experiment uses your own CSV file${data.file ? ` (${data.file})` : ''}, which never leaves your machine and is not in the link: load it to run`);
+    if (csvText === undefined)
+      throw new Error(
+        `this experiment uses your own CSV file${data.file ? ` (${data.file})` : ''}, which never leaves your machine and is not in the link: load it to run`,
+      );
     // columns are chosen once the file is loaded, so a spec may name none yet
     if (!data.label) throw new Error('choose the label column of the CSV file (data.label)');
     if (!data.features?.length) throw new Error('choose at least one feature column of the CSV file (data.features)');
-    const { dataset, problems } = csvDataset(csvTable(csvText), { label: data.label ?? '', features: data.features ?? [] }, data.file ?? 'your data');
+    const { dataset, problems } = csvDataset(
+      csvTable(csvText),
+      { label: data.label ?? '', features: data.features ?? [] },
+      data.file ?? 'your data',
+    );
     return { dataset, csvProblems: problems };
   }
   return { dataset: syntheticMake(data.name, { size: data.size, noise: data.noise, seed: spec.seed }) };
@@ -101,13 +127,27 @@ export async function trainDataset(spec: TrainSpec, loadAsset: AssetLoader, csvT
 
 /** The dataset's name and sizes, as the result and the views report them. */
 function datasetSummary(train: Dataset, test: Dataset): TrainSpecResult['dataset'] {
-  return { name: train.name.replace(' (train)', ''), train: train.n, test: test.n, features: train.nFeatures, classes: train.nClasses };
+  return {
+    name: train.name.replace(' (train)', ''),
+    train: train.n,
+    test: test.n,
+    features: train.nFeatures,
+    classes: train.nClasses,
+  };
 }
 
-function dataInfo(spec: TrainSpec, train: Dataset, test: Dataset, csvProblems: CsvProblem[] | undefined): TrainDataInfo {
+function dataInfo(
+  spec: TrainSpec,
+  train: Dataset,
+  test: Dataset,
+  csvProblems: CsvProblem[] | undefined,
+): TrainDataInfo {
   const info: TrainDataInfo = {
-    ...datasetSummary(train, test), task: train.task,
-    classNames: train.classNames ?? null, featureNames: train.featureNames ?? null, stepsPerEpoch: trainStepsPerEpoch(train.n, spec.training.batchSize),
+    ...datasetSummary(train, test),
+    task: train.task,
+    classNames: train.classNames ?? null,
+    featureNames: train.featureNames ?? null,
+    stepsPerEpoch: trainStepsPerEpoch(train.n, spec.training.batchSize),
     ...(csvProblems ? { csvProblems } : {}),
   };
   if (train.nFeatures <= 2) {
@@ -122,8 +162,11 @@ function dataInfo(spec: TrainSpec, train: Dataset, test: Dataset, csvProblems: C
     const m = Math.min(SAMPLE_IMAGES, test.n);
     const size = train.nFeatures;
     info.images = {
-      width, height,
-      pixels: Array.from({ length: m }, (_, i) => Array.from(test.x.subarray(i * size, (i + 1) * size), (v) => Math.round(v * 255))),
+      width,
+      height,
+      pixels: Array.from({ length: m }, (_, i) =>
+        Array.from(test.x.subarray(i * size, (i + 1) * size), (v) => Math.round(v * 255)),
+      ),
       labels: Array.from(test.y.subarray(0, m)),
     };
   }
@@ -133,7 +176,9 @@ function dataInfo(spec: TrainSpec, train: Dataset, test: Dataset, csvProblems: C
 /** Model k's share of a probe. */
 function probeOf(p: TrainProbe, k: number): TrainRunProbe {
   return {
-    step: p.step, epoch: p.epoch, histograms: p.histograms[k],
+    step: p.step,
+    epoch: p.epoch,
+    histograms: p.histograms[k],
     ...(p.boundary ? { boundary: { ...p.boundary, probs: p.boundary.probs[k] } } : {}),
     ...(p.curve ? { curve: { xs: p.curve.xs, ys: p.curve.ys[k] } } : {}),
     ...(p.confusion ? { confusion: p.confusion[k] } : {}),
@@ -142,9 +187,17 @@ function probeOf(p: TrainProbe, k: number): TrainRunProbe {
 }
 
 /** A train spec's data, loaded and split with the spec's seed (as every tool that trains it splits it). */
-export async function trainDataSplit(spec: TrainSpec, loadAsset: AssetLoader, csvText?: string): Promise<{ dataset: Dataset; train: Dataset; test: Dataset; csvProblems?: CsvProblem[] }> {
+export async function trainDataSplit(
+  spec: TrainSpec,
+  loadAsset: AssetLoader,
+  csvText?: string,
+): Promise<{ dataset: Dataset; train: Dataset; test: Dataset; csvProblems?: CsvProblem[] }> {
   const { dataset, csvProblems } = await trainDataset(spec, loadAsset, csvText);
-  return { dataset, ...datasetSplit(dataset, spec.data.testFraction, spec.seed), ...(csvProblems ? { csvProblems } : {}) };
+  return {
+    dataset,
+    ...datasetSplit(dataset, spec.data.testFraction, spec.seed),
+    ...(csvProblems ? { csvProblems } : {}),
+  };
 }
 
 /** The training loop's settings for these runs of a spec, one model each (seeds, batch order and extras are the caller's). */
@@ -156,11 +209,22 @@ export function trainSpecConfig(spec: TrainSpec, runs: TrainSpec['runs'][number]
     schedules: runs.map((r) => r.schedule),
     initSeeds: runs.map((r) => r.initSeed),
     seed: spec.seed,
-    batchSize: t.batchSize, epochs: t.epochs, l1: t.l1, l2: t.l2, clipNorm: t.clipNorm, clipValue: t.clipValue, patience: t.patience, dropout: t.dropout,
+    batchSize: t.batchSize,
+    epochs: t.epochs,
+    l1: t.l1,
+    l2: t.l2,
+    clipNorm: t.clipNorm,
+    clipValue: t.clipValue,
+    patience: t.patience,
+    dropout: t.dropout,
   };
 }
 
-export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, options: TrainSpecOptions = {}): Promise<TrainSpecResult> {
+export async function trainSpecRun(
+  spec: TrainSpec,
+  loadAsset: AssetLoader,
+  options: TrainSpecOptions = {},
+): Promise<TrainSpecResult> {
   const { train, test, csvProblems } = await trainDataSplit(spec, loadAsset, options.csvText);
   options.onData?.(dataInfo(spec, train, test, csvProblems));
   const S = spec.training.seeds;
@@ -170,15 +234,24 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
   const weights: ModelWeights[][] = [];
   let stepsPerEpoch = 0;
   const trainGroup = async (members: number[], group: number) => {
-    const control: TrainControl | undefined = options.control && { shouldWait: () => options.control!.shouldWait(group), wait: () => options.control!.wait(group) };
-    const expand = <T,>(f: (i: number, s: number) => T) => members.flatMap((i) => Array.from({ length: S }, (_, s) => f(i, s)));
+    const control: TrainControl | undefined = options.control && {
+      shouldWait: () => options.control!.shouldWait(group),
+      wait: () => options.control!.wait(group),
+    };
+    const expand = <T>(f: (i: number, s: number) => T) =>
+      members.flatMap((i) => Array.from({ length: S }, (_, s) => f(i, s)));
     const seen = expand(() => 0);
     const result = await trainRun(
       train,
       test,
       {
-        ...trainSpecConfig(spec, expand((i) => spec.runs[i])),
-        initSeeds: expand((i, s) => (s === 0 ? spec.runs[i].initSeed : randomMixSeed(spec.runs[i].initSeed, s, 0x5eed))),
+        ...trainSpecConfig(
+          spec,
+          expand((i) => spec.runs[i]),
+        ),
+        initSeeds: expand((i, s) =>
+          s === 0 ? spec.runs[i].initSeed : randomMixSeed(spec.runs[i].initSeed, s, 0x5eed),
+        ),
         shuffleSeeds: expand((_, s) => (s === 0 ? spec.seed : randomMixSeed(spec.seed, s, 0x5eed))),
       },
       {
@@ -196,7 +269,10 @@ export async function trainSpecRun(spec: TrainSpec, loadAsset: AssetLoader, opti
           }),
         onProgress: (models, probe, step) =>
           options.onProgress?.({
-            runs: members, seeds: S, models, step,
+            runs: members,
+            seeds: S,
+            models,
+            step,
             probes: probe ? new Map(members.map((i, m) => [i, probeOf(probe, m * S)])) : null,
           }),
       },

@@ -22,9 +22,20 @@ describe('trainRun', () => {
   it('batch size sets the steps per epoch: 1 is SGD, the full set is GD, mini-batches between', async () => {
     const { train, test } = data('gaussians', 120);
     expect(train.n).toBe(90);
-    for (const [batch, steps] of [[1, 90], [32, 3], [90, 1]] as const) {
+    for (const [batch, steps] of [
+      [1, 90],
+      [32, 3],
+      [90, 1],
+    ] as const) {
       expect(trainStepsPerEpoch(train.n, batch)).toBe(steps);
-      const r = await trainRun(train, test, config({ kind: 'logistic', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.05 }], { batchSize: batch, epochs: 2 }));
+      const r = await trainRun(
+        train,
+        test,
+        config({ kind: 'logistic', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.05 }], {
+          batchSize: batch,
+          epochs: 2,
+        }),
+      );
       expect(r.stepsPerEpoch).toBe(steps);
       expect(r.models[0].stepLoss).toHaveLength(2 * steps);
       expect(r.models[0].epochs.map((e) => e.step)).toEqual([steps, 2 * steps]);
@@ -33,7 +44,11 @@ describe('trainRun', () => {
 
   it('K models with K learning rates train in one program exactly as K separate runs', async () => {
     const { train, test } = data('moons');
-    const runs = [{ name: 'adam' as const, lr: 0.003 }, { name: 'adam' as const, lr: 0.01 }, { name: 'adam' as const, lr: 0.05 }];
+    const runs = [
+      { name: 'adam' as const, lr: 0.003 },
+      { name: 'adam' as const, lr: 0.01 },
+      { name: 'adam' as const, lr: 0.05 },
+    ];
     const together = await trainRun(train, test, config(mlp([6]), runs, { epochs: 5 }));
     for (let k = 0; k < runs.length; k++) {
       const alone = await trainRun(train, test, config(mlp([6]), [runs[k]], { epochs: 5 }));
@@ -46,7 +61,14 @@ describe('trainRun', () => {
 
   it('fits the classic y = 2x line down to the noise (σ = 0.5, so MSE ≈ 0.25)', async () => {
     const { train, test } = data('linear', 300, 0.5);
-    const r = await trainRun(train, test, config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.01 }], { batchSize: train.n, epochs: 200 }));
+    const r = await trainRun(
+      train,
+      test,
+      config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.01 }], {
+        batchSize: train.n,
+        epochs: 200,
+      }),
+    );
     const e = last(r.models[0].epochs);
     expect(e.testLoss).toBeGreaterThan(0.15);
     expect(e.testLoss).toBeLessThan(0.4);
@@ -55,7 +77,11 @@ describe('trainRun', () => {
 
   it('logistic regression cannot separate xor; an MLP can', async () => {
     const { train, test } = data('xor');
-    const logistic = await trainRun(train, test, config({ kind: 'logistic', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'adam', lr: 0.05 }]));
+    const logistic = await trainRun(
+      train,
+      test,
+      config({ kind: 'logistic', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'adam', lr: 0.05 }]),
+    );
     const deep = await trainRun(train, test, config(mlp([8], 'relu'), [{ name: 'adam', lr: 0.03 }], { epochs: 30 }));
     expect(last(logistic.models[0].epochs).testAccuracy).toBeLessThan(0.7);
     expect(last(deep.models[0].epochs).testAccuracy).toBeGreaterThan(0.9);
@@ -63,7 +89,18 @@ describe('trainRun', () => {
 
   it('marks a model that blows up as diverged at its step, and keeps training the others', async () => {
     const { train, test } = data('linear', 200, 0.5);
-    const r = await trainRun(train, test, config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.5 }, { name: 'sgd', lr: 0.01 }], { batchSize: train.n, epochs: 100 }));
+    const r = await trainRun(
+      train,
+      test,
+      config(
+        { kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' },
+        [
+          { name: 'sgd', lr: 0.5 },
+          { name: 'sgd', lr: 0.01 },
+        ],
+        { batchSize: train.n, epochs: 100 },
+      ),
+    );
     expect(r.models[0].status).toBe('diverged');
     expect(r.models[0].divergedAt).toBeGreaterThan(0);
     expect(r.models[0].stepLoss.every(Number.isFinite)).toBe(true);
@@ -73,7 +110,18 @@ describe('trainRun', () => {
 
   it('early stopping freezes a model whose test loss stops improving', async () => {
     const { train, test } = data('circle');
-    const r = await trainRun(train, test, config(mlp([4]), [{ name: 'sgd', lr: 0 }, { name: 'adam', lr: 0.03 }], { epochs: 8, patience: 2 }));
+    const r = await trainRun(
+      train,
+      test,
+      config(
+        mlp([4]),
+        [
+          { name: 'sgd', lr: 0 },
+          { name: 'adam', lr: 0.03 },
+        ],
+        { epochs: 8, patience: 2 },
+      ),
+    );
     expect(r.models[0]).toMatchObject({ status: 'stopped', stoppedAfter: 3 });
     expect(r.models[0].epochs).toHaveLength(3);
     expect(r.models[1].epochs.length).toBeGreaterThan(3);
@@ -90,26 +138,54 @@ describe('trainRun', () => {
 
   it('explains settings that cannot train', () => {
     const { train } = data('circle', 100);
-    expect(trainConfigProblem(config(mlp([8]), [{ name: 'sgd', lr: 0.1 }], { batchSize: 500 }), train)).toMatch(/batch size \(500\) is larger than the training set \(75 rows\)/);
-    expect(trainConfigProblem(config(mlp([8, 0]), [{ name: 'sgd', lr: 0.1 }]), train)).toMatch(/hidden layer 2 has width 0/);
-    expect(trainConfigProblem(config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.1 }]), train)).toMatch(/needs a regression dataset/);
+    expect(trainConfigProblem(config(mlp([8]), [{ name: 'sgd', lr: 0.1 }], { batchSize: 500 }), train)).toMatch(
+      /batch size \(500\) is larger than the training set \(75 rows\)/,
+    );
+    expect(trainConfigProblem(config(mlp([8, 0]), [{ name: 'sgd', lr: 0.1 }]), train)).toMatch(
+      /hidden layer 2 has width 0/,
+    );
+    expect(
+      trainConfigProblem(
+        config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.1 }]),
+        train,
+      ),
+    ).toMatch(/needs a regression dataset/);
   });
 
   it('leaks no tensors, and an abort keeps what was trained', async () => {
     const { train, test } = data('spiral', 200);
     const before = tf.memory().numTensors;
     const controller = new AbortController();
-    const r = await trainRun(train, test, config(mlp([8, 8]), [{ name: 'rmsprop', lr: 0.01 }, { name: 'rmsprop', lr: 0.003 }], { epochs: 50, l2: 1e-3, l1: 1e-4, clipNorm: 1, clipValue: 5 }), {
-      signal: controller.signal,
-      onEpoch: (models) => models[0].epochs.length === 3 && controller.abort(),
-    });
+    const r = await trainRun(
+      train,
+      test,
+      config(
+        mlp([8, 8]),
+        [
+          { name: 'rmsprop', lr: 0.01 },
+          { name: 'rmsprop', lr: 0.003 },
+        ],
+        { epochs: 50, l2: 1e-3, l1: 1e-4, clipNorm: 1, clipValue: 5 },
+      ),
+      {
+        signal: controller.signal,
+        onEpoch: (models) => models[0].epochs.length === 3 && controller.abort(),
+      },
+    );
     expect(r.models[0].epochs).toHaveLength(3);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('records the gradient norm of each step (checked by hand for linear regression from zero weights)', async () => {
     const { train, test } = data('linear', 200, 0.5);
-    const r = await trainRun(train, test, config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.01 }], { batchSize: train.n, epochs: 1 }));
+    const r = await trainRun(
+      train,
+      test,
+      config({ kind: 'linear', hidden: [], activation: 'tanh', init: 'zeros' }, [{ name: 'sgd', lr: 0.01 }], {
+        batchSize: train.n,
+        epochs: 1,
+      }),
+    );
     // loss = mean((w·x + b − y)²); at w = b = 0: ∂/∂w = −2·mean(x·y), ∂/∂b = −2·mean(y)
     let xy = 0;
     let y = 0;
@@ -121,7 +197,7 @@ describe('trainRun', () => {
     expect(r.models[0].gradNorm[0]).toBeCloseTo(expected, 3);
   });
 
-  it('an epoch\'s training loss and accuracy are the batch-size-weighted means of its steps, the loss without the L2 penalty', async () => {
+  it("an epoch's training loss and accuracy are the batch-size-weighted means of its steps, the loss without the L2 penalty", async () => {
     const { train, test } = data('circle'); // 300 rows, batch 32: nine batches of 32 and one of 12
     const sizes = Array.from({ length: trainStepsPerEpoch(train.n, 32) }, (_, b) => Math.min(32, train.n - 32 * b));
     expect(sizes.at(-1)).toBe(12);
@@ -143,7 +219,11 @@ describe('trainRun', () => {
 
   it('update ratios at later steps match ‖w(t+1) − w(t)‖ / ‖w(t)‖ from the weights themselves, measured every step or every 3rd', async () => {
     const { train, test } = data('circle');
-    const at = (steps: number, diagnosticsEvery: number) => trainRun(train, test, config(mlp([8, 8]), [{ name: 'adam', lr: 0.05 }], { epochs: 1, maxSteps: steps }), { keepWeights: true, diagnosticsEvery });
+    const at = (steps: number, diagnosticsEvery: number) =>
+      trainRun(train, test, config(mlp([8, 8]), [{ name: 'adam', lr: 0.05 }], { epochs: 1, maxSteps: steps }), {
+        keepWeights: true,
+        diagnosticsEvery,
+      });
     const weights = await Promise.all([3, 4, 5, 6, 7].map(async (s) => (await at(s, 1)).weights![0]));
     const expected = (t: number, name: string) => {
       const a = weights[t - 3].find((w) => w.name === name)!.values;
@@ -167,7 +247,18 @@ describe('trainRun', () => {
 
   it('records per-layer update ratios ‖Δw‖/‖w‖, which scale with the learning rate for plain SGD', async () => {
     const { train, test } = data('circle');
-    const r = await trainRun(train, test, config(mlp([8, 8]), [{ name: 'sgd', lr: 0.01 }, { name: 'sgd', lr: 0.1 }], { epochs: 1 }));
+    const r = await trainRun(
+      train,
+      test,
+      config(
+        mlp([8, 8]),
+        [
+          { name: 'sgd', lr: 0.01 },
+          { name: 'sgd', lr: 0.1 },
+        ],
+        { epochs: 1 },
+      ),
+    );
     const steps = r.stepsPerEpoch;
     expect(r.models[0].updateRatio).toHaveLength(steps);
     expect(r.models[0].updateRatio[0]).toHaveLength(3);
@@ -180,13 +271,24 @@ describe('trainRun', () => {
   it('dropout: rate 0 changes nothing; a rate is seeded (same numbers twice) and the MLP still learns', async () => {
     const { train, test } = data('circle');
     const base = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 5 }));
-    const zero = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 5, dropout: 0 }));
+    const zero = await trainRun(
+      train,
+      test,
+      config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 5, dropout: 0 }),
+    );
     expect(zero.models[0].stepLoss).toEqual(base.models[0].stepLoss);
-    const a = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 15, dropout: 0.2 }));
-    const b = await trainRun(train, test, config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 15, dropout: 0.2 }));
+    const a = await trainRun(
+      train,
+      test,
+      config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 15, dropout: 0.2 }),
+    );
+    const b = await trainRun(
+      train,
+      test,
+      config(mlp([16, 16]), [{ name: 'adam', lr: 0.03 }], { epochs: 15, dropout: 0.2 }),
+    );
     expect(a.models[0].stepLoss).toEqual(b.models[0].stepLoss);
     expect(a.models[0].stepLoss.slice(0, 20)).not.toEqual(base.models[0].stepLoss.slice(0, 20));
     expect(last(a.models[0].epochs).testAccuracy).toBeGreaterThan(0.9);
   });
 });
-

@@ -25,8 +25,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { datasetPermutation, type Dataset } from '../data/dataset';
 import { gatherRows } from '../data/gatherRows';
-import { modelAccuracy, modelConfusion, modelForward, modelInit, modelLoss, modelPredict, modelProbabilities, perModelSumSquares } from '../models/models';
-import { softmaxXentFusable, softmaxXentFused, stepDiagnosticsFusable, stepDiagnosticsFused } from '../models/stepKernels';
+import {
+  modelAccuracy,
+  modelConfusion,
+  modelForward,
+  modelInit,
+  modelLoss,
+  modelPredict,
+  modelProbabilities,
+  perModelSumSquares,
+} from '../models/models';
+import {
+  softmaxXentFusable,
+  softmaxXentFused,
+  stepDiagnosticsFusable,
+  stepDiagnosticsFused,
+} from '../models/stepKernels';
 import { modelShape, type ModelShape, type ModelSpec } from '../models/shape';
 import type { ParamMap } from '../optimizers/base';
 import { optimizerCreate } from '../optimizers/create';
@@ -128,7 +142,13 @@ export interface TrainProbe {
   /** [model][layer] */
   histograms: WeightHistogram[][];
   /** 2-D classification: class probabilities on an nx × ny grid over `bounds`, row-major from the top-left */
-  boundary?: { nx: number; ny: number; bounds: [number, number, number, number]; classes: number; probs: Float32Array[] };
+  boundary?: {
+    nx: number;
+    ny: number;
+    bounds: [number, number, number, number];
+    classes: number;
+    probs: Float32Array[];
+  };
   /** regression on one feature: the fitted curve */
   curve?: { xs: number[]; ys: number[][] };
   /** classification: counts [true][predicted] on the test set */
@@ -206,9 +226,11 @@ export function trainConfigProblem(cfg: TrainConfig, train: Dataset): string | n
   const shape = modelShape(cfg.model, train);
   if (typeof shape === 'string') return shape;
   if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1)) return 'the batch size must be a whole number ≥ 1';
-  if (cfg.batchSize > train.n) return `the batch size (${cfg.batchSize}) is larger than the training set (${train.n} rows)`;
+  if (cfg.batchSize > train.n)
+    return `the batch size (${cfg.batchSize}) is larger than the training set (${train.n} rows)`;
   const K = cfg.optimizers.length;
-  if (K === 0 || cfg.schedules.length !== K || cfg.initSeeds.length !== K) return 'every model needs an optimizer, a schedule and a seed';
+  if (K === 0 || cfg.schedules.length !== K || cfg.initSeeds.length !== K)
+    return 'every model needs an optimizer, a schedule and a seed';
   return null;
 }
 
@@ -245,7 +267,8 @@ function penalty(params: ParamMap, l1: number, l2: number): tf.Tensor1D | null {
     let total: tf.Tensor = tf.zeros([params['l0/w'].shape[0]]);
     for (const k of weights) {
       if (l2 !== 0) total = tf.add(total, tf.mul(l2, perModelSumSquares(params[k])));
-      if (l1 !== 0) total = tf.add(total, tf.mul(l1, tf.sum(tf.abs(tf.reshape(params[k], [params[k].shape[0], -1])), 1)));
+      if (l1 !== 0)
+        total = tf.add(total, tf.mul(l1, tf.sum(tf.abs(tf.reshape(params[k], [params[k].shape[0], -1])), 1)));
     }
     return total as tf.Tensor1D;
   });
@@ -255,7 +278,12 @@ function penalty(params: ParamMap, l1: number, l2: number): tf.Tensor1D | null {
 const EVAL_ROWS = 1024;
 
 /** Loss and accuracy of each model on a whole set, computed in slices of EVAL_ROWS and weighted by size. */
-async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): Promise<{ loss: number[]; accuracy: number[] | null }> {
+async function evaluate(
+  shape: ModelShape,
+  params: ParamMap,
+  data: DeviceData,
+  onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor,
+): Promise<{ loss: number[]; accuracy: number[] | null }> {
   const sums = tf.tidy(() => {
     let loss: tf.Tensor = tf.zeros([params['l0/w'].shape[0]]);
     let acc: tf.Tensor = tf.zerosLike(loss);
@@ -264,7 +292,13 @@ async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData, o
       const x = tf.slice(data.x, [at, 0], [size, -1]);
       const y = tf.slice(data.y, [at], [size]);
       const out = modelForward(shape, params, x, undefined, onActivation);
-      loss = tf.add(loss, tf.mul(modelLoss(shape, out, y, data.oneHot ? tf.slice(data.oneHot, [at, 0], [size, -1]) : null), size / data.n));
+      loss = tf.add(
+        loss,
+        tf.mul(
+          modelLoss(shape, out, y, data.oneHot ? tf.slice(data.oneHot, [at, 0], [size, -1]) : null),
+          size / data.n,
+        ),
+      );
       if (shape.head !== 'regression') acc = tf.add(acc, tf.mul(modelAccuracy(shape, out, y), size / data.n));
     }
     return tf.stack([loss, acc]);
@@ -275,7 +309,12 @@ async function evaluate(shape: ModelShape, params: ParamMap, data: DeviceData, o
 }
 
 /** Loss and accuracy of each model on a dataset from the host (uploaded for the call), optionally with each hidden activation transformed. */
-export async function trainEvaluate(shape: ModelShape, params: ParamMap, ds: Dataset, onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor): Promise<{ loss: number[]; accuracy: number[] | null }> {
+export async function trainEvaluate(
+  shape: ModelShape,
+  params: ParamMap,
+  ds: Dataset,
+  onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor,
+): Promise<{ loss: number[]; accuracy: number[] | null }> {
   const data = upload(ds, shape);
   try {
     return await evaluate(shape, params, data, onActivation);
@@ -315,7 +354,14 @@ function gridBounds(train: Dataset): [number, number, number, number] {
   return [lo[0] - pad(0), hi[0] + pad(0), lo[1] - pad(1), hi[1] + pad(1)];
 }
 
-async function probeTake(shape: ModelShape, params: ParamMap, train: Dataset, test: DeviceData, opts: { grid: number; samples: number; bins?: number }, at: { step: number; epoch: number }): Promise<TrainProbe> {
+async function probeTake(
+  shape: ModelShape,
+  params: ParamMap,
+  train: Dataset,
+  test: DeviceData,
+  opts: { grid: number; samples: number; bins?: number },
+  at: { step: number; epoch: number },
+): Promise<TrainProbe> {
   const K = params['l0/w'].shape[0];
   const histograms: WeightHistogram[][] = Array.from({ length: K }, () => []);
   for (let l = 0; l < shape.layers.length; l++) {
@@ -341,7 +387,13 @@ async function probeTake(shape: ModelShape, params: ParamMap, train: Dataset, te
     const v = (await probs.data()) as Float32Array;
     probs.dispose();
     const per = n * n * train.nClasses;
-    probe.boundary = { nx: n, ny: n, bounds, classes: train.nClasses, probs: Array.from({ length: K }, (_, k) => v.slice(k * per, (k + 1) * per)) };
+    probe.boundary = {
+      nx: n,
+      ny: n,
+      bounds,
+      classes: train.nClasses,
+      probs: Array.from({ length: K }, (_, k) => v.slice(k * per, (k + 1) * per)),
+    };
   }
   if (train.nFeatures === 1 && train.task === 'regression') {
     let lo = Infinity;
@@ -369,7 +421,10 @@ async function probeTake(shape: ModelShape, params: ParamMap, train: Dataset, te
       return { confusion, predicted: modelPredict(shape, out), confidence: tf.max(modelProbabilities(shape, out), 2) };
     });
     probe.confusion = (await found.confusion.array()) as number[][][];
-    probe.samples = { predicted: (await found.predicted.array()) as number[][], confidence: (await found.confidence.array()) as number[][] };
+    probe.samples = {
+      predicted: (await found.predicted.array()) as number[][],
+      confidence: (await found.confidence.array()) as number[][],
+    };
     tf.dispose(Object.values(found));
   }
   return probe;
@@ -378,12 +433,15 @@ async function probeTake(shape: ModelShape, params: ParamMap, train: Dataset, te
 export function trainGradClip(grads: ParamMap, clipValue: number | null, clipNorm: number | null): ParamMap {
   return tf.tidy(() => {
     let out = grads;
-    if (clipValue !== null) out = Object.fromEntries(Object.entries(out).map(([k, g]) => [k, tf.clipByValue(g, -clipValue, clipValue)]));
+    if (clipValue !== null)
+      out = Object.fromEntries(Object.entries(out).map(([k, g]) => [k, tf.clipByValue(g, -clipValue, clipValue)]));
     if (clipNorm !== null) {
       const sq = Object.values(out).map((g) => perModelSumSquares(g));
       const norm = tf.sqrt(sq.reduce((a, b) => tf.add(a, b)));
       const coef = tf.minimum(tf.div(clipNorm, tf.add(norm, 1e-6)), 1);
-      out = Object.fromEntries(Object.entries(out).map(([k, g]) => [k, tf.mul(g, tf.reshape(coef, [-1, ...g.shape.slice(1).map(() => 1)]))]));
+      out = Object.fromEntries(
+        Object.entries(out).map(([k, g]) => [k, tf.mul(g, tf.reshape(coef, [-1, ...g.shape.slice(1).map(() => 1)]))]),
+      );
     }
     return out;
   });
@@ -391,7 +449,12 @@ export function trainGradClip(grads: ParamMap, clipValue: number | null, clipNor
 
 /** Parameters as [K, …] tensors from per-model weight lists. */
 function paramsFromWeights(weights: ModelWeights[][]): ParamMap {
-  return Object.fromEntries(weights[0].map((w, i) => [w.name, tf.tensor(Float32Array.from(weights.flatMap((m) => m[i].values)), [weights.length, ...w.shape])]));
+  return Object.fromEntries(
+    weights[0].map((w, i) => [
+      w.name,
+      tf.tensor(Float32Array.from(weights.flatMap((m) => m[i].values)), [weights.length, ...w.shape]),
+    ]),
+  );
 }
 
 /**
@@ -416,7 +479,12 @@ function constrain(stepped: ParamMap, before: ParamMap, scale: number[] | undefi
   return out;
 }
 
-export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+export async function trainRun(
+  train: Dataset,
+  test: Dataset,
+  cfg: TrainConfig,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   const problem = trainConfigProblem(cfg, train);
   if (problem) throw new Error(problem);
   const shape = modelShape(cfg.model, train) as ModelShape;
@@ -424,7 +492,15 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const chunkSize = Math.max(1, options.chunkSize ?? 50);
   const diagnosticsEvery = Math.max(1, Math.round(options.diagnosticsEvery ?? DIAGNOSTICS_EVERY));
   const stepsPerEpoch = trainStepsPerEpoch(train.n, cfg.batchSize);
-  const models: TrainModelResult[] = Array.from({ length: K }, () => ({ stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'ok' }));
+  const models: TrainModelResult[] = Array.from({ length: K }, () => ({
+    stepLoss: [],
+    stepAccuracy: [],
+    lr: [],
+    gradNorm: [],
+    updateRatio: [],
+    epochs: [],
+    status: 'ok',
+  }));
   const L = shape.layers.length;
   /**
    * Each step's metrics, a row per quantity and a column per model: loss (with penalty), batch
@@ -439,27 +515,38 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
   const frozen = new Array<boolean>(K).fill(false);
   const bestTest = new Array<number>(K).fill(Infinity);
   const sinceBest = new Array<number>(K).fill(0);
-  const schedules = cfg.schedules.map((s, k) => scheduleCreate(s, Number(cfg.optimizers[k].lr), stepsPerEpoch * cfg.epochs));
+  const schedules = cfg.schedules.map((s, k) =>
+    scheduleCreate(s, Number(cfg.optimizers[k].lr), stepsPerEpoch * cfg.epochs),
+  );
   const needsMetric = schedules.some((s) => s.needsMetric);
   const shuffleSeeds = cfg.shuffleSeeds ?? new Array<number>(K).fill(cfg.seed);
   if (shuffleSeeds.length !== K) throw new Error('give one shuffle seed per model');
   const ownOrder = shuffleSeeds.some((s) => s !== shuffleSeeds[0]);
-  const probeOpts = options.probes ? { grid: options.probes.grid ?? 60, samples: options.probes.samples ?? 24, bins: options.probes.bins } : null;
+  const probeOpts = options.probes
+    ? { grid: options.probes.grid ?? 60, samples: options.probes.samples ?? 24, bins: options.probes.bins }
+    : null;
   const probeInterval = options.probes?.intervalMs ?? 300;
   let lastProbe = -Infinity;
   let probeCost = 0;
   let probe: TrainProbe | null = null;
 
   const cx = cfg.compress ?? {};
-  if (cx.teacher && shape.head !== 'multiclass') throw new Error('distillation needs a classifier with a softmax head (several classes)');
-  if (cx.teacher && cx.teacher.logits.length !== train.n * train.nClasses) throw new Error(`the teacher's logits must be one row of ${train.nClasses} per training row`);
+  if (cx.teacher && shape.head !== 'multiclass')
+    throw new Error('distillation needs a classifier with a softmax head (several classes)');
+  if (cx.teacher && cx.teacher.logits.length !== train.n * train.nClasses)
+    throw new Error(`the teacher's logits must be one row of ${train.nClasses} per training row`);
   const trainData = upload(train, shape);
   const testData = upload(test, shape);
-  let params = cx.initialWeights ? paramsFromWeights(cx.initialWeights) : modelInit(shape, cfg.model.init, cfg.initSeeds);
+  let params = cx.initialWeights
+    ? paramsFromWeights(cx.initialWeights)
+    : modelInit(shape, cfg.model.init, cfg.initSeeds);
   const optimizer = optimizerCreate(cfg.optimizers[0].name, cfg.optimizers);
   const teacher = cx.teacher ? tf.tensor2d(cx.teacher.logits, [train.n, cx.teacher.logits.length / train.n]) : null;
   /** the forward pass's view of the weights: fake-quantized under QAT */
-  const seen = (p: ParamMap): ParamMap => (cx.qat ? Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k.endsWith('/w') ? quantizeWeight(v, cx.qat!) : v])) : p);
+  const seen = (p: ParamMap): ParamMap =>
+    cx.qat
+      ? Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k.endsWith('/w') ? quantizeWeight(v, cx.qat!) : v]))
+      : p;
   let masks: ParamMap | null = null;
   let sparsity = 0;
   /** per layer, Σw² of each model's current weights ([K]), carried from one step to the next (null: to compute) */
@@ -471,10 +558,16 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
     shape.layers.forEach((layer, l) => {
       const w = params[`l${l}/w`];
       masks![`l${l}/w`] = tf.tensor(Float32Array.from(perModel.flatMap((m) => Array.from(m[l]))), w.shape);
-      if (structured) masks![`l${l}/b`] = tf.tensor(Float32Array.from(perModel.flatMap((m) => Array.from(m[l].subarray(0, layer.out)))), [K, 1, layer.out]);
+      if (structured)
+        masks![`l${l}/b`] = tf.tensor(
+          Float32Array.from(perModel.flatMap((m) => Array.from(m[l].subarray(0, layer.out)))),
+          [K, 1, layer.out],
+        );
     });
     const old = params;
-    params = tf.tidy(() => Object.fromEntries(Object.entries(old).map(([k, v]) => [k, masks![k] ? tf.mul(v, masks![k]) : tf.clone(v)])));
+    params = tf.tidy(() =>
+      Object.fromEntries(Object.entries(old).map(([k, v]) => [k, masks![k] ? tf.mul(v, masks![k]) : tf.clone(v)])),
+    );
     tf.dispose(Object.values(old));
     if (weightSq) tf.dispose(weightSq);
     weightSq = null;
@@ -575,7 +668,9 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       if (options.signal?.aborted || frozen.every(Boolean)) break;
       const perm = (s: number) => datasetPermutation(train.n, randomCreate(randomMixSeed(s, epoch)));
       const shared = ownOrder ? null : perm(shuffleSeeds[0]);
-      const order = shared ? tf.tensor1d(shared, 'int32') : tf.tensor2d(Int32Array.from(shuffleSeeds.flatMap((s) => Array.from(perm(s)))), [K, train.n], 'int32');
+      const order = shared
+        ? tf.tensor1d(shared, 'int32')
+        : tf.tensor2d(Int32Array.from(shuffleSeeds.flatMap((s) => Array.from(perm(s)))), [K, train.n], 'int32');
       for (let b = 0; b < stepsPerEpoch; b++) {
         while (options.control?.shouldWait() && !options.signal?.aborted) {
           await report(true);
@@ -596,17 +691,31 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
         const diagnose = step % diagnosticsEvery === 0;
         // the norm and the update ratios in one program (stepKernels.ts), where it can read every tensor
         // and the gradients are the ones stepped (no clipping)
-        const diagnoseFused = diagnose && cfg.clipNorm === null && cfg.clipValue === null && stepDiagnosticsFusable(Object.keys(params).length, L);
+        const diagnoseFused =
+          diagnose &&
+          cfg.clipNorm === null &&
+          cfg.clipValue === null &&
+          stepDiagnosticsFusable(Object.keys(params).length, L);
         const { value, grads } = tf.tidy(() => {
           // one order for all models: the rows come packed (gatherRows); each model its own: [K, B, …]
           const rows = shared?.subarray(b * cfg.batchSize, b * cfg.batchSize + size);
           // softmax cross-entropy and accuracy from the one-hot rows in two programs (stepKernels.ts): no labels, and
           // with one order for all models no index tensor either
           const fusedLoss = !teacher && trainData.oneHot !== null && softmaxXentFusable(size, shape.layers[L - 1].out);
-          const idx = rows && !teacher ? null : ownOrder ? tf.slice(order, [0, b * cfg.batchSize], [K, size]) : tf.slice(order, [b * cfg.batchSize], [size]);
+          const idx =
+            rows && !teacher
+              ? null
+              : ownOrder
+                ? tf.slice(order, [0, b * cfg.batchSize], [K, size])
+                : tf.slice(order, [b * cfg.batchSize], [size]);
           const xb = (rows ? gatherRows(trainData.x, rows) : tf.gather(trainData.x, idx!)) as tf.Tensor2D | tf.Tensor3D;
-          const hb = trainData.oneHot ? ((rows ? gatherRows(trainData.oneHot, rows) : tf.gather(trainData.oneHot, idx!)) as tf.Tensor2D | tf.Tensor3D) : null;
-          const yb = fusedLoss ? null : (tf.gather(trainData.y, idx ?? tf.tensor1d(rows!, 'int32')) as tf.Tensor1D | tf.Tensor2D);
+          const hb = trainData.oneHot
+            ? ((rows ? gatherRows(trainData.oneHot, rows) : tf.gather(trainData.oneHot, idx!)) as
+                tf.Tensor2D | tf.Tensor3D)
+            : null;
+          const yb = fusedLoss
+            ? null
+            : (tf.gather(trainData.y, idx ?? tf.tensor1d(rows!, 'int32')) as tf.Tensor1D | tf.Tensor2D);
           const names = Object.keys(params);
           let losses: tf.Tensor1D | null = null;
           let dataLosses: tf.Tensor1D | null = null;
@@ -621,7 +730,14 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
             const out = modelForward(shape, seen(params), xb, dropout);
             outputs = tf.keep(out);
             let loss: tf.Tensor1D;
-            if (teacher) loss = distillLoss(out, tf.gather(teacher, idx!) as tf.Tensor2D | tf.Tensor3D, hb!, cx.teacher!.T, cx.teacher!.alpha);
+            if (teacher)
+              loss = distillLoss(
+                out,
+                tf.gather(teacher, idx!) as tf.Tensor2D | tf.Tensor3D,
+                hb!,
+                cx.teacher!.T,
+                cx.teacher!.alpha,
+              );
             else if (fusedLoss) {
               const fused = softmaxXentFused(out, hb!);
               loss = fused.loss;
@@ -632,32 +748,67 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
             dataLosses = tf.keep(loss);
             losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
             return losses;
-          })(names.map((n) => params[n]), tf.tensor1d(new Float32Array(K).fill(1)));
+          })(
+            names.map((n) => params[n]),
+            tf.tensor1d(new Float32Array(K).fill(1)),
+          );
           const perModel = losses as unknown as tf.Tensor1D;
           const out = outputs as unknown as tf.Tensor3D;
           const stats = fusedStats as tf.Tensor2D | null;
           const dataLoss = dataLosses as unknown as tf.Tensor1D;
-          const norm = diagnose && !diagnoseFused ? [tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c)))] : [];
+          const norm =
+            diagnose && !diagnoseFused
+              ? [tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c)))]
+              : [];
           // rows: loss, accuracy[, data loss[, norm]] (see DATA_LOSS); the fused loss's stats are the first two already
           const value = (
-            stats && !penalised && !diagnose ? tf.clone(stats)
-            : stats ? tf.concat([penalised ? tf.stack([perModel, tf.reshape(tf.slice(stats, [1, 0], [1, K]), [K])]) : stats, tf.stack([dataLoss, ...norm])])
-            : tf.stack([perModel, classify ? modelAccuracy(shape, out, yb!) : tf.zerosLike(perModel), dataLoss, ...norm])
+            stats && !penalised && !diagnose
+              ? tf.clone(stats)
+              : stats
+                ? tf.concat([
+                    penalised ? tf.stack([perModel, tf.reshape(tf.slice(stats, [1, 0], [1, K]), [K])]) : stats,
+                    tf.stack([dataLoss, ...norm]),
+                  ])
+                : tf.stack([
+                    perModel,
+                    classify ? modelAccuracy(shape, out, yb!) : tf.zerosLike(perModel),
+                    dataLoss,
+                    ...norm,
+                  ])
           ) as tf.Tensor2D;
           tf.dispose([perModel, dataLoss, out, ...(stats ? [stats] : [])]); // kept inside tf.grads so they survived that scope; their values are in value now
-          return { value, grads: trainGradClip(Object.fromEntries(names.map((n, i) => [n, gradList[i]])), cfg.clipValue, cfg.clipNorm) };
+          return {
+            value,
+            grads: trainGradClip(
+              Object.fromEntries(names.map((n, i) => [n, gradList[i]])),
+              cfg.clipValue,
+              cfg.clipNorm,
+            ),
+          };
         });
         const stepped = optimizer.step(params, grads, lrs);
         const next = cx.layerLrScale || masks ? constrain(stepped, params, cx.layerLrScale, masks) : stepped;
         // ‖Δw‖ / ‖w‖ per layer: ‖w‖ of the weights before the step is the previous step's ‖w‖ after
         // it, when that step measured it (only with diagnosticsEvery 1; otherwise weightSq stays null)
         const slow = diagnose && !diagnoseFused;
-        const before = slow ? (weightSq ?? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(params[`l${l}/w`])))) : null;
-        const after = slow && diagnosticsEvery === 1 ? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(next[`l${l}/w`]))) : null;
+        const before = slow
+          ? (weightSq ?? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(params[`l${l}/w`]))))
+          : null;
+        const after =
+          slow && diagnosticsEvery === 1
+            ? tf.tidy(() => shape.layers.map((_, l) => perModelSumSquares(next[`l${l}/w`])))
+            : null;
         const metrics = tf.tidy(() => {
           if (diagnoseFused) {
             const weights = (m: ParamMap) => shape.layers.map((_, l) => m[`l${l}/w`]);
-            return tf.concat([value, stepDiagnosticsFused(Object.keys(params).map((n) => grads[n]), weights(params), weights(next))!]) as tf.Tensor2D;
+            return tf.concat([
+              value,
+              stepDiagnosticsFused(
+                Object.keys(params).map((n) => grads[n]),
+                weights(params),
+                weights(next),
+              )!,
+            ]) as tf.Tensor2D;
           }
           if (!before) return tf.clone(value) as tf.Tensor2D;
           const ratios = shape.layers.map((_, l) => {
@@ -690,10 +841,18 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       if (cut) break; // stopped inside an epoch by maxSteps: no epoch metrics for a part-epoch
       await flush();
       const view = cx.qat ? tf.tidy(() => seen(params)) : params;
-      const tr = epochSums.map((e) => ({ loss: e.rows > 0 ? e.loss / e.rows : NaN, accuracy: e.rows > 0 ? e.accuracy / e.rows : NaN }));
+      const tr = epochSums.map((e) => ({
+        loss: e.rows > 0 ? e.loss / e.rows : NaN,
+        accuracy: e.rows > 0 ? e.accuracy / e.rows : NaN,
+      }));
       for (const e of epochSums) Object.assign(e, { rows: 0, loss: 0, accuracy: 0 });
       const te = await evaluate(shape, view, testData);
-      if (view !== params) tf.dispose(Object.entries(view).filter(([k]) => k.endsWith('/w')).map(([, v]) => v)); // the quantized copies; biases are params' own
+      if (view !== params)
+        tf.dispose(
+          Object.entries(view)
+            .filter(([k]) => k.endsWith('/w'))
+            .map(([, v]) => v),
+        ); // the quantized copies; biases are params' own
       for (let k = 0; k < K; k++) {
         if (models[k].status !== 'ok') continue;
         if (!Number.isFinite(tr[k].loss) || !Number.isFinite(te.loss[k])) {
@@ -703,8 +862,12 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
           continue;
         }
         models[k].epochs.push({
-          epoch, step, trainLoss: tr[k].loss, testLoss: te.loss[k],
-          trainAccuracy: classify ? tr[k].accuracy : null, testAccuracy: te.accuracy ? te.accuracy[k] : null,
+          epoch,
+          step,
+          trainLoss: tr[k].loss,
+          testLoss: te.loss[k],
+          trainAccuracy: classify ? tr[k].accuracy : null,
+          testAccuracy: te.accuracy ? te.accuracy[k] : null,
         });
         if (cfg.patience !== null) {
           if (te.loss[k] < bestTest[k]) {
@@ -729,7 +892,8 @@ export async function trainRun(train: Dataset, test: Dataset, cfg: TrainConfig, 
       for (const [name, t] of Object.entries(params)) {
         const v = await t.data();
         const size = v.length / K;
-        for (let k = 0; k < K; k++) weights[k].push({ name, shape: t.shape.slice(1), values: Array.from(v.subarray(k * size, (k + 1) * size)) });
+        for (let k = 0; k < K; k++)
+          weights[k].push({ name, shape: t.shape.slice(1), values: Array.from(v.subarray(k * size, (k + 1) * size)) });
       }
     }
     return { backend: tf.getBackend(), stepsPerEpoch, models, probe, ...(weights ? { weights } : {}) };

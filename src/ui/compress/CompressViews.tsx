@@ -4,12 +4,35 @@
  * the students' curves and the teacher's soft targets, and the transfer strategies on one chart.
  */
 import { useEffect, useRef, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { CompressResult, QuantHistogram } from '../../engine/compress/runCompress';
 import { TRANSFER_STRATEGIES } from '../../engine/spec/compressSchema';
 import {
-  bytesLabel, distillCurves, histogramBars, lastAccuracy, pct, pruneCurve, quantCurve, quantLayerErrors, softTargetRows,
-  STRATEGY_COLORS, STRATEGY_LABELS, transferCurves, transferTable,
+  bytesLabel,
+  distillCurves,
+  histogramBars,
+  lastAccuracy,
+  pct,
+  pruneCurve,
+  quantCurve,
+  quantLayerErrors,
+  softTargetRows,
+  STRATEGY_COLORS,
+  STRATEGY_LABELS,
+  transferCurves,
+  transferTable,
 } from './compressViewData';
 import { logTicks } from '../search/searchViewData';
 
@@ -19,10 +42,18 @@ const margin = { top: 8, right: 16, bottom: 18, left: 4 };
 const axisTick = { fontSize: 11 };
 const fmtPct = (v: unknown) => (v === null || v === undefined ? '—' : `${Number(v).toFixed(2)} %`);
 
-function Figure(props: { testId: string; caption: React.ReactNode; children: React.ReactNode; options?: React.ReactNode }) {
+function Figure(props: {
+  testId: string;
+  caption: React.ReactNode;
+  children: React.ReactNode;
+  options?: React.ReactNode;
+}) {
   return (
     <figure data-testid={props.testId}>
-      <figcaption><span>{props.caption}</span>{props.options && <span className="chart-options">{props.options}</span>}</figcaption>
+      <figcaption>
+        <span>{props.caption}</span>
+        {props.options && <span className="chart-options">{props.options}</span>}
+      </figcaption>
       {props.children}
     </figure>
   );
@@ -65,11 +96,27 @@ function MaskImage({ mask, shape }: { mask: Uint8Array; shape: number[] }) {
     ctx.putImageData(img, 0, 0);
   }, [mask, out, cols, w, h, tiles]);
   const scale = Math.max(1, Math.min(6, 560 / Math.max(w, h)));
-  return <canvas ref={ref} width={w} height={h} style={{ width: w * scale, maxWidth: '100%', imageRendering: 'pixelated', border: '1px solid #e2e8f0' }} data-testid="mask-canvas" />;
+  return (
+    <canvas
+      ref={ref}
+      width={w}
+      height={h}
+      style={{ width: w * scale, maxWidth: '100%', imageRendering: 'pixelated', border: '1px solid #e2e8f0' }}
+      data-testid="mask-canvas"
+    />
+  );
 }
 
 function PruneViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'oneShot' | 'gradual' }> }) {
-  const [row, setRow] = useState(Math.min(r.rows.length - 1, Math.max(0, r.rows.findIndex((x) => x.sparsity >= 0.9))));
+  const [row, setRow] = useState(
+    Math.min(
+      r.rows.length - 1,
+      Math.max(
+        0,
+        r.rows.findIndex((x) => x.sparsity >= 0.9),
+      ),
+    ),
+  );
   const [layer, setLayer] = useState(0);
   const data = pruneCurve(r);
   const sel = r.rows[row] ?? r.rows[0];
@@ -81,19 +128,56 @@ function PruneViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'oneShot'
           <ResponsiveContainer width="100%" height={240}>
             <LineChart data={data} margin={margin}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-              <XAxis dataKey="sparsity" type="number" domain={[0, 100]} tick={axisTick} unit=" %" label={{ value: 'weights removed', position: 'insideBottom', offset: -8, fontSize: 11 }} />
-              <YAxis domain={accDomain(data.flatMap((d) => [d.oneShot, d.fineTuned]))} tick={axisTick} width={44} unit="%" />
+              <XAxis
+                dataKey="sparsity"
+                type="number"
+                domain={[0, 100]}
+                tick={axisTick}
+                unit=" %"
+                label={{ value: 'weights removed', position: 'insideBottom', offset: -8, fontSize: 11 }}
+              />
+              <YAxis
+                domain={accDomain(data.flatMap((d) => [d.oneShot, d.fineTuned]))}
+                tick={axisTick}
+                width={44}
+                unit="%"
+              />
               <Tooltip formatter={fmtPct} labelFormatter={(v) => `${v} % sparse`} />
               <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} />
-              <ReferenceLine y={pct(r.dense.testAccuracy) ?? undefined} stroke="#94a3b8" strokeDasharray="4 3" label={{ value: 'dense', fontSize: 10, fill: '#64748b', position: 'insideBottomLeft' }} />
-              <Line dataKey="oneShot" name="one-shot" stroke="#dc2626" strokeWidth={2} isAnimationActive={false} connectNulls />
-              <Line dataKey="fineTuned" name={tuned} stroke="#16a34a" strokeWidth={2} isAnimationActive={false} connectNulls />
+              <ReferenceLine
+                y={pct(r.dense.testAccuracy) ?? undefined}
+                stroke="#94a3b8"
+                strokeDasharray="4 3"
+                label={{ value: 'dense', fontSize: 10, fill: '#64748b', position: 'insideBottomLeft' }}
+              />
+              <Line
+                dataKey="oneShot"
+                name="one-shot"
+                stroke="#dc2626"
+                strokeWidth={2}
+                isAnimationActive={false}
+                connectNulls
+              />
+              <Line
+                dataKey="fineTuned"
+                name={tuned}
+                stroke="#16a34a"
+                strokeWidth={2}
+                isAnimationActive={false}
+                connectNulls
+              />
             </LineChart>
           </ResponsiveContainer>
         </Figure>
         <Figure testId="prune-layers" caption={<>Sparsity per layer at {Math.round(sel.sparsity * 100)} %</>}>
           <ResponsiveContainer width="100%" height={240}>
-            <BarChart data={r.layers.map((l, i) => ({ layer: `${l.name} (${l.shape.join('×')})`, sparsity: Math.round(sel.layerSparsity[i] * 1000) / 10 }))} margin={margin}>
+            <BarChart
+              data={r.layers.map((l, i) => ({
+                layer: `${l.name} (${l.shape.join('×')})`,
+                sparsity: Math.round(sel.layerSparsity[i] * 1000) / 10,
+              }))}
+              margin={margin}
+            >
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               <XAxis dataKey="layer" tick={axisTick} />
               <YAxis domain={[0, 100]} tick={axisTick} width={44} unit="%" />
@@ -105,13 +189,39 @@ function PruneViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'oneShot'
       </div>
       <div className="trials-table">
         <table data-testid="prune-table">
-          <thead><tr><th>sparsity</th><th>one-shot</th><th>{tuned}</th><th>weights left</th><th>size (sparse: value + index)</th></tr></thead>
+          <thead>
+            <tr>
+              <th>sparsity</th>
+              <th>one-shot</th>
+              <th>{tuned}</th>
+              <th>weights left</th>
+              <th>size (sparse: value + index)</th>
+            </tr>
+          </thead>
           <tbody>
-            <tr data-testid="prune-row-dense" data-finetuned={pct(r.dense.testAccuracy) ?? ''}><td>dense</td><td>{fmtPct(pct(r.dense.testAccuracy))}</td><td>—</td><td>{r.paramCount.toLocaleString('en')}</td><td>{bytesLabel(r.denseBytes)}</td></tr>
+            <tr data-testid="prune-row-dense" data-finetuned={pct(r.dense.testAccuracy) ?? ''}>
+              <td>dense</td>
+              <td>{fmtPct(pct(r.dense.testAccuracy))}</td>
+              <td>—</td>
+              <td>{r.paramCount.toLocaleString('en')}</td>
+              <td>{bytesLabel(r.denseBytes)}</td>
+            </tr>
             {r.rows.map((x, i) => (
-              <tr key={x.sparsity} className={i === row ? 'selected' : ''} onClick={() => setRow(i)} data-testid={`prune-row-${Math.round(x.sparsity * 100)}`} data-oneshot={pct(x.oneShot.testAccuracy) ?? ''} data-finetuned={pct(x.fineTuned?.testAccuracy) ?? ''}>
-                <td>{Math.round(x.sparsity * 1000) / 10} %</td><td>{fmtPct(pct(x.oneShot.testAccuracy))}</td><td>{fmtPct(pct(x.fineTuned?.testAccuracy))}</td>
-                <td>{x.nonzero.toLocaleString('en')}</td><td>{bytesLabel(x.sparseBytes)} ({Math.round((100 * x.sparseBytes) / r.denseBytes)} %)</td>
+              <tr
+                key={x.sparsity}
+                className={i === row ? 'selected' : ''}
+                onClick={() => setRow(i)}
+                data-testid={`prune-row-${Math.round(x.sparsity * 100)}`}
+                data-oneshot={pct(x.oneShot.testAccuracy) ?? ''}
+                data-finetuned={pct(x.fineTuned?.testAccuracy) ?? ''}
+              >
+                <td>{Math.round(x.sparsity * 1000) / 10} %</td>
+                <td>{fmtPct(pct(x.oneShot.testAccuracy))}</td>
+                <td>{fmtPct(pct(x.fineTuned?.testAccuracy))}</td>
+                <td>{x.nonzero.toLocaleString('en')}</td>
+                <td>
+                  {bytesLabel(x.sparseBytes)} ({Math.round((100 * x.sparseBytes) / r.denseBytes)} %)
+                </td>
               </tr>
             ))}
           </tbody>
@@ -119,10 +229,20 @@ function PruneViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'oneShot'
       </div>
       <Figure
         testId="prune-mask"
-        caption={<>Mask of layer {r.layers[layer]?.name} at {Math.round(sel.sparsity * 100)} % ({Math.round(sel.layerSparsity[layer] * 1000) / 10} % of this layer pruned): dark = kept{r.layers[layer]?.shape[0] === 784 ? '; one 28×28 tile per hidden unit, the pixels it still reads' : ''}</>}
+        caption={
+          <>
+            Mask of layer {r.layers[layer]?.name} at {Math.round(sel.sparsity * 100)} % (
+            {Math.round(sel.layerSparsity[layer] * 1000) / 10} % of this layer pruned): dark = kept
+            {r.layers[layer]?.shape[0] === 784 ? '; one 28×28 tile per hidden unit, the pixels it still reads' : ''}
+          </>
+        }
         options={
           <select aria-label="mask layer" value={layer} onChange={(e) => setLayer(Number(e.target.value))}>
-            {r.layers.map((l, i) => <option key={l.name} value={i}>{l.name} ({l.shape.join('×')})</option>)}
+            {r.layers.map((l, i) => (
+              <option key={l.name} value={i}>
+                {l.name} ({l.shape.join('×')})
+              </option>
+            ))}
           </select>
         }
       >
@@ -133,28 +253,83 @@ function PruneViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'oneShot'
 }
 
 function LotteryViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'lottery' }> }) {
-  const data = r.rounds.map((x) => ({ sparsity: Math.round(x.sparsity * 1000) / 10, rewound: pct(x.rewound.testAccuracy), random: pct(x.random.testAccuracy) }));
+  const data = r.rounds.map((x) => ({
+    sparsity: Math.round(x.sparsity * 1000) / 10,
+    rewound: pct(x.rewound.testAccuracy),
+    random: pct(x.random.testAccuracy),
+  }));
   return (
     <div className="compress-views">
-      <Figure testId="lottery-accuracy" caption="Iterative magnitude pruning: the rewound ticket against the same mask from a new random initialisation">
+      <Figure
+        testId="lottery-accuracy"
+        caption="Iterative magnitude pruning: the rewound ticket against the same mask from a new random initialisation"
+      >
         <ResponsiveContainer width="100%" height={260}>
           <LineChart data={data} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-            <XAxis dataKey="sparsity" type="number" domain={[0, 100]} tick={axisTick} unit=" %" label={{ value: 'weights removed', position: 'insideBottom', offset: -8, fontSize: 11 }} />
-            <YAxis domain={accDomain([...data.flatMap((d) => [d.rewound, d.random]), pct(r.dense.testAccuracy)])} tick={axisTick} width={44} unit="%" />
+            <XAxis
+              dataKey="sparsity"
+              type="number"
+              domain={[0, 100]}
+              tick={axisTick}
+              unit=" %"
+              label={{ value: 'weights removed', position: 'insideBottom', offset: -8, fontSize: 11 }}
+            />
+            <YAxis
+              domain={accDomain([...data.flatMap((d) => [d.rewound, d.random]), pct(r.dense.testAccuracy)])}
+              tick={axisTick}
+              width={44}
+              unit="%"
+            />
             <Tooltip formatter={fmtPct} labelFormatter={(v) => `${v} % sparse`} />
             <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} />
-            <ReferenceLine y={pct(r.dense.testAccuracy) ?? undefined} stroke="#94a3b8" strokeDasharray="4 3" label={{ value: 'dense', fontSize: 10, fill: '#64748b', position: 'insideBottomLeft' }} />
-            <Line dataKey="rewound" name="winning ticket (rewound)" stroke="#16a34a" strokeWidth={2} isAnimationActive={false} />
-            <Line dataKey="random" name="random re-initialisation" stroke="#64748b" strokeWidth={2} strokeDasharray="5 3" isAnimationActive={false} />
+            <ReferenceLine
+              y={pct(r.dense.testAccuracy) ?? undefined}
+              stroke="#94a3b8"
+              strokeDasharray="4 3"
+              label={{ value: 'dense', fontSize: 10, fill: '#64748b', position: 'insideBottomLeft' }}
+            />
+            <Line
+              dataKey="rewound"
+              name="winning ticket (rewound)"
+              stroke="#16a34a"
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="random"
+              name="random re-initialisation"
+              stroke="#64748b"
+              strokeWidth={2}
+              strokeDasharray="5 3"
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </Figure>
       <div className="trials-table">
         <table data-testid="lottery-table">
-          <thead><tr><th>round</th><th>sparsity</th><th>rewound</th><th>random init</th></tr></thead>
+          <thead>
+            <tr>
+              <th>round</th>
+              <th>sparsity</th>
+              <th>rewound</th>
+              <th>random init</th>
+            </tr>
+          </thead>
           <tbody>
-            {r.rounds.map((x) => <tr key={x.round} data-rewound={pct(x.rewound.testAccuracy) ?? ''} data-random={pct(x.random.testAccuracy) ?? ''}><td>{x.round}</td><td>{(x.sparsity * 100).toFixed(1)} %</td><td>{fmtPct(pct(x.rewound.testAccuracy))}</td><td>{fmtPct(pct(x.random.testAccuracy))}</td></tr>)}
+            {r.rounds.map((x) => (
+              <tr
+                key={x.round}
+                data-rewound={pct(x.rewound.testAccuracy) ?? ''}
+                data-random={pct(x.random.testAccuracy) ?? ''}
+              >
+                <td>{x.round}</td>
+                <td>{(x.sparsity * 100).toFixed(1)} %</td>
+                <td>{fmtPct(pct(x.rewound.testAccuracy))}</td>
+                <td>{fmtPct(pct(x.random.testAccuracy))}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>
@@ -203,7 +378,15 @@ function QuantHistogramCanvas({ h, bits }: { h: QuantHistogram; bits: number }) 
     ctx.fillText(hiLabel, W - pad - ctx.measureText(hiLabel).width, H - 2);
     ctx.fillText('0', x(0) - 3, H - 2);
   }, [h, bits]);
-  return <canvas ref={ref} width={W} height={H} style={{ width: '100%', maxWidth: W }} data-testid="quant-histogram-canvas" />;
+  return (
+    <canvas
+      ref={ref}
+      width={W}
+      height={H}
+      style={{ width: '100%', maxWidth: W }}
+      data-testid="quant-histogram-canvas"
+    />
+  );
 }
 
 function QuantViews({ r }: { r: Result<'quantization'> }) {
@@ -213,24 +396,38 @@ function QuantViews({ r }: { r: Result<'quantization'> }) {
   const h = r.histograms[layer];
   const grid = h?.grids.find((g) => g.bits === bits);
   const errors = r.study.rows.flatMap((x) => x.layerError).filter((e) => e > 0);
-  const errDomain: [number, number] = errors.length ? [10 ** Math.floor(Math.log10(Math.min(...errors))), 10 ** Math.ceil(Math.log10(Math.max(...errors)))] : [1e-6, 1];
+  const errDomain: [number, number] = errors.length
+    ? [10 ** Math.floor(Math.log10(Math.min(...errors))), 10 ** Math.ceil(Math.log10(Math.max(...errors)))]
+    : [1e-6, 1];
   return (
     <div className="compress-views">
       <div className="search-grid">
-        <Figure testId="quant-accuracy" caption="Test accuracy against weight bits: post-training quantization and quantization-aware training">
+        <Figure
+          testId="quant-accuracy"
+          caption="Test accuracy against weight bits: post-training quantization and quantization-aware training"
+        >
           <ResponsiveContainer width="100%" height={240}>
             <LineChart data={data} margin={margin}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-              <XAxis dataKey="bits" tick={axisTick} label={{ value: 'bits per weight', position: 'insideBottom', offset: -8, fontSize: 11 }} />
+              <XAxis
+                dataKey="bits"
+                tick={axisTick}
+                label={{ value: 'bits per weight', position: 'insideBottom', offset: -8, fontSize: 11 }}
+              />
               <YAxis domain={accDomain(data.flatMap((d) => [d.ptq, d.qat]))} tick={axisTick} width={44} unit="%" />
               <Tooltip formatter={fmtPct} />
               <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} />
               <Line dataKey="ptq" name="PTQ" stroke="#dc2626" strokeWidth={2} isAnimationActive={false} />
-              {r.study.rows.some((x) => x.qat) && <Line dataKey="qat" name="QAT" stroke="#16a34a" strokeWidth={2} isAnimationActive={false} />}
+              {r.study.rows.some((x) => x.qat) && (
+                <Line dataKey="qat" name="QAT" stroke="#16a34a" strokeWidth={2} isAnimationActive={false} />
+              )}
             </LineChart>
           </ResponsiveContainer>
         </Figure>
-        <Figure testId="quant-size" caption="Model size (weights at b bits, biases float32, scale and zero point per tensor or channel)">
+        <Figure
+          testId="quant-size"
+          caption="Model size (weights at b bits, biases float32, scale and zero point per tensor or channel)"
+        >
           <ResponsiveContainer width="100%" height={240}>
             <BarChart data={data.map((d) => ({ ...d, kib: Math.round(d.bytes / 102.4) / 10 }))} margin={margin}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
@@ -244,13 +441,43 @@ function QuantViews({ r }: { r: Result<'quantization'> }) {
       </div>
       <div className="trials-table">
         <table data-testid="quant-table">
-          <thead><tr><th>bits</th><th>PTQ</th><th>QAT</th><th>size</th>{r.layers.map((l) => <th key={l.name}>{l.name} error</th>)}</tr></thead>
+          <thead>
+            <tr>
+              <th>bits</th>
+              <th>PTQ</th>
+              <th>QAT</th>
+              <th>size</th>
+              {r.layers.map((l) => (
+                <th key={l.name}>{l.name} error</th>
+              ))}
+            </tr>
+          </thead>
           <tbody>
-            <tr data-testid="quant-row-32" data-ptq={pct(r.study.float.testAccuracy) ?? ''}><td>32 (float)</td><td>{fmtPct(pct(r.study.float.testAccuracy))}</td><td>—</td><td>{bytesLabel(r.study.floatBytes)}</td>{r.layers.map((l) => <td key={l.name}>0</td>)}</tr>
+            <tr data-testid="quant-row-32" data-ptq={pct(r.study.float.testAccuracy) ?? ''}>
+              <td>32 (float)</td>
+              <td>{fmtPct(pct(r.study.float.testAccuracy))}</td>
+              <td>—</td>
+              <td>{bytesLabel(r.study.floatBytes)}</td>
+              {r.layers.map((l) => (
+                <td key={l.name}>0</td>
+              ))}
+            </tr>
             {r.study.rows.map((x) => (
-              <tr key={x.bits} data-testid={`quant-row-${x.bits}`} data-ptq={pct(x.ptq.testAccuracy) ?? ''} data-qat={pct(x.qat?.testAccuracy) ?? ''}>
-                <td>{x.bits}</td><td>{fmtPct(pct(x.ptq.testAccuracy))}</td><td>{fmtPct(pct(x.qat?.testAccuracy))}</td><td>{bytesLabel(x.sizeBytes)} ({(r.study.floatBytes / x.sizeBytes).toFixed(1)}× smaller)</td>
-                {x.layerError.map((e, i) => <td key={i}>{e.toExponential(2)}</td>)}
+              <tr
+                key={x.bits}
+                data-testid={`quant-row-${x.bits}`}
+                data-ptq={pct(x.ptq.testAccuracy) ?? ''}
+                data-qat={pct(x.qat?.testAccuracy) ?? ''}
+              >
+                <td>{x.bits}</td>
+                <td>{fmtPct(pct(x.ptq.testAccuracy))}</td>
+                <td>{fmtPct(pct(x.qat?.testAccuracy))}</td>
+                <td>
+                  {bytesLabel(x.sizeBytes)} ({(r.study.floatBytes / x.sizeBytes).toFixed(1)}× smaller)
+                </td>
+                {x.layerError.map((e, i) => (
+                  <td key={i}>{e.toExponential(2)}</td>
+                ))}
               </tr>
             ))}
           </tbody>
@@ -260,14 +487,33 @@ function QuantViews({ r }: { r: Result<'quantization'> }) {
         {h && (
           <Figure
             testId="quant-histogram"
-            caption={<>Weights of {r.layers[layer].name} with the {bits}-bit grid ({grid?.levels.length ?? 0} levels in range, scale {grid?.scale.toPrecision(3)}, zero point {grid?.zeroPoint}){h.channel !== null ? `; per channel: the grid of unit ${h.channel}, the widest` : ''}</>}
+            caption={
+              <>
+                Weights of {r.layers[layer].name} with the {bits}-bit grid ({grid?.levels.length ?? 0} levels in range,
+                scale {grid?.scale.toPrecision(3)}, zero point {grid?.zeroPoint})
+                {h.channel !== null ? `; per channel: the grid of unit ${h.channel}, the widest` : ''}
+              </>
+            }
             options={
               <>
                 <select aria-label="histogram layer" value={layer} onChange={(e) => setLayer(Number(e.target.value))}>
-                  {r.layers.map((l, i) => <option key={l.name} value={i}>{l.name}</option>)}
+                  {r.layers.map((l, i) => (
+                    <option key={l.name} value={i}>
+                      {l.name}
+                    </option>
+                  ))}
                 </select>
-                <select aria-label="grid bits" data-testid="quant-grid-bits" value={bits} onChange={(e) => setBits(Number(e.target.value))}>
-                  {h.grids.map((g) => <option key={g.bits} value={g.bits}>{g.bits} bits</option>)}
+                <select
+                  aria-label="grid bits"
+                  data-testid="quant-grid-bits"
+                  value={bits}
+                  onChange={(e) => setBits(Number(e.target.value))}
+                >
+                  {h.grids.map((g) => (
+                    <option key={g.bits} value={g.bits}>
+                      {g.bits} bits
+                    </option>
+                  ))}
                 </select>
               </>
             }
@@ -280,10 +526,26 @@ function QuantViews({ r }: { r: Result<'quantization'> }) {
             <BarChart data={quantLayerErrors(r)} margin={margin}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               <XAxis dataKey="layer" tick={axisTick} />
-              <YAxis scale="log" domain={errDomain} ticks={logTicks(errDomain[0], errDomain[1])} allowDataOverflow tick={axisTick} width={52} tickFormatter={(v: number) => v.toExponential(0)} />
+              <YAxis
+                scale="log"
+                domain={errDomain}
+                ticks={logTicks(errDomain[0], errDomain[1])}
+                allowDataOverflow
+                tick={axisTick}
+                width={52}
+                tickFormatter={(v: number) => v.toExponential(0)}
+              />
               <Tooltip formatter={(v) => Number(v).toExponential(2)} />
               <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} itemSorter={null} />
-              {r.study.rows.map((x) => <Bar key={x.bits} dataKey={`b${x.bits}`} name={`${x.bits} bits`} fill={BITS_COLORS[x.bits]} isAnimationActive={false} />)}
+              {r.study.rows.map((x) => (
+                <Bar
+                  key={x.bits}
+                  dataKey={`b${x.bits}`}
+                  name={`${x.bits} bits`}
+                  fill={BITS_COLORS[x.bits]}
+                  isAnimationActive={false}
+                />
+              ))}
             </BarChart>
           </ResponsiveContainer>
         </Figure>
@@ -301,28 +563,75 @@ function DistillViews({ r, classNames }: { r: Result<'distillation'>; classNames
   const distilled = lastAccuracy(r.study.distilled);
   return (
     <div className="compress-views">
-      <p className="small" data-testid="distill-summary" data-teacher={teacher ?? ''} data-scratch={scratch ?? ''} data-distilled={distilled ?? ''}>
-        Teacher ({r.paramCount.toLocaleString('en')} parameters): <strong>{fmtPct(teacher)}</strong>. Student ({r.studentParams.toLocaleString('en')} parameters, {(r.paramCount / r.studentParams).toFixed(1)}× smaller), same epochs and initial weights
-        {r.study.studentRows < r.study.teacherRows ? `, trained on ${r.study.studentRows.toLocaleString('en')} of the teacher's ${r.study.teacherRows.toLocaleString('en')} rows` : ''}:
-        from scratch <strong>{fmtPct(scratch)}</strong>, distilled <strong>{fmtPct(distilled)}</strong>
-        {scratch !== null && distilled !== null ? ` (${distilled >= scratch ? '+' : ''}${(distilled - scratch).toFixed(2)} points)` : ''}.
+      <p
+        className="small"
+        data-testid="distill-summary"
+        data-teacher={teacher ?? ''}
+        data-scratch={scratch ?? ''}
+        data-distilled={distilled ?? ''}
+      >
+        Teacher ({r.paramCount.toLocaleString('en')} parameters): <strong>{fmtPct(teacher)}</strong>. Student (
+        {r.studentParams.toLocaleString('en')} parameters, {(r.paramCount / r.studentParams).toFixed(1)}× smaller), same
+        epochs and initial weights
+        {r.study.studentRows < r.study.teacherRows
+          ? `, trained on ${r.study.studentRows.toLocaleString('en')} of the teacher's ${r.study.teacherRows.toLocaleString('en')} rows`
+          : ''}
+        : from scratch <strong>{fmtPct(scratch)}</strong>, distilled <strong>{fmtPct(distilled)}</strong>
+        {scratch !== null && distilled !== null
+          ? ` (${distilled >= scratch ? '+' : ''}${(distilled - scratch).toFixed(2)} points)`
+          : ''}
+        .
       </p>
       <div className="search-grid">
         <Figure testId="distill-curves" caption="Student test accuracy per epoch">
           <ResponsiveContainer width="100%" height={240}>
             <LineChart data={curves} margin={margin}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-              <XAxis dataKey="epoch" tick={axisTick} label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11 }} />
-              <YAxis domain={accDomain([...curves.flatMap((d) => [d.scratch, d.distilled]), teacher])} tick={axisTick} width={44} unit="%" />
+              <XAxis
+                dataKey="epoch"
+                tick={axisTick}
+                label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11 }}
+              />
+              <YAxis
+                domain={accDomain([...curves.flatMap((d) => [d.scratch, d.distilled]), teacher])}
+                tick={axisTick}
+                width={44}
+                unit="%"
+              />
               <Tooltip formatter={fmtPct} labelFormatter={(v) => `epoch ${v}`} />
               <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} />
-              <ReferenceLine y={teacher ?? undefined} stroke="#94a3b8" strokeDasharray="4 3" label={{ value: 'teacher', fontSize: 10, fill: '#64748b', position: 'insideBottomLeft' }} />
-              <Line dataKey="scratch" name="student from scratch" stroke="#64748b" strokeWidth={2} isAnimationActive={false} />
-              <Line dataKey="distilled" name="distilled student" stroke="#16a34a" strokeWidth={2} isAnimationActive={false} />
+              <ReferenceLine
+                y={teacher ?? undefined}
+                stroke="#94a3b8"
+                strokeDasharray="4 3"
+                label={{ value: 'teacher', fontSize: 10, fill: '#64748b', position: 'insideBottomLeft' }}
+              />
+              <Line
+                dataKey="scratch"
+                name="student from scratch"
+                stroke="#64748b"
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
+              <Line
+                dataKey="distilled"
+                name="distilled student"
+                stroke="#16a34a"
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
             </LineChart>
           </ResponsiveContainer>
         </Figure>
-        <Figure testId="distill-soft" caption={<>The teacher’s soft targets for test example #{r.study.sample.index} (a {classNames(r.study.sample.label)}) at each temperature</>}>
+        <Figure
+          testId="distill-soft"
+          caption={
+            <>
+              The teacher’s soft targets for test example #{r.study.sample.index} (a {classNames(r.study.sample.label)})
+              at each temperature
+            </>
+          }
+        >
           <ResponsiveContainer width="100%" height={240}>
             <BarChart data={softTargetRows(r, classNames)} margin={margin}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
@@ -330,7 +639,15 @@ function DistillViews({ r, classNames }: { r: Result<'distillation'>; classNames
               <YAxis domain={[0, 1]} tick={axisTick} width={36} />
               <Tooltip formatter={(v) => Number(v).toFixed(4)} />
               <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} itemSorter={null} />
-              {r.study.softTargets.map((s, i) => <Bar key={s.T} dataKey={`T${s.T}`} name={`T = ${s.T}`} fill={TEMP_COLORS[i % TEMP_COLORS.length]} isAnimationActive={false} />)}
+              {r.study.softTargets.map((s, i) => (
+                <Bar
+                  key={s.T}
+                  dataKey={`T${s.T}`}
+                  name={`T = ${s.T}`}
+                  fill={TEMP_COLORS[i % TEMP_COLORS.length]}
+                  isAnimationActive={false}
+                />
+              ))}
             </BarChart>
           </ResponsiveContainer>
         </Figure>
@@ -347,42 +664,96 @@ function TransferViews({ r }: { r: Result<'transfer'> }) {
   return (
     <div className="compress-views">
       <p className="small">
-        Pretrained on classes {r.sourceClasses.join(', ')} (test accuracy {fmtPct(pct(r.source.testAccuracy))}); adapted to classes {r.targetClasses.join(', ')} ({r.dataset.test} test rows) with few labels. The head is new in every strategy.
-        {draws > 1 ? ` Every strategy adapted on the same ${draws} draws of labelled samples; curves and table show the mean, ± the spread (sd) over the draws.` : ''}
+        Pretrained on classes {r.sourceClasses.join(', ')} (test accuracy {fmtPct(pct(r.source.testAccuracy))}); adapted
+        to classes {r.targetClasses.join(', ')} ({r.dataset.test} test rows) with few labels. The head is new in every
+        strategy.
+        {draws > 1
+          ? ` Every strategy adapted on the same ${draws} draws of labelled samples; curves and table show the mean, ± the spread (sd) over the draws.`
+          : ''}
       </p>
       <Figure
         testId="transfer-curves"
-        caption={<>Target test accuracy per epoch, four strategies, {labels} labelled samples{draws > 1 ? `, mean of ${draws} draws` : ''}</>}
+        caption={
+          <>
+            Target test accuracy per epoch, four strategies, {labels} labelled samples
+            {draws > 1 ? `, mean of ${draws} draws` : ''}
+          </>
+        }
         options={
-          <select aria-label="labelled samples" data-testid="transfer-labels" value={labels} onChange={(e) => setLabels(Number(e.target.value))}>
-            {table.map((t) => <option key={t.labels} value={t.labels}>{t.labels} labels</option>)}
+          <select
+            aria-label="labelled samples"
+            data-testid="transfer-labels"
+            value={labels}
+            onChange={(e) => setLabels(Number(e.target.value))}
+          >
+            {table.map((t) => (
+              <option key={t.labels} value={t.labels}>
+                {t.labels} labels
+              </option>
+            ))}
           </select>
         }
       >
         <ResponsiveContainer width="100%" height={260}>
           <LineChart data={curves} margin={margin}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-            <XAxis dataKey="epoch" tick={axisTick} label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11 }} />
-            <YAxis domain={accDomain(curves.flatMap((d) => TRANSFER_STRATEGIES.map((s) => d[s] ?? null)))} tick={axisTick} width={44} unit="%" />
+            <XAxis
+              dataKey="epoch"
+              tick={axisTick}
+              label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11 }}
+            />
+            <YAxis
+              domain={accDomain(curves.flatMap((d) => TRANSFER_STRATEGIES.map((s) => d[s] ?? null)))}
+              tick={axisTick}
+              width={44}
+              unit="%"
+            />
             <Tooltip formatter={fmtPct} labelFormatter={(v) => `epoch ${v}`} />
             <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 11 }} itemSorter={null} />
-            {TRANSFER_STRATEGIES.map((s) => <Line key={s} dataKey={s} name={STRATEGY_LABELS[s]} stroke={STRATEGY_COLORS[s]} strokeWidth={2} strokeDasharray={s === 'scratch' ? '5 3' : undefined} dot={false} isAnimationActive={false} />)}
+            {TRANSFER_STRATEGIES.map((s) => (
+              <Line
+                key={s}
+                dataKey={s}
+                name={STRATEGY_LABELS[s]}
+                stroke={STRATEGY_COLORS[s]}
+                strokeWidth={2}
+                strokeDasharray={s === 'scratch' ? '5 3' : undefined}
+                dot={false}
+                isAnimationActive={false}
+              />
+            ))}
           </LineChart>
         </ResponsiveContainer>
       </Figure>
       <div className="trials-table">
         <table data-testid="transfer-table">
-          <thead><tr><th>labels</th>{TRANSFER_STRATEGIES.map((s) => <th key={s}>{STRATEGY_LABELS[s]}</th>)}</tr></thead>
+          <thead>
+            <tr>
+              <th>labels</th>
+              {TRANSFER_STRATEGIES.map((s) => (
+                <th key={s}>{STRATEGY_LABELS[s]}</th>
+              ))}
+            </tr>
+          </thead>
           <tbody>
             {table.map((t) => (
-              <tr key={t.labels} data-testid={`transfer-row-${t.labels}`} {...Object.fromEntries(TRANSFER_STRATEGIES.map((s) => [`data-${s.toLowerCase()}`, t.acc[s] ?? '']))}>
+              <tr
+                key={t.labels}
+                data-testid={`transfer-row-${t.labels}`}
+                {...Object.fromEntries(TRANSFER_STRATEGIES.map((s) => [`data-${s.toLowerCase()}`, t.acc[s] ?? '']))}
+              >
                 <td>{t.labels}</td>
                 {TRANSFER_STRATEGIES.map((s) => {
                   const best = Math.max(...TRANSFER_STRATEGIES.map((x) => t.acc[x] ?? -1));
                   const sd = t.sd[s];
                   return (
-                    <td key={s} style={t.acc[s] === best ? { fontWeight: 700 } : undefined} title={t.draws > 1 ? `each draw: ${(t.finals[s] ?? []).map(fmtPct).join(', ')}` : undefined}>
-                      {fmtPct(t.acc[s])}{sd !== null && sd !== undefined ? <span className="muted"> ± {sd.toFixed(1)}</span> : null}
+                    <td
+                      key={s}
+                      style={t.acc[s] === best ? { fontWeight: 700 } : undefined}
+                      title={t.draws > 1 ? `each draw: ${(t.finals[s] ?? []).map(fmtPct).join(', ')}` : undefined}
+                    >
+                      {fmtPct(t.acc[s])}
+                      {sd !== null && sd !== undefined ? <span className="muted"> ± {sd.toFixed(1)}</span> : null}
                     </td>
                   );
                 })}
@@ -396,7 +767,8 @@ function TransferViews({ r }: { r: Result<'transfer'> }) {
 }
 
 export function CompressViews({ result, classNames }: { result: CompressResult; classNames: (c: number) => string }) {
-  if (result.method === 'pruning') return result.schedule === 'lottery' ? <LotteryViews r={result} /> : <PruneViews r={result} />;
+  if (result.method === 'pruning')
+    return result.schedule === 'lottery' ? <LotteryViews r={result} /> : <PruneViews r={result} />;
   if (result.method === 'quantization') return <QuantViews r={result} />;
   if (result.method === 'distillation') return <DistillViews r={result} classNames={classNames} />;
   return <TransferViews r={result} />;

@@ -24,12 +24,20 @@ function toSlider(meta: NumberControlMeta, value: number): number {
 
 function fromSlider(meta: NumberControlMeta, pos: number): number {
   const f = pos / SLIDER_STEPS;
-  const raw = meta.scale === 'log' ? 10 ** (Math.log10(meta.min) + f * (Math.log10(meta.max) - Math.log10(meta.min))) : meta.min + f * (meta.max - meta.min);
+  const raw =
+    meta.scale === 'log'
+      ? 10 ** (Math.log10(meta.min) + f * (Math.log10(meta.max) - Math.log10(meta.min)))
+      : meta.min + f * (meta.max - meta.min);
   if (meta.integer) return Math.round(raw);
   return Number(raw.toPrecision(3));
 }
 
-export function NumberControl(props: { meta: NumberControlMeta; value: number; onChange(value: number): void; testId?: string }) {
+export function NumberControl(props: {
+  meta: NumberControlMeta;
+  value: number;
+  onChange(value: number): void;
+  testId?: string;
+}) {
   const { meta, value, onChange } = props;
   const id = useId();
   const outOfRange = !(value >= meta.min && value <= meta.max);
@@ -65,7 +73,12 @@ export function NumberControl(props: { meta: NumberControlMeta; value: number; o
   );
 }
 
-export function BooleanControl(props: { label: string; description: string; value: boolean; onChange(value: boolean): void }) {
+export function BooleanControl(props: {
+  label: string;
+  description: string;
+  value: boolean;
+  onChange(value: boolean): void;
+}) {
   const id = useId();
   return (
     <div className="control control-bool" title={props.description}>
@@ -76,7 +89,12 @@ export function BooleanControl(props: { label: string; description: string; valu
 }
 
 /** A comma-separated list of whole numbers (multiStep milestones). */
-export function ListControl(props: { label: string; description: string; value: number[]; onChange(value: number[]): void }) {
+export function ListControl(props: {
+  label: string;
+  description: string;
+  value: number[];
+  onChange(value: number[]): void;
+}) {
   const id = useId();
   return (
     <div className="control" title={props.description}>
@@ -88,7 +106,11 @@ export function ListControl(props: { label: string; description: string; value: 
         defaultValue={props.value.join(', ')}
         key={props.value.join(',')}
         onBlur={(e) => {
-          const parts = e.target.value.split(',').map((t) => t.trim()).filter(Boolean).map(Number);
+          const parts = e.target.value
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+            .map(Number);
           if (parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 0)) props.onChange(parts);
           else e.target.value = props.value.join(', ');
         }}
@@ -99,15 +121,30 @@ export function ListControl(props: { label: string; description: string; value: 
 }
 
 /** A number that may be switched off (null): a checkbox, and the number while it is on. */
-export function Optional(props: { label: string; value: number | null; meta: NumberControlMeta; fallback: number; onChange(v: number | null): void; testId: string }) {
+export function Optional(props: {
+  label: string;
+  value: number | null;
+  meta: NumberControlMeta;
+  fallback: number;
+  onChange(v: number | null): void;
+  testId: string;
+}) {
   const id = useId();
   return (
     <div className="optional">
       <div className="control control-bool">
-        <input id={id} type="checkbox" data-testid={`${props.testId}-on`} checked={props.value !== null} onChange={(e) => props.onChange(e.target.checked ? props.fallback : null)} />
+        <input
+          id={id}
+          type="checkbox"
+          data-testid={`${props.testId}-on`}
+          checked={props.value !== null}
+          onChange={(e) => props.onChange(e.target.checked ? props.fallback : null)}
+        />
         <label htmlFor={id}>{props.label}</label>
       </div>
-      {props.value !== null && <NumberControl meta={props.meta} value={props.value} onChange={props.onChange} testId={props.testId} />}
+      {props.value !== null && (
+        <NumberControl meta={props.meta} value={props.value} onChange={props.onChange} testId={props.testId} />
+      )}
     </div>
   );
 }

@@ -21,28 +21,66 @@ export function OptimizerFields(props: OptimizerFieldsProps) {
     <>
       {meta.hyper.map((h) =>
         h.kind === 'boolean' ? (
-          <BooleanControl key={h.key} label={h.label} description={h.description} value={Boolean(optimizer[h.key])} onChange={(v) => props.onHyper(h.key, v)} />
+          <BooleanControl
+            key={h.key}
+            label={h.label}
+            description={h.description}
+            value={Boolean(optimizer[h.key])}
+            onChange={(v) => props.onHyper(h.key, v)}
+          />
         ) : (
-          <NumberControl key={h.key} meta={h} value={Number(optimizer[h.key])} onChange={(v) => props.onHyper(h.key, v)} testId={`${idPrefix}-${h.key}`} />
+          <NumberControl
+            key={h.key}
+            meta={h}
+            value={Number(optimizer[h.key])}
+            onChange={(v) => props.onHyper(h.key, v)}
+            testId={`${idPrefix}-${h.key}`}
+          />
         ),
       )}
-      {problem && <p role="alert" className="field-error">{problem.message}</p>}
+      {problem && (
+        <p role="alert" className="field-error">
+          {problem.message}
+        </p>
+      )}
       <div className="control">
         <label htmlFor={`${idPrefix}-sched`}>schedule</label>
-        <select id={`${idPrefix}-sched`} className="wide" value={schedule.name} onChange={(e) => props.onSchedule(e.target.value as ScheduleName)}>
+        <select
+          id={`${idPrefix}-sched`}
+          className="wide"
+          value={schedule.name}
+          onChange={(e) => props.onSchedule(e.target.value as ScheduleName)}
+        >
           {SCHEDULE_NAMES.map((n) => (
-            <option key={n} value={n}>{SCHEDULES[n].label}</option>
+            <option key={n} value={n}>
+              {SCHEDULES[n].label}
+            </option>
           ))}
         </select>
       </div>
       {SCHEDULES[schedule.name].params.map((p) =>
         p.list ? (
-          <ListControl key={p.key} label={p.label} description={p.description} value={schedule[p.key] as number[]} onChange={(v) => props.onScheduleParam(p.key, v)} />
+          <ListControl
+            key={p.key}
+            label={p.label}
+            description={p.description}
+            value={schedule[p.key] as number[]}
+            onChange={(v) => props.onScheduleParam(p.key, v)}
+          />
         ) : (
-          <NumberControl key={p.key} meta={p} value={Number(schedule[p.key])} onChange={(v) => props.onScheduleParam(p.key, v)} />
+          <NumberControl
+            key={p.key}
+            meta={p}
+            value={Number(schedule[p.key])}
+            onChange={(v) => props.onScheduleParam(p.key, v)}
+          />
         ),
       )}
-      <NumberControl meta={WARMUP_META} value={schedule.warmupSteps} onChange={(v) => props.onScheduleParam('warmupSteps', v)} />
+      <NumberControl
+        meta={WARMUP_META}
+        value={schedule.warmupSteps}
+        onChange={(v) => props.onScheduleParam('warmupSteps', v)}
+      />
     </>
   );
 }

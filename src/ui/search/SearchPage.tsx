@@ -16,12 +16,19 @@ const TOOLS: { tool: SearchTool; label: string }[] = [
 ];
 
 function seconds(ms: number): string {
-  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 60_000
+    ? `${Math.round(ms / 1000)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 function Progress() {
   const record = useThrottledStore((s) => s.searches.find((r) => r.id === s.searchShown) ?? null, 250);
-  if (!record) return <span className="small muted" data-testid="search-status" data-status="idle">idle</span>;
+  if (!record)
+    return (
+      <span className="small muted" data-testid="search-status" data-status="idle">
+        idle
+      </span>
+    );
   const p = record.progress;
   const total = p?.total ?? record.trials.length;
   const done = record.trials.filter((t) => t && t.done > 0).length;
@@ -30,7 +37,12 @@ function Progress() {
   const best = record.best !== null ? record.trials[record.best] : null;
   return (
     <div className="search-progress">
-      <progress max={1} value={record.status === 'done' ? 1 : share} aria-label="search progress" data-testid="search-progress" />
+      <progress
+        max={1}
+        value={record.status === 'done' ? 1 : share}
+        aria-label="search progress"
+        data-testid="search-progress"
+      />
       <span className="small" data-testid="search-status" data-status={record.status}>
         #{record.id} {record.status} · {done}/{total} trials done{running ? `, ${running} training` : ''}
         {p ? ` · ${seconds(p.elapsedMs)}` : ''}
@@ -38,7 +50,11 @@ function Progress() {
         {best ? ` · best: trial ${best.id} (${formatValue(best.value!)})` : ''}
         {record.backend ? ` · ${record.backend}` : ''}
       </span>
-      {record.error && <p role="alert" className="field-error" data-testid="search-run-error">{record.error}</p>}
+      {record.error && (
+        <p role="alert" className="field-error" data-testid="search-run-error">
+          {record.error}
+        </p>
+      )}
     </div>
   );
 }
@@ -48,8 +64,18 @@ function Toolbar() {
   const shown = useAppStore((s) => s.searchShown);
   const error = useAppStore((s) => s.searchError);
   return (
-    <JobToolbar prefix="search" noun="search" runLabel="Run search" running={searches.some((r) => r.status === 'running')} records={searches} shown={shown} error={error}
-      onRun={() => searchStart()} onCancel={() => searchCancel()} onShow={(id) => useAppStore.getState().searchShow(id)} />
+    <JobToolbar
+      prefix="search"
+      noun="search"
+      runLabel="Run search"
+      running={searches.some((r) => r.status === 'running')}
+      records={searches}
+      shown={shown}
+      error={error}
+      onRun={() => searchStart()}
+      onCancel={() => searchCancel()}
+      onShow={(id) => useAppStore.getState().searchShow(id)}
+    />
   );
 }
 
@@ -62,7 +88,16 @@ export function SearchPage() {
       <div className="train-main">
         <nav className="segmented tools" aria-label="search lab tools">
           {TOOLS.map((t) => (
-            <button key={t.tool} type="button" className={tool === t.tool ? 'active' : ''} aria-current={tool === t.tool ? 'page' : undefined} data-testid={`tool-${t.tool}`} onClick={() => setTool(t.tool)}>{t.label}</button>
+            <button
+              key={t.tool}
+              type="button"
+              className={tool === t.tool ? 'active' : ''}
+              aria-current={tool === t.tool ? 'page' : undefined}
+              data-testid={`tool-${t.tool}`}
+              onClick={() => setTool(t.tool)}
+            >
+              {t.label}
+            </button>
           ))}
         </nav>
         {tool === 'search' && (

@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchTrial } from '../../engine/search/runSearch';
 import type { SearchSpec } from '../../engine/spec/searchSchema';
-import { DIVERGED_COLOR, INVALID_COLOR, bestShare, bestSoFar, finiteRange, logTicks, trialColor } from './searchViewData';
+import {
+  DIVERGED_COLOR,
+  INVALID_COLOR,
+  bestShare,
+  bestSoFar,
+  finiteRange,
+  logTicks,
+  trialColor,
+} from './searchViewData';
 
 const spec = (objective: SearchSpec['objective']) => ({ objective }) as SearchSpec;
-const trial = (id: number, value: number | null, status: SearchTrial['status'] = 'ok'): SearchTrial => ({ id, params: {}, status, epochs: 3, value, curve: [], steps: [], done: id + 1 });
+const trial = (id: number, value: number | null, status: SearchTrial['status'] = 'ok'): SearchTrial => ({
+  id,
+  params: {},
+  status,
+  epochs: 3,
+  value,
+  curve: [],
+  steps: [],
+  done: id + 1,
+});
 
 describe('search view data', () => {
   const trials = [trial(0, 0.5), trial(1, 0.2), trial(2, null, 'diverged'), trial(3, 0.9), trial(4, null, 'invalid')];
@@ -31,8 +48,21 @@ describe('search view data', () => {
   });
 
   it('the best so far only improves, skipping diverged evaluations', () => {
-    expect(bestSoFar(spec('testLoss'), [{ value: 0.5, cost: 3 }, { value: null, cost: 6 }, { value: 0.7, cost: 9 }, { value: 0.1, cost: 12 }]).map((p) => p.best)).toEqual([0.5, 0.5, 0.5, 0.1]);
-    expect(bestSoFar(spec('testAccuracy'), [{ value: 0.5, cost: 3 }, { value: 0.9, cost: 6 }, { value: 0.7, cost: 9 }]).map((p) => p.best)).toEqual([0.5, 0.9, 0.9]);
+    expect(
+      bestSoFar(spec('testLoss'), [
+        { value: 0.5, cost: 3 },
+        { value: null, cost: 6 },
+        { value: 0.7, cost: 9 },
+        { value: 0.1, cost: 12 },
+      ]).map((p) => p.best),
+    ).toEqual([0.5, 0.5, 0.5, 0.1]);
+    expect(
+      bestSoFar(spec('testAccuracy'), [
+        { value: 0.5, cost: 3 },
+        { value: 0.9, cost: 6 },
+        { value: 0.7, cost: 9 },
+      ]).map((p) => p.best),
+    ).toEqual([0.5, 0.9, 0.9]);
   });
 
   it('log ticks are the powers of ten in range', () => {

@@ -10,7 +10,9 @@ export const INVALID_COLOR = '#94a3b8';
 
 /** Trials with a value (finished, pruned or stopped), as scores to minimise. */
 export function scored(spec: SearchSpec, trials: SearchTrial[]): { trial: SearchTrial; score: number }[] {
-  return trials.filter((t) => t.value !== null && t.status !== 'running' && t.status !== 'queued').map((trial) => ({ trial, score: searchScore(spec.objective, trial.value!) }));
+  return trials
+    .filter((t) => t.value !== null && t.status !== 'running' && t.status !== 'queued')
+    .map((trial) => ({ trial, score: searchScore(spec.objective, trial.value!) }));
 }
 
 /** The best `percent` % of the scored trials (at least one), and every trial when percent is 100. */
@@ -34,10 +36,14 @@ export function trialColor(spec: SearchSpec, trials: SearchTrial[]): (t: SearchT
 }
 
 /** Best score so far after each finished evaluation, in the objective's units. */
-export function bestSoFar(spec: SearchSpec, evaluations: { value: number | null; cost: number }[]): { n: number; cost: number; best: number | null }[] {
+export function bestSoFar(
+  spec: SearchSpec,
+  evaluations: { value: number | null; cost: number }[],
+): { n: number; cost: number; best: number | null }[] {
   let best: number | null = null;
   return evaluations.map((e, i) => {
-    if (e.value !== null && (best === null || searchScore(spec.objective, e.value) < searchScore(spec.objective, best))) best = e.value;
+    if (e.value !== null && (best === null || searchScore(spec.objective, e.value) < searchScore(spec.objective, best)))
+      best = e.value;
     return { n: i + 1, cost: e.cost, best };
   });
 }

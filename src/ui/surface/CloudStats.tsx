@@ -17,17 +17,31 @@ export function CloudStats() {
   return (
     <section className="cloud-stats" aria-label="particle cloud" data-testid="cloud-stats">
       <h2>
-        {spec.cloud.count.toLocaleString('en')} starts per run{computing && <span className="muted small"> · computing…</span>}
+        {spec.cloud.count.toLocaleString('en')} starts per run
+        {computing && <span className="muted small"> · computing…</span>}
       </h2>
       {cloud && (
         <table className="summary">
           <thead>
-            <tr><th>run</th><th>within ε = {spec.cloud.epsilon} of a minimum</th><th>median steps</th><th>diverged</th></tr>
+            <tr>
+              <th>run</th>
+              <th>within ε = {spec.cloud.epsilon} of a minimum</th>
+              <th>median steps</th>
+              <th>diverged</th>
+            </tr>
           </thead>
           <tbody>
             {cloud.runs.map((r, i) => (
-              <tr key={i} data-testid={`cloud-row-${i}`} className={i === selected ? 'selected' : undefined} onClick={() => useAppStore.getState().selectedRunSet(i)}>
-                <td><span className="swatch" style={{ background: spec.runs[i]?.color }} />{runLabel(spec.runs[i], i, hide)}</td>
+              <tr
+                key={i}
+                data-testid={`cloud-row-${i}`}
+                className={i === selected ? 'selected' : undefined}
+                onClick={() => useAppStore.getState().selectedRunSet(i)}
+              >
+                <td>
+                  <span className="swatch" style={{ background: spec.runs[i]?.color }} />
+                  {runLabel(spec.runs[i], i, hide)}
+                </td>
                 <td data-testid={`cloud-reached-${i}`}>{pct(r.shareReached)}</td>
                 <td>{r.medianSteps ?? '—'}</td>
                 <td>{pct(r.diverged / cloud.count)}</td>
@@ -43,12 +57,19 @@ export function CloudStats() {
             const n = cloud.runs[selected]?.basin.filter((b) => b === k).length ?? 0;
             return (
               <span key={k}>
-                <span className="swatch" style={{ background: BASIN_COLORS[k % BASIN_COLORS.length] }} />({m.map((v) => v.toFixed(2)).join(', ')}) {pct(n / cloud.count)}{' '}
+                <span className="swatch" style={{ background: BASIN_COLORS[k % BASIN_COLORS.length] }} />(
+                {m.map((v) => v.toFixed(2)).join(', ')}) {pct(n / cloud.count)}{' '}
               </span>
             );
           })}
-          <span><span className="swatch" style={{ background: '#9ca3af' }} />none</span>{' '}
-          <span><span className="swatch" style={{ background: '#111827' }} />diverged</span>
+          <span>
+            <span className="swatch" style={{ background: '#9ca3af' }} />
+            none
+          </span>{' '}
+          <span>
+            <span className="swatch" style={{ background: '#111827' }} />
+            diverged
+          </span>
         </p>
       )}
     </section>

@@ -17,7 +17,14 @@ export function LessonGallery() {
   return (
     <nav className="lessons" aria-label="lessons">
       {SURFACE_LESSONS.map((l) => (
-        <button key={l.id} type="button" className={current === l.id ? 'active' : undefined} aria-pressed={current === l.id} data-testid={`lesson-${l.id}`} onClick={() => lessonLoad(l.id)}>
+        <button
+          key={l.id}
+          type="button"
+          className={current === l.id ? 'active' : undefined}
+          aria-pressed={current === l.id}
+          data-testid={`lesson-${l.id}`}
+          onClick={() => lessonLoad(l.id)}
+        >
           {l.title}
         </button>
       ))}

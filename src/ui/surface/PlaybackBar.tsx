@@ -4,7 +4,15 @@ import { playbackPlay, playbackPause, playbackReset, playbackStep } from '../../
 import { useAppStore } from '../../store/store';
 import { NumberControl } from '../controls/HyperControl';
 
-const SPEED_META = { key: 'speed', label: 'steps/s', description: 'animation speed', min: 1, max: 1000, scale: 'log' as const, integer: true };
+const SPEED_META = {
+  key: 'speed',
+  label: 'steps/s',
+  description: 'animation speed',
+  min: 1,
+  max: 1000,
+  scale: 'log' as const,
+  integer: true,
+};
 const MODE_LABELS: Record<(typeof VIEW_MODES)[number], string> = { race: 'Race', cloud: 'Cloud', basin: 'Basins' };
 
 export function PlaybackBar() {
@@ -17,18 +25,35 @@ export function PlaybackBar() {
   return (
     <div className="playback" role="toolbar" aria-label="playback">
       {playing ? (
-        <button type="button" className="primary" onClick={playbackPause} aria-label="pause" data-testid="pause">❚❚ Pause</button>
+        <button type="button" className="primary" onClick={playbackPause} aria-label="pause" data-testid="pause">
+          ❚❚ Pause
+        </button>
       ) : (
-        <button type="button" className="primary" onClick={playbackPlay} aria-label="play" data-testid="play">▶ Play</button>
+        <button type="button" className="primary" onClick={playbackPlay} aria-label="play" data-testid="play">
+          ▶ Play
+        </button>
       )}
-      <button type="button" onClick={playbackStep} aria-label="single step" data-testid="step">Step ▸</button>
-      <button type="button" onClick={playbackReset} aria-label="reset" data-testid="reset">⟲ Reset</button>
+      <button type="button" onClick={playbackStep} aria-label="single step" data-testid="step">
+        Step ▸
+      </button>
+      <button type="button" onClick={playbackReset} aria-label="reset" data-testid="reset">
+        ⟲ Reset
+      </button>
       <span className="step-counter" data-testid="step-counter" aria-live="off">
         step {head} / {steps}
       </span>
-      {computing && <span className="muted small" role="status">computing…</span>}
+      {computing && (
+        <span className="muted small" role="status">
+          computing…
+        </span>
+      )}
       <div className="speed">
-        <NumberControl meta={SPEED_META} value={speed} onChange={(v) => useAppStore.getState().viewSet({ speed: v })} testId="speed" />
+        <NumberControl
+          meta={SPEED_META}
+          value={speed}
+          onChange={(v) => useAppStore.getState().viewSet({ speed: v })}
+          testId="speed"
+        />
       </div>
       <div className="segmented" role="radiogroup" aria-label="view">
         {VIEW_MODES.map((m) => (

@@ -26,7 +26,11 @@ function rows(race: RaceRun[], heads: number[], series: Series, transform: (v: n
     const limit = Math.min(values.length - 1, series === 'lr' ? (heads[i] ?? 0) - 1 : (heads[i] ?? 0));
     if (limit < 0) return;
     const steps = Array.from({ length: limit + 1 }, (_, t) => t);
-    const thinned = lttb(steps, steps.map((t) => transform(values[t])), MAX_POINTS);
+    const thinned = lttb(
+      steps,
+      steps.map((t) => transform(values[t])),
+      MAX_POINTS,
+    );
     thinned.x.forEach((t, k) => {
       const row = byStep.get(t) ?? { step: t };
       row[`r${i}`] = thinned.y[k];
@@ -36,7 +40,14 @@ function rows(race: RaceRun[], heads: number[], series: Series, transform: (v: n
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-function Chart(props: { title: string; testId: string; data: Record<string, number>[]; steps: number; log: boolean; lines: React.ReactNode }) {
+function Chart(props: {
+  title: string;
+  testId: string;
+  data: Record<string, number>[];
+  steps: number;
+  log: boolean;
+  lines: React.ReactNode;
+}) {
   return (
     <figure data-testid={props.testId}>
       <figcaption>{props.title}</figcaption>
@@ -44,7 +55,14 @@ function Chart(props: { title: string; testId: string; data: Record<string, numb
         <LineChart data={props.data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey="step" type="number" domain={[0, props.steps]} tick={{ fontSize: 11 }} />
-          <YAxis scale={props.log ? 'log' : 'linear'} domain={props.log ? LOG_DOMAIN : ['auto', 'auto']} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={(v: number) => Number(v).toPrecision(2)} width={52} />
+          <YAxis
+            scale={props.log ? 'log' : 'linear'}
+            domain={props.log ? LOG_DOMAIN : ['auto', 'auto']}
+            allowDataOverflow
+            tick={{ fontSize: 11 }}
+            tickFormatter={(v: number) => Number(v).toPrecision(2)}
+            width={52}
+          />
           <Tooltip formatter={(v) => Number(v).toPrecision(4)} labelFormatter={(l) => `step ${l}`} />
           {props.lines}
         </LineChart>
@@ -62,7 +80,17 @@ export function RaceCharts() {
   const logLoss = meta.minValue !== null;
   const hide = spec.view.hide.includes('names');
   const lines = spec.runs.map((run, i) => (
-    <Line key={i} type="linear" dataKey={`r${i}`} name={runLabel(run, i, hide)} stroke={run.color ?? '#64748b'} dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
+    <Line
+      key={i}
+      type="linear"
+      dataKey={`r${i}`}
+      name={runLabel(run, i, hide)}
+      stroke={run.color ?? '#64748b'}
+      dot={false}
+      strokeWidth={2}
+      isAnimationActive={false}
+      connectNulls
+    />
   ));
   const hasMinima = meta.minima(spec.objective).length > 0;
   return (
@@ -75,9 +103,23 @@ export function RaceCharts() {
         log={logLoss}
         lines={lines}
       />
-      <Chart title="learning rate (log)" testId="lr-chart" data={rows(race, heads, 'lr', (v) => Math.max(v, 1e-12))} steps={spec.steps} log lines={lines} />
+      <Chart
+        title="learning rate (log)"
+        testId="lr-chart"
+        data={rows(race, heads, 'lr', (v) => Math.max(v, 1e-12))}
+        steps={spec.steps}
+        log
+        lines={lines}
+      />
       {hasMinima && (
-        <Chart title="distance to the nearest minimum (log)" testId="distance-chart" data={rows(race, heads, 'distance', (v) => Math.max(v, 1e-9))} steps={spec.steps} log lines={lines} />
+        <Chart
+          title="distance to the nearest minimum (log)"
+          testId="distance-chart"
+          data={rows(race, heads, 'distance', (v) => Math.max(v, 1e-9))}
+          steps={spec.steps}
+          log
+          lines={lines}
+        />
       )}
     </div>
   );

@@ -6,11 +6,23 @@ import { NumberControl } from '../controls/HyperControl';
 import { OptimizerFields } from '../controls/OptimizerFields';
 import { runLabel } from './runLabel';
 
-const NOISE_META = { key: 'noise', label: 'gradient noise σ', description: 'seeded Gaussian noise added to each gradient component', min: 0, max: 10, scale: 'linear' as const };
+const NOISE_META = {
+  key: 'noise',
+  label: 'gradient noise σ',
+  description: 'seeded Gaussian noise added to each gradient component',
+  min: 0,
+  max: 10,
+  scale: 'linear' as const,
+};
 
 function RunStatus({ index }: { index: number }) {
   const r = useAppStore((s) => s.race[index]);
-  if (!r || (!r.done && r.status === 'ok')) return <span className="badge" data-testid={`run-status-${index}`}>computing…</span>;
+  if (!r || (!r.done && r.status === 'ok'))
+    return (
+      <span className="badge" data-testid={`run-status-${index}`}>
+        computing…
+      </span>
+    );
   if (r.status === 'diverged') {
     return (
       <span className="badge diverged" data-testid={`run-status-${index}`} title={r.reason}>
@@ -18,16 +30,23 @@ function RunStatus({ index }: { index: number }) {
       </span>
     );
   }
-  return <span className="badge ok" data-testid={`run-status-${index}`}>ok</span>;
+  return (
+    <span className="badge ok" data-testid={`run-status-${index}`}>
+      ok
+    </span>
+  );
 }
 
 /** The run's playhead and the loss there; re-renders only when they change. */
 function RunReadout({ index }: { index: number }) {
   const step = useAppStore((s) => Math.min(s.heads[index] ?? 0, Math.max(0, (s.race[index]?.path.length ?? 1) - 1)));
-  const loss = useAppStore((s) => s.race[index]?.loss[Math.min(s.heads[index] ?? 0, (s.race[index]?.loss.length ?? 1) - 1)]);
+  const loss = useAppStore(
+    (s) => s.race[index]?.loss[Math.min(s.heads[index] ?? 0, (s.race[index]?.loss.length ?? 1) - 1)],
+  );
   return (
     <span className="readout small">
-      step <span data-testid={`run-step-${index}`}>{step}</span> · f = <span data-testid={`run-loss-${index}`}>{loss === undefined ? '…' : loss.toPrecision(5)}</span>
+      step <span data-testid={`run-step-${index}`}>{step}</span> · f ={' '}
+      <span data-testid={`run-loss-${index}`}>{loss === undefined ? '…' : loss.toPrecision(5)}</span>
     </span>
   );
 }
@@ -49,16 +68,30 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
         {hideNames ? (
           <strong>{runLabel(run, index, true)}</strong>
         ) : (
-          <select aria-label={`run ${index + 1} optimizer`} value={run.optimizer.name} disabled={locked} onChange={(e) => a.runOptimizerSet(index, e.target.value as OptimizerName)}>
+          <select
+            aria-label={`run ${index + 1} optimizer`}
+            value={run.optimizer.name}
+            disabled={locked}
+            onChange={(e) => a.runOptimizerSet(index, e.target.value as OptimizerName)}
+          >
             {OPTIMIZER_NAMES.map((n) => (
-              <option key={n} value={n}>{OPTIMIZERS[n].label}</option>
+              <option key={n} value={n}>
+                {OPTIMIZERS[n].label}
+              </option>
             ))}
           </select>
         )}
         <RunStatus index={index} />
         <RunReadout index={index} />
         {canRemove && !locked && (
-          <button type="button" className="icon" aria-label={`remove run ${index + 1}`} onClick={() => a.runRemove(index)}>×</button>
+          <button
+            type="button"
+            className="icon"
+            aria-label={`remove run ${index + 1}`}
+            onClick={() => a.runRemove(index)}
+          >
+            ×
+          </button>
         )}
       </header>
       {!hideNames && (
@@ -72,7 +105,12 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
             onSchedule={(name) => a.runScheduleSet(index, name)}
             onScheduleParam={(key, v) => a.runScheduleParamSet(index, key, v)}
           />
-          <NumberControl meta={NOISE_META} value={run.noise} onChange={(v) => a.runNoiseSet(index, v)} testId={`run-${index}-noise`} />
+          <NumberControl
+            meta={NOISE_META}
+            value={run.noise}
+            onChange={(v) => a.runNoiseSet(index, v)}
+            testId={`run-${index}-noise`}
+          />
         </fieldset>
       )}
     </section>

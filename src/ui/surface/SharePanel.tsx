@@ -40,23 +40,51 @@ export function SharePanel() {
   };
   return (
     <div className="share">
-      <button type="button" onClick={() => void share()} data-testid="share-button">Share link</button>
+      <button type="button" onClick={() => void share()} data-testid="share-button">
+        Share link
+      </button>
       <details>
         <summary>Classroom link…</summary>
         <fieldset>
           <legend>Hide for students</legend>
           {VIEW_HIDEABLE.map((h) => (
             <label key={h}>
-              <input type="checkbox" checked={hide.includes(h)} onChange={(e) => setHide(e.target.checked ? [...hide, h] : hide.filter((x) => x !== h))} /> {HIDE_LABELS[h]}
+              <input
+                type="checkbox"
+                checked={hide.includes(h)}
+                onChange={(e) => setHide(e.target.checked ? [...hide, h] : hide.filter((x) => x !== h))}
+              />{' '}
+              {HIDE_LABELS[h]}
             </label>
           ))}
-          <label><input type="checkbox" checked={lock} onChange={(e) => setLock(e.target.checked)} /> lock the settings (students can play, not change)</label>
-          <label><input type="checkbox" checked={presentation} onChange={(e) => setPresentation(e.target.checked)} /> open in presentation mode</label>
+          <label>
+            <input type="checkbox" checked={lock} onChange={(e) => setLock(e.target.checked)} /> lock the settings
+            (students can play, not change)
+          </label>
+          <label>
+            <input type="checkbox" checked={presentation} onChange={(e) => setPresentation(e.target.checked)} /> open in
+            presentation mode
+          </label>
         </fieldset>
-        <button type="button" onClick={() => void classroom()} data-testid="classroom-link">Copy classroom link</button>
+        <button type="button" onClick={() => void classroom()} data-testid="classroom-link">
+          Copy classroom link
+        </button>
       </details>
-      {message && <span className="muted small" role="status">{message}</span>}
-      {link && <input className="link-box" readOnly value={link} aria-label="share link" data-testid="share-link" onFocus={(e) => e.target.select()} />}
+      {message && (
+        <span className="muted small" role="status">
+          {message}
+        </span>
+      )}
+      {link && (
+        <input
+          className="link-box"
+          readOnly
+          value={link}
+          aria-label="share link"
+          data-testid="share-link"
+          onFocus={(e) => e.target.select()}
+        />
+      )}
     </div>
   );
 }

@@ -92,7 +92,13 @@ function contourLayer(grid: SurfaceGrid, frame: MapFrame, dpr: number): HTMLCanv
   return canvas;
 }
 
-function arrow(ctx: CanvasRenderingContext2D, from: [number, number], to: [number, number], color: string, dash: number[]) {
+function arrow(
+  ctx: CanvasRenderingContext2D,
+  from: [number, number],
+  to: [number, number],
+  color: string,
+  dash: number[],
+) {
   const len = Math.hypot(to[0] - from[0], to[1] - from[1]);
   if (len < 1) return;
   const a = Math.atan2(to[1] - from[1], to[0] - from[0]);
@@ -195,7 +201,9 @@ function drawOverlay(ctx: CanvasRenderingContext2D, s: AppState, frame: MapFrame
         ctx.lineWidth = 2;
         ctx.setLineDash([4, 3]);
         ctx.beginPath();
-        ghost.path.forEach((p, k) => (k === 0 ? ctx.moveTo(...mapToPx(frame, ...p)) : ctx.lineTo(...mapToPx(frame, ...p))));
+        ghost.path.forEach((p, k) =>
+          k === 0 ? ctx.moveTo(...mapToPx(frame, ...p)) : ctx.lineTo(...mapToPx(frame, ...p)),
+        );
         ctx.stroke();
         ctx.restore();
       }
@@ -337,7 +345,10 @@ export function SurfaceMap() {
       const aspect = (domain.y[1] - domain.y[0]) / (domain.x[1] - domain.x[0]);
       const plot = width - MAP_MARGIN.left - MAP_MARGIN.right;
       // leave room for the charts below the map on a 720-px-high screen
-      const height = Math.min(Math.round(plot * aspect) + MAP_MARGIN.top + MAP_MARGIN.bottom, Math.max(300, window.innerHeight - 330));
+      const height = Math.min(
+        Math.round(plot * aspect) + MAP_MARGIN.top + MAP_MARGIN.bottom,
+        Math.max(300, window.innerHeight - 330),
+      );
       frame = { width, height, left: MAP_MARGIN.left, bottom: MAP_MARGIN.bottom, x: domain.x, y: domain.y };
       canvas.width = width * dpr;
       canvas.height = height * dpr;

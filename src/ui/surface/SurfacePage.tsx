@@ -17,10 +17,41 @@ import { SurfaceMap } from './SurfaceMap';
 import { UpdateRule } from './UpdateRule';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 
-const SEED_META = { key: 'seed', label: 'seed', description: 'seeds the gradient noise and the cloud: same seed, same numbers', min: 0, max: 2 ** 32 - 1, scale: 'linear' as const, integer: true };
-const STEPS_META = { key: 'steps', label: 'steps', description: 'optimizer steps per run', min: 1, max: SURFACE_LIMITS.maxSteps, scale: 'log' as const, integer: true };
-const COUNT_META = { key: 'count', label: 'cloud starts', description: 'random start points per run in the particle cloud', min: 1, max: SURFACE_LIMITS.maxParticles, scale: 'log' as const, integer: true };
-const EPS_META = { key: 'epsilon', label: 'ε (reached)', description: 'a particle has reached a minimum once it is this close', min: 1e-4, max: 10, scale: 'log' as const };
+const SEED_META = {
+  key: 'seed',
+  label: 'seed',
+  description: 'seeds the gradient noise and the cloud: same seed, same numbers',
+  min: 0,
+  max: 2 ** 32 - 1,
+  scale: 'linear' as const,
+  integer: true,
+};
+const STEPS_META = {
+  key: 'steps',
+  label: 'steps',
+  description: 'optimizer steps per run',
+  min: 1,
+  max: SURFACE_LIMITS.maxSteps,
+  scale: 'log' as const,
+  integer: true,
+};
+const COUNT_META = {
+  key: 'count',
+  label: 'cloud starts',
+  description: 'random start points per run in the particle cloud',
+  min: 1,
+  max: SURFACE_LIMITS.maxParticles,
+  scale: 'log' as const,
+  integer: true,
+};
+const EPS_META = {
+  key: 'epsilon',
+  label: 'ε (reached)',
+  description: 'a particle has reached a minimum once it is this close',
+  min: 1e-4,
+  max: 10,
+  scale: 'log' as const,
+};
 
 function Settings() {
   const spec = useAppStore((s) => s.spec);
@@ -33,24 +64,44 @@ function Settings() {
         <legend className="sr-only">experiment</legend>
         <div className="control">
           <label htmlFor="objective">function</label>
-          <select id="objective" className="wide" value={spec.objective.name} onChange={(e) => a.objectiveSet(e.target.value as ObjectiveName)}>
+          <select
+            id="objective"
+            className="wide"
+            value={spec.objective.name}
+            onChange={(e) => a.objectiveSet(e.target.value as ObjectiveName)}
+          >
             {OBJECTIVE_NAMES.map((n) => (
-              <option key={n} value={n}>{OBJECTIVES[n].label}</option>
+              <option key={n} value={n}>
+                {OBJECTIVES[n].label}
+              </option>
             ))}
           </select>
         </div>
-        <p className="muted small formula" title={objective.formula}>{objective.description}</p>
+        <p className="muted small formula" title={objective.formula}>
+          {objective.description}
+        </p>
         {objective.params.map((p) => (
-          <NumberControl key={p.key} meta={p} value={spec.objective[p.key]} onChange={(v) => a.objectiveParamSet(p.key, v)} />
+          <NumberControl
+            key={p.key}
+            meta={p}
+            value={spec.objective[p.key]}
+            onChange={(v) => a.objectiveParamSet(p.key, v)}
+          />
         ))}
         <p className="small" data-testid="start-point">
-          start ({spec.start.map((v) => Number(v.toPrecision(4))).join(', ')}){locked ? '' : ' — click or drag on the map to move it'}
+          start ({spec.start.map((v) => Number(v.toPrecision(4))).join(', ')})
+          {locked ? '' : ' — click or drag on the map to move it'}
         </p>
         <NumberControl meta={STEPS_META} value={spec.steps} onChange={(v) => a.stepsSet(v)} testId="steps" />
         <NumberControl meta={SEED_META} value={spec.seed} onChange={(v) => a.seedSet(v)} testId="seed" />
         {spec.view.mode !== 'race' && (
           <>
-            <NumberControl meta={COUNT_META} value={spec.cloud.count} onChange={(v) => a.cloudParamSet('count', v)} testId="cloud-count" />
+            <NumberControl
+              meta={COUNT_META}
+              value={spec.cloud.count}
+              onChange={(v) => a.cloudParamSet('count', v)}
+              testId="cloud-count"
+            />
             <NumberControl meta={EPS_META} value={spec.cloud.epsilon} onChange={(v) => a.cloudParamSet('epsilon', v)} />
           </>
         )}
@@ -59,7 +110,9 @@ function Settings() {
         <RunCard key={i} index={i} run={run} canRemove={spec.runs.length > 1} />
       ))}
       {spec.runs.length < SURFACE_LIMITS.maxRuns && !locked && (
-        <button type="button" onClick={() => a.runAdd()} data-testid="add-run">+ add a run</button>
+        <button type="button" onClick={() => a.runAdd()} data-testid="add-run">
+          + add a run
+        </button>
       )}
     </aside>
   );
@@ -73,12 +126,18 @@ export function SurfacePage() {
   const hide = new Set(view.hide);
   const presenting = view.presentation;
   return (
-    <main className={`surface-page${presenting ? ' presenting' : ''}${hide.has('settings') || presenting ? ' no-settings' : ''}`}>
+    <main
+      className={`surface-page${presenting ? ' presenting' : ''}${hide.has('settings') || presenting ? ' no-settings' : ''}`}
+    >
       {!presenting && <LessonGallery />}
       {!hide.has('settings') && !presenting && <Settings />}
       <section className="stage" aria-label="surface">
         <PlaybackBar />
-        {raceError && <p role="alert" className="banner error">{raceError}</p>}
+        {raceError && (
+          <p role="alert" className="banner error">
+            {raceError}
+          </p>
+        )}
         <div className="stage-row">
           <SurfaceMap />
           <div className="side">

@@ -26,7 +26,8 @@ export function ruleSubstitute(rule: string, values: { symbol: string; value: nu
   return out;
 }
 
-const render = (tex: string) => katex.renderToString(`\\begin{aligned}${tex}\\end{aligned}`, { displayMode: true, throwOnError: false });
+const render = (tex: string) =>
+  katex.renderToString(`\\begin{aligned}${tex}\\end{aligned}`, { displayMode: true, throwOnError: false });
 
 export function UpdateRule() {
   const selected = useAppStore((s) => s.selectedRun);
@@ -35,12 +36,16 @@ export function UpdateRule() {
   const html = useMemo(() => {
     if (!run) return null;
     const meta = OPTIMIZERS[run.optimizer.name];
-    const values = meta.hyper.flatMap((h) => (h.kind === 'number' ? [{ symbol: h.symbol, value: Number(run.optimizer[h.key]) }] : []));
+    const values = meta.hyper.flatMap((h) =>
+      h.kind === 'number' ? [{ symbol: h.symbol, value: Number(run.optimizer[h.key]) }] : [],
+    );
     return { symbolic: render(meta.rule), numeric: render(ruleSubstitute(meta.rule, values)) };
   }, [run]);
   if (hidden || !run || !html) return null;
   const meta = OPTIMIZERS[run.optimizer.name];
-  const flags = meta.hyper.filter((h) => h.kind === 'boolean').map((h) => `${h.label}: ${run.optimizer[h.key] ? 'on' : 'off'}`);
+  const flags = meta.hyper
+    .filter((h) => h.kind === 'boolean')
+    .map((h) => `${h.label}: ${run.optimizer[h.key] ? 'on' : 'off'}`);
   return (
     <section className="rule" aria-label="update rule" data-testid="update-rule">
       <h2>
@@ -54,7 +59,9 @@ export function UpdateRule() {
         {flags.length > 0 && `${flags.join(' · ')} · `}schedule: {SCHEDULES[run.schedule.name].label}
         {run.schedule.warmupSteps > 0 && ` after ${run.schedule.warmupSteps} warmup steps`}
         {run.noise > 0 && ` · gradient noise σ = ${run.noise}`} ·{' '}
-        <a href={meta.paper.url} target="_blank" rel="noreferrer">{meta.paper.authors} {meta.paper.year}</a>
+        <a href={meta.paper.url} target="_blank" rel="noreferrer">
+          {meta.paper.authors} {meta.paper.year}
+        </a>
       </p>
     </section>
   );

@@ -19,7 +19,10 @@ export function mapToPx(f: MapFrame, x: number, y: number): [number, number] {
 export function mapFromPx(f: MapFrame, px: number, py: number): [number, number] {
   const w = f.width - f.left - MAP_MARGIN.right;
   const h = f.height - f.bottom - MAP_MARGIN.top;
-  return [f.x[0] + ((px - f.left) / w) * (f.x[1] - f.x[0]), f.y[0] + (1 - (py - MAP_MARGIN.top) / h) * (f.y[1] - f.y[0])];
+  return [
+    f.x[0] + ((px - f.left) / w) * (f.x[1] - f.x[0]),
+    f.y[0] + (1 - (py - MAP_MARGIN.top) / h) * (f.y[1] - f.y[0]),
+  ];
 }
 
 /** About `count` round tick values covering [lo, hi]. */

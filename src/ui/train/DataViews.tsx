@@ -11,10 +11,27 @@ import type { TrainRecord } from '../../store/trainSlice';
 import { useThrottledStore } from '../charts/useThrottledStore';
 
 /** class colours: points and the heatmap's tint */
-const CLASS_COLORS: [number, number, number][] = [[37, 99, 235], [234, 88, 12], [22, 163, 74], [147, 51, 234], [219, 39, 119], [8, 145, 178], [202, 138, 4], [71, 85, 105], [220, 38, 38], [13, 148, 136]];
+const CLASS_COLORS: [number, number, number][] = [
+  [37, 99, 235],
+  [234, 88, 12],
+  [22, 163, 74],
+  [147, 51, 234],
+  [219, 39, 119],
+  [8, 145, 178],
+  [202, 138, 4],
+  [71, 85, 105],
+  [220, 38, 38],
+  [13, 148, 136],
+];
 const rgb = (c: [number, number, number], a = 1) => `rgba(${c[0]},${c[1]},${c[2]},${a})`;
 
-const BoundaryCanvas = memo(function BoundaryCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
+const BoundaryCanvas = memo(function BoundaryCanvas({
+  data,
+  probe,
+}: {
+  data: TrainDataInfo;
+  probe: TrainRunProbe | null;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -86,7 +103,16 @@ const BoundaryCanvas = memo(function BoundaryCanvas({ data, probe }: { data: Tra
     draw(data.points.train, false);
     draw(data.points.test, true);
   }, [data, probe]);
-  return <canvas ref={ref} width={360} height={360} className="boundary" data-testid="boundary-canvas" aria-label="decision boundary with the training (filled) and test (hollow) points" />;
+  return (
+    <canvas
+      ref={ref}
+      width={360}
+      height={360}
+      className="boundary"
+      data-testid="boundary-canvas"
+      aria-label="decision boundary with the training (filled) and test (hollow) points"
+    />
+  );
 });
 
 const CurveCanvas = memo(function CurveCanvas({ data, probe }: { data: TrainDataInfo; probe: TrainRunProbe | null }) {
@@ -107,7 +133,10 @@ const CurveCanvas = memo(function CurveCanvas({ data, probe }: { data: TrainData
     const [y0, y1] = [Math.min(...ys) - pad, Math.max(...ys) + pad];
     const sx = (x: number) => 20 + ((x - x0) / (x1 - x0 || 1)) * (w - 40);
     const sy = (y: number) => h - 20 - ((y - y0) / (y1 - y0 || 1)) * (h - 40);
-    for (const [pts, test] of [[data.points.train, false], [data.points.test, true]] as const) {
+    for (const [pts, test] of [
+      [data.points.train, false],
+      [data.points.test, true],
+    ] as const) {
       ctx.fillStyle = test ? '#ea580c' : '#2563eb';
       pts.y.forEach((y, i) => ctx.fillRect(sx(pts.x[i]) - 2, sy(y) - 2, 4, 4));
     }
@@ -119,12 +148,23 @@ const CurveCanvas = memo(function CurveCanvas({ data, probe }: { data: TrainData
       ctx.strokeStyle = '#0f172a';
       ctx.lineWidth = 2.5;
       ctx.beginPath();
-      probe.curve.xs.forEach((x, i) => (i === 0 ? ctx.moveTo(sx(x), sy(probe.curve!.ys[i])) : ctx.lineTo(sx(x), sy(probe.curve!.ys[i]))));
+      probe.curve.xs.forEach((x, i) =>
+        i === 0 ? ctx.moveTo(sx(x), sy(probe.curve!.ys[i])) : ctx.lineTo(sx(x), sy(probe.curve!.ys[i])),
+      );
       ctx.stroke();
       ctx.restore();
     }
   }, [data, probe]);
-  return <canvas ref={ref} width={420} height={300} className="boundary" data-testid="curve-canvas" aria-label="the data (train blue, test orange) and the fitted curve" />;
+  return (
+    <canvas
+      ref={ref}
+      width={420}
+      height={300}
+      className="boundary"
+      data-testid="curve-canvas"
+      aria-label="the data (train blue, test orange) and the fitted curve"
+    />
+  );
 });
 
 function Digit({ pixels, width, height }: { pixels: number[]; width: number; height: number }) {
@@ -153,7 +193,9 @@ const Samples = memo(function Samples({ data, probe }: { data: TrainDataInfo; pr
           <figure key={i} className={predicted === undefined ? '' : ok ? 'right' : 'wrong'} data-testid="sample">
             <Digit pixels={px} width={data.images!.width} height={data.images!.height} />
             <figcaption className="small">
-              {predicted === undefined ? '…' : `${names[predicted]} ${Math.round(100 * probe!.samples!.confidence[i])}%`}
+              {predicted === undefined
+                ? '…'
+                : `${names[predicted]} ${Math.round(100 * probe!.samples!.confidence[i])}%`}
             </figcaption>
           </figure>
         );
@@ -170,10 +212,20 @@ const Confusion = memo(function Confusion({ data, probe }: { data: TrainDataInfo
   const correct = m.reduce((a, row, i) => a + row[i], 0);
   return (
     <figure className="confusion" data-testid="confusion-matrix">
-      <figcaption>confusion matrix, test set (rows: true, columns: predicted) · {correct}/{total} = {(100 * correct / total).toFixed(1)}%</figcaption>
+      <figcaption>
+        confusion matrix, test set (rows: true, columns: predicted) · {correct}/{total} ={' '}
+        {((100 * correct) / total).toFixed(1)}%
+      </figcaption>
       <table>
         <thead>
-          <tr><th />{names.map((n) => <th key={n} scope="col">{n}</th>)}</tr>
+          <tr>
+            <th />
+            {names.map((n) => (
+              <th key={n} scope="col">
+                {n}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {m.map((row, i) => {
@@ -182,7 +234,16 @@ const Confusion = memo(function Confusion({ data, probe }: { data: TrainDataInfo
               <tr key={i}>
                 <th scope="row">{names[i]}</th>
                 {row.map((v, j) => (
-                  <td key={j} style={{ background: i === j ? `rgba(22,163,74,${(0.8 * v) / sum})` : `rgba(220,38,38,${Math.min(0.8, (2 * v) / sum)})` }} title={`true ${names[i]}, predicted ${names[j]}: ${v}`}>
+                  <td
+                    key={j}
+                    style={{
+                      background:
+                        i === j
+                          ? `rgba(22,163,74,${(0.8 * v) / sum})`
+                          : `rgba(220,38,38,${Math.min(0.8, (2 * v) / sum)})`,
+                    }}
+                    title={`true ${names[i]}, predicted ${names[j]}: ${v}`}
+                  >
                     {v}
                   </td>
                 ))}
@@ -204,7 +265,9 @@ const Histograms = memo(function Histograms({ probe }: { probe: TrainRunProbe | 
         const rows = h.counts.map((c, i) => ({ x: h.min + (i + 0.5) * width, c }));
         return (
           <figure key={h.layer}>
-            <figcaption className="small">layer {h.layer + 1} weights [{h.min.toPrecision(2)}, {h.max.toPrecision(2)}]</figcaption>
+            <figcaption className="small">
+              layer {h.layer + 1} weights [{h.min.toPrecision(2)}, {h.max.toPrecision(2)}]
+            </figcaption>
             <ResponsiveContainer width="100%" height={90}>
               <BarChart data={rows} margin={{ top: 2, right: 4, bottom: 0, left: 0 }} barCategoryGap={0}>
                 <XAxis dataKey="x" hide />
@@ -249,44 +312,55 @@ export function DataViews() {
               useAppStore.getState().focusSet({ record: rec, run: r });
             }}
           >
-            {history.flatMap((h) => h.runs.map((r, i) => <option key={`${h.id}:${i}`} value={`${h.id}:${i}`}>#{h.id} {r.label}</option>))}
+            {history.flatMap((h) =>
+              h.runs.map((r, i) => (
+                <option key={`${h.id}:${i}`} value={`${h.id}:${i}`}>
+                  #{h.id} {r.label}
+                </option>
+              )),
+            )}
           </select>
         </label>
-        <span className="muted small" data-testid="probe-at">{probe ? `after step ${probe.step} (epoch ${probe.epoch})` : 'waiting for the first snapshot…'}</span>
+        <span className="muted small" data-testid="probe-at">
+          {probe ? `after step ${probe.step} (epoch ${probe.epoch})` : 'waiting for the first snapshot…'}
+        </span>
       </header>
       {run.status === 'diverged' ? (
         <p role="status" className="field-error" data-testid="views-diverged">
-          This run diverged at step {run.divergedAt} (its loss became NaN or infinite), so its weights mean nothing; pick another run above, or lower its learning rate.
+          This run diverged at step {run.divergedAt} (its loss became NaN or infinite), so its weights mean nothing;
+          pick another run above, or lower its learning rate.
         </p>
       ) : (
-      <>
-      <div className="views-row">
-        {data.points && data.features === 2 && data.task === 'classification' && (
-          <figure>
-            <figcaption>decision boundary (shade: the model's confidence) · filled: train, hollow: test</figcaption>
-            <BoundaryCanvas data={data} probe={probe} />
-          </figure>
-        )}
-        {data.points && data.features === 1 && (
-          <figure>
-            <figcaption>data and fitted curve</figcaption>
-            <CurveCanvas data={data} probe={probe} />
-          </figure>
-        )}
-        {data.images && (
-          <figure>
-            <figcaption>test digits: prediction and confidence (red: wrong)</figcaption>
-            <Samples data={data} probe={probe} />
-          </figure>
-        )}
-        {data.task === 'classification' && <Confusion data={data} probe={probe} />}
-        {!data.points && !data.images && data.task === 'classification' && (
-          <p className="muted small">The decision boundary is drawn for 2-D data; {data.name} has {data.features} features.</p>
-        )}
-      </div>
-      <h4>Weight histograms</h4>
-      <Histograms probe={probe} />
-      </>
+        <>
+          <div className="views-row">
+            {data.points && data.features === 2 && data.task === 'classification' && (
+              <figure>
+                <figcaption>decision boundary (shade: the model's confidence) · filled: train, hollow: test</figcaption>
+                <BoundaryCanvas data={data} probe={probe} />
+              </figure>
+            )}
+            {data.points && data.features === 1 && (
+              <figure>
+                <figcaption>data and fitted curve</figcaption>
+                <CurveCanvas data={data} probe={probe} />
+              </figure>
+            )}
+            {data.images && (
+              <figure>
+                <figcaption>test digits: prediction and confidence (red: wrong)</figcaption>
+                <Samples data={data} probe={probe} />
+              </figure>
+            )}
+            {data.task === 'classification' && <Confusion data={data} probe={probe} />}
+            {!data.points && !data.images && data.task === 'classification' && (
+              <p className="muted small">
+                The decision boundary is drawn for 2-D data; {data.name} has {data.features} features.
+              </p>
+            )}
+          </div>
+          <h4>Weight histograms</h4>
+          <Histograms probe={probe} />
+        </>
       )}
     </section>
   );

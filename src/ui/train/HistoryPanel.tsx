@@ -27,7 +27,9 @@ export function HistoryPanel() {
   const colors = new Map(overlaySeries(history, overlay, baseline).map((s) => [`${s.record.id}:${s.run}`, s.color]));
   return (
     <section className="history" aria-label="run history">
-      <h3>History <span className="muted small">tick to overlay on the charts; ☆ pins a baseline</span></h3>
+      <h3>
+        History <span className="muted small">tick to overlay on the charts; ☆ pins a baseline</span>
+      </h3>
       <table>
         <thead>
           <tr>
@@ -46,11 +48,28 @@ export function HistoryPanel() {
             record.runs.map((run, i) => {
               const last = run.epochs[run.epochs.length - 1];
               return (
-                <tr key={`${record.id}:${i}`} data-testid={`history-${record.id}-${i}`} className={record.id === baseline ? 'baseline' : ''}>
+                <tr
+                  key={`${record.id}:${i}`}
+                  data-testid={`history-${record.id}-${i}`}
+                  className={record.id === baseline ? 'baseline' : ''}
+                >
                   {i === 0 && (
                     <td rowSpan={record.runs.length}>
-                      <input type="checkbox" aria-label={`overlay #${record.id}`} data-testid={`overlay-${record.id}`} checked={overlay.includes(record.id)} onChange={() => a.overlayToggle(record.id)} />
-                      <button type="button" className="icon" aria-pressed={record.id === baseline} title="pin as baseline" data-testid={`baseline-${record.id}`} onClick={() => a.baselineSet(record.id === baseline ? null : record.id)}>
+                      <input
+                        type="checkbox"
+                        aria-label={`overlay #${record.id}`}
+                        data-testid={`overlay-${record.id}`}
+                        checked={overlay.includes(record.id)}
+                        onChange={() => a.overlayToggle(record.id)}
+                      />
+                      <button
+                        type="button"
+                        className="icon"
+                        aria-pressed={record.id === baseline}
+                        title="pin as baseline"
+                        data-testid={`baseline-${record.id}`}
+                        onClick={() => a.baselineSet(record.id === baseline ? null : record.id)}
+                      >
                         {record.id === baseline ? '★' : '☆'}
                       </button>
                     </td>
@@ -59,29 +78,83 @@ export function HistoryPanel() {
                     <td rowSpan={record.runs.length} className="small">
                       <strong>#{record.id}</strong> {record.title}
                       <div className="muted">
-                        {record.data ? `${record.data.train} train / ${record.data.test} test · ${record.data.stepsPerEpoch} steps/epoch` : 'loading data…'} · {(record.wallMs / 1000).toFixed(1)} s
-                        {record.backend && <> · on <span data-testid={`history-backend-${record.id}`}>{record.backend}</span></>}
+                        {record.data
+                          ? `${record.data.train} train / ${record.data.test} test · ${record.data.stepsPerEpoch} steps/epoch`
+                          : 'loading data…'}{' '}
+                        · {(record.wallMs / 1000).toFixed(1)} s
+                        {record.backend && (
+                          <>
+                            {' '}
+                            · on <span data-testid={`history-backend-${record.id}`}>{record.backend}</span>
+                          </>
+                        )}
                       </div>
-                      {record.error && <div role="alert" className="field-error" data-testid={`history-error-${record.id}`}>{record.error}</div>}
+                      {record.error && (
+                        <div role="alert" className="field-error" data-testid={`history-error-${record.id}`}>
+                          {record.error}
+                        </div>
+                      )}
                     </td>
                   )}
                   <td className="small">
-                    <span className="swatch" style={{ background: colors.get(`${record.id}:${i}`) ?? run.color }} /> {run.label}
+                    <span className="swatch" style={{ background: colors.get(`${record.id}:${i}`) ?? run.color }} />{' '}
+                    {run.label}
                   </td>
                   <td data-testid={`hist-${record.id}-${i}-loss`}>{last ? last.testLoss.toPrecision(4) : '–'}</td>
                   <td data-testid={`hist-${record.id}-${i}-acc`}>{pct(last?.testAccuracy)}</td>
                   <td>{run.stepLoss.length}</td>
-                  <td className={`small${run.status === 'diverged' ? ' diverged-text' : ''}`} data-testid={`hist-${record.id}-${i}-status`}>{runStatus(run, record)}</td>
+                  <td
+                    className={`small${run.status === 'diverged' ? ' diverged-text' : ''}`}
+                    data-testid={`hist-${record.id}-${i}-status`}
+                  >
+                    {runStatus(run, record)}
+                  </td>
                   {i === 0 && (
                     <td rowSpan={record.runs.length} className="exports">
-                      <button type="button" className="link small" onClick={() => downloadText(fileName(record, 'csv'), recordMetricsCsv(record), 'text/csv')}>CSV</button>
-                      <button type="button" className="link small" onClick={() => downloadText(fileName(record, 'json'), recordMetricsJson(record), 'application/json')}>JSON</button>
-                      <button type="button" className="link small" disabled={!record.weights} title={record.weights ? 'trained parameters as JSON' : 'available when the run has finished'} onClick={() => {
-                        const text = recordWeightsJson(record);
-                        if (text) downloadText(fileName(record, 'weights.json'), text, 'application/json');
-                      }}>weights</button>
-                      <button type="button" className="link small" title="load this experiment's settings" onClick={() => a.trainSpecReplace(record.spec)}>settings</button>
-                      <button type="button" className="icon" aria-label={`remove #${record.id}`} onClick={() => a.recordRemove(record.id)}>×</button>
+                      <button
+                        type="button"
+                        className="link small"
+                        onClick={() => downloadText(fileName(record, 'csv'), recordMetricsCsv(record), 'text/csv')}
+                      >
+                        CSV
+                      </button>
+                      <button
+                        type="button"
+                        className="link small"
+                        onClick={() =>
+                          downloadText(fileName(record, 'json'), recordMetricsJson(record), 'application/json')
+                        }
+                      >
+                        JSON
+                      </button>
+                      <button
+                        type="button"
+                        className="link small"
+                        disabled={!record.weights}
+                        title={record.weights ? 'trained parameters as JSON' : 'available when the run has finished'}
+                        onClick={() => {
+                          const text = recordWeightsJson(record);
+                          if (text) downloadText(fileName(record, 'weights.json'), text, 'application/json');
+                        }}
+                      >
+                        weights
+                      </button>
+                      <button
+                        type="button"
+                        className="link small"
+                        title="load this experiment's settings"
+                        onClick={() => a.trainSpecReplace(record.spec)}
+                      >
+                        settings
+                      </button>
+                      <button
+                        type="button"
+                        className="icon"
+                        aria-label={`remove #${record.id}`}
+                        onClick={() => a.recordRemove(record.id)}
+                      >
+                        ×
+                      </button>
                     </td>
                   )}
                 </tr>

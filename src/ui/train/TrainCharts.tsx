@@ -6,7 +6,17 @@
  * the pixels can show, so 10⁵ steps stay smooth; charts follow the store at most ~4 times a second.
  */
 import { memo, startTransition, useEffect, useRef, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { DIAGNOSTICS_EVERY } from '../../engine/training/steps';
 import type { TrainModelResult } from '../../engine/training/train';
 import { RUN_COLORS } from '../../store/experimentSlice';
@@ -58,7 +68,15 @@ interface ChartSpec {
   testId: string;
   log: boolean;
   rows: Row[];
-  lines: { key: string; color: string; dashed?: boolean; dots?: boolean; band?: boolean; name: string; diverged?: boolean }[];
+  lines: {
+    key: string;
+    color: string;
+    dashed?: boolean;
+    dots?: boolean;
+    band?: boolean;
+    name: string;
+    diverged?: boolean;
+  }[];
   reference?: number;
 }
 
@@ -92,24 +110,52 @@ function xOf(record: TrainRecord, step: number, mode: XMode): number {
 }
 
 /** Adds a thinned step series to the rows (x = step t + 1, or in epochs). */
-function addSteps(rows: Map<number, Row>, key: string, record: TrainRecord, values: readonly number[], mode: XMode, clampLog: boolean, band?: { lo: number[]; hi: number[] }) {
+function addSteps(
+  rows: Map<number, Row>,
+  key: string,
+  record: TrainRecord,
+  values: readonly number[],
+  mode: XMode,
+  clampLog: boolean,
+  band?: { lo: number[]; hi: number[] },
+) {
   const xs = values.map((_, t) => xOf(record, t + 1, mode));
   const ys = values.map((v) => (clampLog ? Math.max(v, 1e-10) : v));
   // steps without a value (the diagnostics are measured every DIAGNOSTICS_EVERY steps) are left out
   const measured = ys.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
   const finite = measured.map((i) => (Number.isFinite(ys[i]) ? ys[i] : 0));
-  const picked = lttb(measured.map((_, j) => j), finite, MAX_POINTS).x.map((j) => measured[j]);
+  const picked = lttb(
+    measured.map((_, j) => j),
+    finite,
+    MAX_POINTS,
+  ).x.map((j) => measured[j]);
   for (const i of picked) {
     const x = xs[i];
     const row = rows.get(x) ?? { x };
     row[key] = ys[i];
-    if (band) row[`${key}_band`] = [clampLog ? Math.max(band.lo[i], 1e-10) : band.lo[i], clampLog ? Math.max(band.hi[i], 1e-10) : band.hi[i]];
+    if (band)
+      row[`${key}_band`] = [
+        clampLog ? Math.max(band.lo[i], 1e-10) : band.lo[i],
+        clampLog ? Math.max(band.hi[i], 1e-10) : band.hi[i],
+      ];
     rows.set(x, row);
   }
 }
 
-function addEpochs(rows: Map<number, Row>, key: string, record: TrainRecord, epochs: TrainModelResult['epochs'], pick: (e: TrainModelResult['epochs'][number]) => number | null, mode: XMode, clampLog: boolean, seeds?: TrainModelResult[]) {
-  const band = seeds && seeds.length > 0 ? seedBand([epochs, ...seeds.map((s) => s.epochs)].map((es) => es.map((e) => pick(e) ?? NaN))) : null;
+function addEpochs(
+  rows: Map<number, Row>,
+  key: string,
+  record: TrainRecord,
+  epochs: TrainModelResult['epochs'],
+  pick: (e: TrainModelResult['epochs'][number]) => number | null,
+  mode: XMode,
+  clampLog: boolean,
+  seeds?: TrainModelResult[],
+) {
+  const band =
+    seeds && seeds.length > 0
+      ? seedBand([epochs, ...seeds.map((s) => s.epochs)].map((es) => es.map((e) => pick(e) ?? NaN)))
+      : null;
   epochs.forEach((e, i) => {
     const v = pick(e);
     if (v === null) return;
@@ -121,7 +167,14 @@ function addEpochs(rows: Map<number, Row>, key: string, record: TrainRecord, epo
   });
 }
 
-function stepChart(series: SeriesRef[], field: StepKey, smoothing: number, mode: XMode, log: boolean, epochField?: (e: TrainModelResult['epochs'][number]) => number | null) {
+function stepChart(
+  series: SeriesRef[],
+  field: StepKey,
+  smoothing: number,
+  mode: XMode,
+  log: boolean,
+  epochField?: (e: TrainModelResult['epochs'][number]) => number | null,
+) {
   const rows = new Map<number, Row>();
   const lines: ChartSpec['lines'] = [];
   for (const s of series) {
@@ -131,10 +184,25 @@ function stepChart(series: SeriesRef[], field: StepKey, smoothing: number, mode:
     const band = seeds.length > 0 ? seedBand([run, ...seeds].map((m) => smoothEma(m[field], smooth))) : undefined;
     addSteps(rows, s.key, s.record, smoothEma(run[field], smooth), mode, log, band);
     const diverged = run.status === 'diverged';
-    lines.push({ key: s.key, color: s.color, dashed: s.baseline, band: !!band, diverged, name: `${s.label}${field === 'lr' ? '' : ' (batch)'}${diverged ? ` — diverged at step ${run.divergedAt}` : ''}` });
+    lines.push({
+      key: s.key,
+      color: s.color,
+      dashed: s.baseline,
+      band: !!band,
+      diverged,
+      name: `${s.label}${field === 'lr' ? '' : ' (batch)'}${diverged ? ` — diverged at step ${run.divergedAt}` : ''}`,
+    });
     if (epochField) {
       addEpochs(rows, `${s.key}_test`, s.record, run.epochs, epochField, mode, log, seeds);
-      lines.push({ key: `${s.key}_test`, color: s.color, dashed: true, dots: true, band: seeds.length > 0, diverged, name: `${s.label} (test, per epoch)` });
+      lines.push({
+        key: `${s.key}_test`,
+        color: s.color,
+        dashed: true,
+        dots: true,
+        band: seeds.length > 0,
+        diverged,
+        name: `${s.label} (test, per epoch)`,
+      });
     }
   }
   return { rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines };
@@ -178,22 +246,77 @@ const Chart = memo(function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode
     <figure ref={ref} data-testid={spec.testId} data-series={spec.lines.filter((l) => !l.key.endsWith('_test')).length}>
       <figcaption>
         {spec.title}
-        <button type="button" className="link small" onClick={() => void exportPng()} aria-label={`download ${spec.title} as PNG`}>PNG</button>
+        <button
+          type="button"
+          className="link small"
+          onClick={() => void exportPng()}
+          aria-label={`download ${spec.title} as PNG`}
+        >
+          PNG
+        </button>
       </figcaption>
       <ResponsiveContainer width="100%" height={180}>
         <ComposedChart data={spec.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} tickFormatter={(v: number) => (mode === 'epoch' ? Number(v.toFixed(2)).toString() : String(Math.round(v)))} />
-          <YAxis scale={spec.log ? 'log' : 'linear'} domain={domain ?? (spec.log ? LOG_DOMAIN : ['auto', 'auto'])} allowDataOverflow tick={{ fontSize: 11 }} tickFormatter={tick} width={52} />
-          <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => Number(x).toPrecision(3)).join(' – ') : Number(v).toPrecision(4))} labelFormatter={(l) => `${mode} ${Number(l).toPrecision(4)}`} />
-          {spec.reference !== undefined && <ReferenceLine y={spec.reference} stroke="#94a3b8" strokeDasharray="4 4" label={{ value: '10⁻³', fontSize: 10, fill: '#64748b', position: 'insideTopRight' }} />}
-          {spec.lines.filter((l) => l.band).map((l) => (
-            <Area key={`${l.key}_band`} dataKey={`${l.key}_band`} stroke="none" fill={l.color} fillOpacity={0.15} isAnimationActive={false} connectNulls name={`${l.name} ± 1 sd`} />
-          ))}
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={['dataMin', 'dataMax']}
+            tick={{ fontSize: 11 }}
+            tickFormatter={(v: number) => (mode === 'epoch' ? Number(v.toFixed(2)).toString() : String(Math.round(v)))}
+          />
+          <YAxis
+            scale={spec.log ? 'log' : 'linear'}
+            domain={domain ?? (spec.log ? LOG_DOMAIN : ['auto', 'auto'])}
+            allowDataOverflow
+            tick={{ fontSize: 11 }}
+            tickFormatter={tick}
+            width={52}
+          />
+          <Tooltip
+            formatter={(v) =>
+              Array.isArray(v) ? v.map((x) => Number(x).toPrecision(3)).join(' – ') : Number(v).toPrecision(4)
+            }
+            labelFormatter={(l) => `${mode} ${Number(l).toPrecision(4)}`}
+          />
+          {spec.reference !== undefined && (
+            <ReferenceLine
+              y={spec.reference}
+              stroke="#94a3b8"
+              strokeDasharray="4 4"
+              label={{ value: '10⁻³', fontSize: 10, fill: '#64748b', position: 'insideTopRight' }}
+            />
+          )}
+          {spec.lines
+            .filter((l) => l.band)
+            .map((l) => (
+              <Area
+                key={`${l.key}_band`}
+                dataKey={`${l.key}_band`}
+                stroke="none"
+                fill={l.color}
+                fillOpacity={0.15}
+                isAnimationActive={false}
+                connectNulls
+                name={`${l.name} ± 1 sd`}
+              />
+            ))}
           {spec.lines.map((l) => (
             // a dotted line (test, per epoch) gets only its own rows: recharts makes a dot element for
             // every row of the data it is given, so the shared rows cost ~800 dots a render per line
-            <Line key={l.key} data={l.dots ? spec.rows.filter((r) => r[l.key] !== undefined) : undefined} type="linear" dataKey={l.key} name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '5 4' : undefined} dot={l.dots ? { r: 2 } : false} strokeWidth={l.dots ? 1.5 : 2} isAnimationActive={false} connectNulls />
+            <Line
+              key={l.key}
+              data={l.dots ? spec.rows.filter((r) => r[l.key] !== undefined) : undefined}
+              type="linear"
+              dataKey={l.key}
+              name={l.name}
+              stroke={l.color}
+              strokeDasharray={l.dashed ? '5 4' : undefined}
+              dot={l.dots ? { r: 2 } : false}
+              strokeWidth={l.dots ? 1.5 : 2}
+              isAnimationActive={false}
+              connectNulls
+            />
           ))}
         </ComposedChart>
       </ResponsiveContainer>
@@ -210,12 +333,32 @@ export function TrainCharts() {
   const [smoothing, setSmoothing] = useState(0.6);
   const [mode, setMode] = useState<XMode>('step');
   const series = overlaySeries(history, overlay, baseline);
-  const classification = series.some((s) => s.record.data?.task === 'classification' || s.record.runs[s.run].stepAccuracy.length > 0);
+  const classification = series.some(
+    (s) => s.record.data?.task === 'classification' || s.record.runs[s.run].stepAccuracy.length > 0,
+  );
   const loss = stepChart(series, 'stepLoss', smoothing, mode, true, (e) => e.testLoss);
-  const charts: ChartSpec[] = [{ title: 'loss (log): batch, smoothed · test per epoch', testId: 'train-loss-chart', log: true, ...loss }];
-  if (classification) charts.push({ title: 'accuracy: batch, smoothed · test per epoch', testId: 'train-acc-chart', log: false, ...stepChart(series, 'stepAccuracy', smoothing, mode, false, (e) => e.testAccuracy) });
-  charts.push({ title: 'learning rate (log)', testId: 'train-lr-chart', log: true, ...stepChart(series, 'lr', 0, mode, true) });
-  charts.push({ title: `gradient norm ‖g‖ (log), every ${DIAGNOSTICS_EVERY}th step, smoothed`, testId: 'train-grad-chart', log: true, ...stepChart(series, 'gradNorm', smoothing, mode, true) });
+  const charts: ChartSpec[] = [
+    { title: 'loss (log): batch, smoothed · test per epoch', testId: 'train-loss-chart', log: true, ...loss },
+  ];
+  if (classification)
+    charts.push({
+      title: 'accuracy: batch, smoothed · test per epoch',
+      testId: 'train-acc-chart',
+      log: false,
+      ...stepChart(series, 'stepAccuracy', smoothing, mode, false, (e) => e.testAccuracy),
+    });
+  charts.push({
+    title: 'learning rate (log)',
+    testId: 'train-lr-chart',
+    log: true,
+    ...stepChart(series, 'lr', 0, mode, true),
+  });
+  charts.push({
+    title: `gradient norm ‖g‖ (log), every ${DIAGNOSTICS_EVERY}th step, smoothed`,
+    testId: 'train-grad-chart',
+    log: true,
+    ...stepChart(series, 'gradNorm', smoothing, mode, true),
+  });
   const focused = history.find((r) => r.id === focus?.record);
   const focusRun = focused?.runs[focus!.run];
   if (focused && focusRun && focusRun.updateRatio.length > 0) {
@@ -223,37 +366,85 @@ export function TrainCharts() {
     const L = focusRun.updateRatio[0].length;
     const lines: ChartSpec['lines'] = [];
     for (let l = 0; l < L; l++) {
-      addSteps(rows, `layer${l}`, focused, smoothEma(focusRun.updateRatio.map((u) => u[l]), smoothing), mode, true);
+      addSteps(
+        rows,
+        `layer${l}`,
+        focused,
+        smoothEma(
+          focusRun.updateRatio.map((u) => u[l]),
+          smoothing,
+        ),
+        mode,
+        true,
+      );
       lines.push({ key: `layer${l}`, color: LAYER_COLORS[l % LAYER_COLORS.length], name: `layer ${l + 1}` });
     }
-    charts.push({ title: `update ratio ‖Δw‖/‖w‖ per layer (log), every ${DIAGNOSTICS_EVERY}th step · #${focused.id} ${focusRun.label}`, testId: 'train-ratio-chart', log: true, rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)), lines, reference: 1e-3 });
+    charts.push({
+      title: `update ratio ‖Δw‖/‖w‖ per layer (log), every ${DIAGNOSTICS_EVERY}th step · #${focused.id} ${focusRun.label}`,
+      testId: 'train-ratio-chart',
+      log: true,
+      rows: [...rows.values()].sort((a, b) => (a.x as number) - (b.x as number)),
+      lines,
+      reference: 1e-3,
+    });
   }
   return (
     <section className="train-charts" aria-label="training charts">
       <div className="chart-options">
         <label className="small">
-          smoothing <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-label="smoothing" /> {smoothing.toFixed(2)}
+          smoothing{' '}
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            onChange={(e) => setSmoothing(Number(e.target.value))}
+            aria-label="smoothing"
+          />{' '}
+          {smoothing.toFixed(2)}
         </label>
         <span className="small" role="group" aria-label="x axis">
           x axis:{' '}
-          <button type="button" className={mode === 'step' ? 'active' : ''} aria-pressed={mode === 'step'} onClick={() => setMode('step')}>steps</button>
-          <button type="button" className={mode === 'epoch' ? 'active' : ''} aria-pressed={mode === 'epoch'} onClick={() => setMode('epoch')} data-testid="x-epochs">epochs</button>
+          <button
+            type="button"
+            className={mode === 'step' ? 'active' : ''}
+            aria-pressed={mode === 'step'}
+            onClick={() => setMode('step')}
+          >
+            steps
+          </button>
+          <button
+            type="button"
+            className={mode === 'epoch' ? 'active' : ''}
+            aria-pressed={mode === 'epoch'}
+            onClick={() => setMode('epoch')}
+            data-testid="x-epochs"
+          >
+            epochs
+          </button>
         </span>
         <ul className="legend" data-testid="train-legend">
           {series.map((s) => (
             <li key={s.key} data-testid="legend-item">
               <span className="swatch" style={{ background: s.color, opacity: s.baseline ? 0.7 : 1 }} />
               {s.label}
-              {s.record.runs[s.run].seeds.length > 0 && <span className="muted"> (mean ± 1 sd over {s.record.runs[s.run].seeds.length + 1} seeds shaded)</span>}
+              {s.record.runs[s.run].seeds.length > 0 && (
+                <span className="muted"> (mean ± 1 sd over {s.record.runs[s.run].seeds.length + 1} seeds shaded)</span>
+              )}
             </li>
           ))}
         </ul>
       </div>
       {series.length === 0 ? (
-        <p className="muted empty-charts">Press <strong>Train</strong> to start; the curves appear here as it learns.</p>
+        <p className="muted empty-charts">
+          Press <strong>Train</strong> to start; the curves appear here as it learns.
+        </p>
       ) : (
         <div className="charts-grid">
-          {charts.map((c, i) => <StaggeredChart key={c.testId} spec={c} mode={mode} slot={i} />)}
+          {charts.map((c, i) => (
+            <StaggeredChart key={c.testId} spec={c} mode={mode} slot={i} />
+          ))}
         </div>
       )}
     </section>

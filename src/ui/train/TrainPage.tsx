@@ -10,10 +10,16 @@ import { TrainControls } from './TrainControls';
 
 function Status() {
   const record = useAppStore((s) => s.history[s.history.length - 1]);
-  if (!record) return <span className="muted small" data-testid="train-status">idle</span>;
+  if (!record)
+    return (
+      <span className="muted small" data-testid="train-status">
+        idle
+      </span>
+    );
   const epochs = record.spec.training.epochs;
   const epoch = Math.max(0, ...record.runs.map((r) => r.epochs.length));
-  const text = record.status === 'loading' ? 'loading data…' : `${record.status} · epoch ${epoch}/${epochs} · step ${record.step}`;
+  const text =
+    record.status === 'loading' ? 'loading data…' : `${record.status} · epoch ${epoch}/${epochs} · step ${record.step}`;
   return (
     <span className="small" data-testid="train-status" data-status={record.status}>
       #{record.id} {text} · {(record.wallMs / 1000).toFixed(1)} s
@@ -34,14 +40,39 @@ function Toolbar() {
   };
   return (
     <div className="train-toolbar">
-      <button type="button" className="primary" data-testid="train-start" onClick={() => trainStart()}>{active ? 'Restart' : 'Train'}</button>
+      <button type="button" className="primary" data-testid="train-start" onClick={() => trainStart()}>
+        {active ? 'Restart' : 'Train'}
+      </button>
       {active && (
-        <button type="button" data-testid="train-pause" onClick={() => trainPause(!paused)}>{paused ? 'Resume' : 'Pause'}</button>
+        <button type="button" data-testid="train-pause" onClick={() => trainPause(!paused)}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
       )}
-      <button type="button" data-testid="train-step" onClick={() => trainStepOnce()} title="train one optimizer step">Step</button>
-      {active && <button type="button" data-testid="train-stop" onClick={() => trainStop()}>Stop</button>}
-      <button type="button" data-testid="train-seeds" onClick={() => repeat(5)} title="train each run 5 times (own initial weights and batch order) and shade mean ± 1 sd">Repeat with 5 seeds</button>
-      {seeds > 1 && <button type="button" className="link small" onClick={() => useAppStore.getState().trainEdit((s) => ({ ...s, training: { ...s.training, seeds: 1 } }))}>back to 1 seed</button>}
+      <button type="button" data-testid="train-step" onClick={() => trainStepOnce()} title="train one optimizer step">
+        Step
+      </button>
+      {active && (
+        <button type="button" data-testid="train-stop" onClick={() => trainStop()}>
+          Stop
+        </button>
+      )}
+      <button
+        type="button"
+        data-testid="train-seeds"
+        onClick={() => repeat(5)}
+        title="train each run 5 times (own initial weights and batch order) and shade mean ± 1 sd"
+      >
+        Repeat with 5 seeds
+      </button>
+      {seeds > 1 && (
+        <button
+          type="button"
+          className="link small"
+          onClick={() => useAppStore.getState().trainEdit((s) => ({ ...s, training: { ...s.training, seeds: 1 } }))}
+        >
+          back to 1 seed
+        </button>
+      )}
       <Status />
       <button
         type="button"
@@ -54,8 +85,21 @@ function Toolbar() {
       >
         Share link
       </button>
-      {shared && <input className="share-url" readOnly value={shared} data-testid="train-share-url" onFocus={(e) => e.target.select()} aria-label="share link" />}
-      {error && <p role="alert" className="field-error" data-testid="train-error">{error}</p>}
+      {shared && (
+        <input
+          className="share-url"
+          readOnly
+          value={shared}
+          data-testid="train-share-url"
+          onFocus={(e) => e.target.select()}
+          aria-label="share link"
+        />
+      )}
+      {error && (
+        <p role="alert" className="field-error" data-testid="train-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -8,14 +8,63 @@ const cell = (v: number | null | undefined) => (v === null || v === undefined ||
 /** One row per step (batch loss/accuracy, lr, gradient norm, update ratios) and per epoch (train/test). */
 export function recordMetricsCsv(record: TrainRecord): string {
   const layers = record.runs[0]?.updateRatio[0]?.length ?? 0;
-  const header = ['run', 'label', 'kind', 'step', 'epoch', 'loss', 'accuracy', 'lr', 'gradNorm', ...Array.from({ length: layers }, (_, l) => `updateRatio${l}`), 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'];
+  const header = [
+    'run',
+    'label',
+    'kind',
+    'step',
+    'epoch',
+    'loss',
+    'accuracy',
+    'lr',
+    'gradNorm',
+    ...Array.from({ length: layers }, (_, l) => `updateRatio${l}`),
+    'trainLoss',
+    'testLoss',
+    'trainAccuracy',
+    'testAccuracy',
+  ];
   const rows = [header.join(',')];
   record.runs.forEach((run, i) => {
     run.stepLoss.forEach((loss, t) => {
-      rows.push([i, quote(run.label), 'step', t + 1, '', loss, cell(run.stepAccuracy[t]), cell(run.lr[t]), cell(run.gradNorm[t]), ...(run.updateRatio[t] ?? []).map(cell), '', '', '', ''].join(','));
+      rows.push(
+        [
+          i,
+          quote(run.label),
+          'step',
+          t + 1,
+          '',
+          loss,
+          cell(run.stepAccuracy[t]),
+          cell(run.lr[t]),
+          cell(run.gradNorm[t]),
+          ...(run.updateRatio[t] ?? []).map(cell),
+          '',
+          '',
+          '',
+          '',
+        ].join(','),
+      );
     });
     for (const e of run.epochs) {
-      rows.push([i, quote(run.label), 'epoch', e.step, e.epoch, '', '', '', '', ...new Array(layers).fill(''), e.trainLoss, e.testLoss, cell(e.trainAccuracy), cell(e.testAccuracy)].join(','));
+      rows.push(
+        [
+          i,
+          quote(run.label),
+          'epoch',
+          e.step,
+          e.epoch,
+          '',
+          '',
+          '',
+          '',
+          ...new Array(layers).fill(''),
+          e.trainLoss,
+          e.testLoss,
+          cell(e.trainAccuracy),
+          cell(e.testAccuracy),
+        ].join(','),
+      );
     }
   });
   return `${rows.join('\n')}\n`;
@@ -24,11 +73,22 @@ export function recordMetricsCsv(record: TrainRecord): string {
 export function recordMetricsJson(record: TrainRecord): string {
   return JSON.stringify(
     {
-      title: record.title, spec: record.spec, dataset: record.data && { name: record.data.name, train: record.data.train, test: record.data.test },
-      status: record.status, wallMs: record.wallMs,
+      title: record.title,
+      spec: record.spec,
+      dataset: record.data && { name: record.data.name, train: record.data.train, test: record.data.test },
+      status: record.status,
+      wallMs: record.wallMs,
       runs: record.runs.map((r) => ({
-        label: r.label, status: r.status, divergedAt: r.divergedAt, stoppedAfter: r.stoppedAfter,
-        stepLoss: r.stepLoss, stepAccuracy: r.stepAccuracy, lr: r.lr, gradNorm: r.gradNorm, updateRatio: r.updateRatio, epochs: r.epochs,
+        label: r.label,
+        status: r.status,
+        divergedAt: r.divergedAt,
+        stoppedAfter: r.stoppedAfter,
+        stepLoss: r.stepLoss,
+        stepAccuracy: r.stepAccuracy,
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        updateRatio: r.updateRatio,
+        epochs: r.epochs,
         seeds: r.seeds.map((s) => ({ stepLoss: s.stepLoss, epochs: s.epochs })),
       })),
     },
@@ -41,7 +101,9 @@ export function recordMetricsJson(record: TrainRecord): string {
 export function recordWeightsJson(record: TrainRecord): string | null {
   if (!record.weights) return null;
   return JSON.stringify({
-    title: record.title, model: record.spec.model, spec: record.spec,
+    title: record.title,
+    model: record.spec.model,
+    spec: record.spec,
     runs: record.weights.map((params, i) => ({ label: record.runs[i]?.label, parameters: params })),
   });
 }
@@ -86,5 +148,7 @@ export async function svgToPng(svg: SVGSVGElement, title: string): Promise<Blob>
   ctx.font = '600 13px system-ui, sans-serif';
   ctx.fillText(title, 8, 18);
   ctx.drawImage(img, 0, pad, width, height);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the chart could not be drawn'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the chart could not be drawn'))), 'image/png'),
+  );
 }

@@ -18,7 +18,11 @@ describe('smoothEma', () => {
 
 describe('seedBand', () => {
   it('gives the mean and ± one sample standard deviation per point, over the common length', () => {
-    const b = seedBand([[1, 2, 9], [3, 4], [5, 6]]);
+    const b = seedBand([
+      [1, 2, 9],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(b.mean).toEqual([3, 4]);
     expect(b.lo).toEqual([1, 2]); // sd of (1, 3, 5) is 2
     expect(b.hi).toEqual([5, 6]);
