@@ -41,6 +41,6 @@ out["x"] = x.tolist()
 out["labels"] = labels.tolist()
 out["binary"] = binary.tolist()
 out["targets"] = targets.tolist()
-with open("src/engine/models/modelFixtures.json", "w") as f:
+with open("src/engine/__fixtures__/torch_models.json", "w") as f:
     json.dump(out, f)
 print(f"{len(out['cases'])} cases")

@@ -12,7 +12,7 @@ import { backendIsName } from '../../src/engine/backendInfo';
 import { datasetSplit, type Dataset } from '../../src/engine/data/dataset';
 import { MNIST_ASSET, mnistParse } from '../../src/engine/data/mnist';
 import { syntheticMake } from '../../src/engine/data/synthetic';
-import { adamFusionSet } from '../../src/engine/optimizers/fusedAdam';
+import { elementwiseStep } from '../../src/engine/kernels/elementwiseStep';
 import { OPTIMIZER_NAMES } from '../../src/engine/optimizers/registry';
 import { specParseValid } from '../../src/engine/spec/schema';
 import { cloudRun } from '../../src/engine/surface/runCloud';
@@ -51,7 +51,7 @@ async function throughput({
   fused?: boolean;
 }) {
   const all = await mnistLoad();
-  adamFusionSet(fused); // false: Adam in tf ops, as before the fused kernel (for before/after figures)
+  elementwiseStep.enable(fused); // false: the optimizer in tf ops (for before/after figures)
   const { train, test } = datasetSplit(
     {
       ...all,

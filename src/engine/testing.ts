@@ -1,7 +1,7 @@
 /** Helpers shared by the engine's unit tests (Vitest, tfjs CPU backend). */
 import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from './backend';
-import { maxRelError } from './optimizers/torchCheck';
+import { maxRelError } from './checks/compare';
 
 export async function testingUseCpu(): Promise<void> {
   tf.env().set('PROD', true); // quiet: no "install tfjs-node" notice

@@ -11,22 +11,12 @@ import type { CompressSpec } from '../spec/compressSchema';
 import type { EpochMetrics, ModelWeights } from '../training/train';
 import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
 import { quantParams, quantRange } from './quantize';
-import {
-  datasetSubsetByLabel,
-  distillStudy,
-  lotteryStudy,
-  pruneStudy,
-  quantStudy,
-  stageRun,
-  transferStudy,
-  type DistillStudy,
-  type FineTune,
-  type LotteryRound,
-  type Metrics,
-  type PruneRow,
-  type QuantStudy,
-  type StudyContext,
-} from './studies';
+import { distillStudy, type DistillStudy } from './distillStudy';
+import { lotteryStudy, type LotteryRound } from './lotteryStudy';
+import { pruneStudy, type PruneRow } from './pruneStudy';
+import { quantStudy, type QuantStudy } from './quantStudy';
+import { stageRun, type FineTune, type Metrics, type StudyContext } from './stage';
+import { datasetSubsetByLabel, transferStudy } from './transferStudy';
 import type { TransferRun } from './transferScores';
 
 export interface CompressProgress {

@@ -8,7 +8,9 @@ import { optimizerSetting } from '../optimizers/registry';
 import { testingUseCpu } from '../testing';
 import { trainRun, type ModelWeights } from '../training/train';
 import { trainTestConfig } from '../training/trainTesting';
-import { lotteryStudy, pruneStudy, quantStudy } from './studies';
+import { lotteryStudy } from './lotteryStudy';
+import { pruneStudy } from './pruneStudy';
+import { quantStudy } from './quantStudy';
 
 beforeAll(testingUseCpu);
 

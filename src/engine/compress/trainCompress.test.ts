@@ -8,6 +8,7 @@ import { testingUseCpu } from '../testing';
 import { trainRun, type ModelWeights } from '../training/train';
 import { last, trainTestConfig, trainTestData, trainTestMlp } from '../training/trainTesting';
 import { maskSparsity, pruneMasks } from './prune';
+import { compressConfig } from './hooks';
 import { quantizeWeight } from './quantize';
 import { zhuGuptaSparsity } from './prune';
 
@@ -36,7 +37,7 @@ describe('training with compression', () => {
       test,
       trainTestConfig(model, [{ name: 'adam', lr: 0.01 }], {
         epochs: 5,
-        compress: { initialWeights: [w], masks: [masks] },
+        ...compressConfig({ initialWeights: [w], masks: [masks] }),
       }),
       { keepWeights: true },
     );
@@ -59,7 +60,7 @@ describe('training with compression', () => {
       test,
       trainTestConfig(model, [{ name: 'adam', lr: 0.03 }], {
         epochs: 6,
-        compress: { prune: { scope: 'global', sparsityAt: (t) => zhuGuptaSparsity(t, g) } },
+        ...compressConfig({ prune: { scope: 'global', sparsityAt: (t) => zhuGuptaSparsity(t, g) } }),
       }),
       { keepWeights: true },
     );
@@ -77,7 +78,7 @@ describe('training with compression', () => {
       test,
       trainTestConfig(model, [{ name: 'sgd', lr: 0.1 }], {
         epochs: 2,
-        compress: { initialWeights: [start], layerLrScale: [0, 0, 1] },
+        ...compressConfig({ initialWeights: [start], layerLrScale: [0, 0, 1] }),
       }),
       { keepWeights: true },
     );
@@ -92,7 +93,7 @@ describe('training with compression', () => {
       test,
       trainTestConfig(model, [{ name: 'sgd', lr: 0.1 }], {
         epochs: 1,
-        compress: { initialWeights: [start], layerLrScale: [0, 0, 0] },
+        ...compressConfig({ initialWeights: [start], layerLrScale: [0, 0, 0] }),
       }),
     );
     expect(frozen.models[0].epochs[0].testLoss).toBeCloseTo(last(a.models[0].epochs).testLoss, 5);
@@ -104,7 +105,7 @@ describe('training with compression', () => {
       test,
       trainTestConfig(model, [{ name: 'adam', lr: 0.03 }], {
         epochs: 8,
-        compress: { qat: { bits: 2, scheme: 'affine', perChannel: false } },
+        ...compressConfig({ qat: { bits: 2, scheme: 'affine', perChannel: false } }),
       }),
       { keepWeights: true },
     );
@@ -140,7 +141,7 @@ describe('training with compression', () => {
       trainTestConfig(mlp, [{ name: 'sgd', lr: 1e-9 }], {
         epochs: 1,
         batchSize: 30,
-        compress: { initialWeights: [t.weights![0]], teacher },
+        ...compressConfig({ initialWeights: [t.weights![0]], teacher }),
       }),
     );
     expect(s.models[0].stepLoss[0]).toBeCloseTo(0, 5);
@@ -151,7 +152,7 @@ describe('training with compression', () => {
       trainTestConfig(mlp, [{ name: 'adam', lr: 0.05 }], {
         epochs: 10,
         batchSize: 30,
-        compress: { teacher: { ...teacher, T: 4, alpha: 0.7 } },
+        ...compressConfig({ teacher: { ...teacher, T: 4, alpha: 0.7 } }),
       }),
     );
     expect(scratch.models[0].stepLoss[0]).toBeGreaterThan(0.1);
@@ -163,11 +164,18 @@ describe('training with compression', () => {
       trainRun(
         train,
         test,
-        trainTestConfig(logistic, [{ name: 'adam', lr: 0.01 }], { epochs: 1, compress: { teacher: twoClass } }),
+        trainTestConfig(logistic, [{ name: 'adam', lr: 0.01 }], {
+          epochs: 1,
+          ...compressConfig({ teacher: twoClass }),
+        }),
       ),
     ).rejects.toThrow('distillation needs a classifier with a softmax head');
     await expect(
-      trainRun(train, test, trainTestConfig(model, [{ name: 'adam', lr: 0.01 }], { epochs: 1, compress: { teacher } })),
+      trainRun(
+        train,
+        test,
+        trainTestConfig(model, [{ name: 'adam', lr: 0.01 }], { epochs: 1, ...compressConfig({ teacher }) }),
+      ),
     ).rejects.toThrow("the teacher's logits must be one row of 2 per training row");
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -19,17 +19,13 @@
  * Biases start at zero.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ParamMap } from '../optimizers/base';
+import { batchMatMul } from '../kernels/batchMatMul';
+import { biasGrad } from '../kernels/biasGrad';
+import { reluGrad } from '../kernels/reluGrad';
+import { xentGrad } from '../kernels/xentGrad';
+import { xentStats } from '../kernels/xentStats';
+import type { ParamMap } from '../optimizers/optimizer';
 import { randomCreate, randomMixSeed } from '../random';
-import { batchMatMul } from './plainMatMul';
-import {
-  biasGradFusable,
-  biasGradFused,
-  reluGradFused,
-  softmaxXentFusable,
-  softmaxXentFused,
-  stepKernelsOn,
-} from './stepKernels';
 
 import { layerWeightShape, type ModelShape, type ModelSpec } from './shape';
 
@@ -72,7 +68,7 @@ function activate(x: tf.Tensor, activation: ModelSpec['activation']): tf.Tensor 
  * is written out rather than left to autodiff, to spend fewer GPU programs per step: with dz the
  * gradient before the activation, dW = hᵀ·dz, dh = dz·Wᵀ (only when `inputGrad`; the data needs none)
  * and db = 1ᵀ·dz as one more matmul, where tfjs' broadcast-sum would transpose, unpack, reduce twice
- * and pack. On webgl and webgpu relu's gradient and db are one program each (stepKernels.ts). The
+ * and pack. On webgl and webgpu relu's gradient and db are one program each (kernels/). The
  * gradients equal autodiff's of the plain ops (models.test.ts).
  */
 function denseApply(
@@ -85,8 +81,7 @@ function denseApply(
   const fused = activation === 'tanh' ? 'linear' : activation;
   // the fused kernel itself: tf.fused.matMul splits matmul, bias and activation into three programs
   // whenever a gradient is being recorded (its own gradient needs them), and this layer's gradient is
-  // written out below
-  // (on a software WebGPU adapter the products are plainMatMul.ts's programs)
+  // written out below (on cpu and a software WebGPU adapter the products are kernels/batchMatMul.ts's)
   const forward = (x: tf.Tensor3D, wt: tf.Tensor3D, bt: tf.Tensor3D) =>
     batchMatMul(x, wt, { bias: bt, activation: fused });
   const backward = (
@@ -95,18 +90,9 @@ function denseApply(
     x: tf.Tensor3D,
   ): { dz: tf.Tensor3D; dw: tf.Tensor3D; db: tf.Tensor3D } => {
     const dz = (
-      fused === 'relu'
-        ? stepKernelsOn()
-          ? reluGradFused(dy, y)
-          : tf.mul(dy, tf.step(y))
-        : fused === 'sigmoid'
-          ? tf.mul(dy, tf.mul(y, tf.sub(1, y)))
-          : dy
+      fused === 'relu' ? reluGrad.run({ dy, y }, {})[0] : fused === 'sigmoid' ? tf.mul(dy, tf.mul(y, tf.sub(1, y))) : dy
     ) as tf.Tensor3D;
-    const [K, B] = dz.shape;
-    const db = biasGradFusable(B)
-      ? biasGradFused(dz)
-      : (tf.matMul(tf.fill([K, 1, B], 1) as tf.Tensor3D, dz) as tf.Tensor3D);
+    const db = biasGrad.run({ dz }, {})[0] as tf.Tensor3D;
     return { dz, dw: batchMatMul(x, dz, { transposeA: true }), db };
   };
   const z = inputGrad
@@ -241,24 +227,36 @@ export function modelLoss(
 }
 
 /**
- * Mean softmax cross-entropy of each model, −(1/B)·Σ y·log softmax(z): [K]. Its gradient is written
- * out, (softmax(z) − y)/B, which holds for one-hot (or any row-sum-1) labels: three GPU programs where
- * autodiff through logSoftmax, the product and the two means spends about a dozen. On webgl and
- * webgpu the loss and that gradient are one program each (stepKernels.ts).
+ * Mean softmax cross-entropy of each model, −(1/B)·Σ y·log softmax(z): [K], with its gradient written
+ * out, (softmax(z) − y)/B (one-hot, or any row-sum-1, labels); `stats` holds the loss and the batch
+ * accuracy as the rows of one [2, K] tensor (no gradient). One GPU program each on webgl and webgpu
+ * (kernels/xentStats.ts, xentGrad.ts), tf ops elsewhere.
  */
-function softmaxCrossEntropy(logits: tf.Tensor3D, yOneHot: tf.Tensor2D | tf.Tensor3D): tf.Tensor1D {
-  if (logits.dtype === 'float32' && softmaxXentFusable(logits.shape[1], logits.shape[2]))
-    return softmaxXentFused(logits, yOneHot).loss;
-  const B = logits.shape[1];
-  return tf.customGrad((z, save) => {
-    const logp = tf.sub(z as tf.Tensor, tf.logSumExp(z as tf.Tensor, 2, true));
-    (save as tf.GradSaveFunc)([logp]);
+export function softmaxXent(
+  logits: tf.Tensor3D,
+  yOneHot: tf.Tensor2D | tf.Tensor3D,
+): { loss: tf.Tensor1D; stats: tf.Tensor2D } {
+  const K = logits.shape[0];
+  let stats: tf.Tensor2D | null = null;
+  const loss = tf.customGrad((z, save) => {
+    const s = xentStats.run({ logits: z as tf.Tensor, labels: yOneHot }, {})[0] as tf.Tensor2D;
+    stats = tf.keep(s); // customGrad's forward is a tidy scope: the accuracy row is read after it
+    (save as tf.GradSaveFunc)([z as tf.Tensor]);
     return {
-      value: tf.div(tf.sum(tf.mul(yOneHot, logp), [1, 2]), -B),
-      gradFunc: (dy: tf.Tensor, [lp]: tf.Tensor[]) =>
-        tf.mul(tf.sub(tf.exp(lp), yOneHot), tf.reshape(tf.div(dy, B), [-1, 1, 1])),
+      value: tf.reshape(tf.slice(s, [0, 0], [1, K]), [K]),
+      gradFunc: (dy: tf.Tensor, [zs]: tf.Tensor[]) => xentGrad.run({ logits: zs, labels: yOneHot, dy }, {})[0],
     };
   })(logits) as tf.Tensor1D;
+  const kept = stats as unknown as tf.Tensor2D;
+  const both = tf.clone(kept); // in the caller's scope, like loss (a clone shares the data)
+  kept.dispose();
+  return { loss, stats: both };
+}
+
+function softmaxCrossEntropy(logits: tf.Tensor3D, yOneHot: tf.Tensor2D | tf.Tensor3D): tf.Tensor1D {
+  const { loss, stats } = softmaxXent(logits, yOneHot);
+  stats.dispose();
+  return loss;
 }
 
 /** Share of correct predictions of each model: [K] (classification only). */

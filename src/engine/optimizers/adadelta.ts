@@ -10,37 +10,57 @@
  * Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012. PyTorch keeps a learning rate η
  * (default 1.0) that scales Δ; the paper has none.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type UpdateContext } from './base';
-import type { FusedRule } from './fusedStep';
+import { decayedGrad, defineOptimizer, epsMeta, latexRows, lrMeta, weightDecayMeta } from './define';
 
-export class Adadelta extends BatchedOptimizer {
-  protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
-    const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
-    const rho = ctx.hyper('rho');
-    const oneMinusRho = ctx.perRow((i) => 1 - this.values.rho[i]);
-    const eps = ctx.hyper('eps');
-    const sq = tf.add(tf.mul(rho, ctx.slot('squareAvg')), tf.mul(oneMinusRho, tf.square(g)));
-    const accDelta = ctx.slot('accDelta');
-    const delta = tf.mul(tf.div(tf.sqrt(tf.add(accDelta, eps)), tf.sqrt(tf.add(sq, eps))), g);
-    ctx.setSlot('squareAvg', sq);
-    ctx.setSlot('accDelta', tf.add(tf.mul(rho, accDelta), tf.mul(oneMinusRho, tf.square(delta))));
-    return tf.sub(param, tf.mul(ctx.lr, delta));
-  }
-
-  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
-    const v = this.sharedValues(ctx, ['lr', 'rho', 'eps', 'weightDecay']);
-    if (!v) return undefined;
-    return {
-      slots: [{ name: 'squareAvg' }, { name: 'accDelta' }],
-      scalars: { lr: v.lr, rho: v.rho, oneMinusRho: 1 - v.rho, eps: v.eps, weightDecay: v.weightDecay },
-      lets: [
-        fusedDecayedGrad(v.weightDecay),
-        ['sq', '$rho * @squareAvg + $oneMinusRho * (gd * gd)'],
-        ['delta', 'sqrt(@accDelta + $eps) / sqrt(sq + $eps) * gd'],
-      ],
-      next: { squareAvg: 'sq', accDelta: '$rho * @accDelta + $oneMinusRho * (delta * delta)' },
-      param: 'p - $lr * delta',
-    };
-  }
-}
+export const adadelta = defineOptimizer({
+  name: 'adadelta',
+  label: 'Adadelta',
+  description: 'Scales steps by the ratio of RMS of past updates to RMS of gradients',
+  paper: {
+    title: 'ADADELTA: An Adaptive Learning Rate Method',
+    authors: 'Zeiler',
+    year: 2012,
+    url: 'https://arxiv.org/abs/1212.5701',
+  },
+  torch: 'torch.optim.Adadelta',
+  latex: latexRows(
+    'g_t &= \\nabla f(\\theta_{t-1}) + \\lambda\\theta_{t-1}',
+    'v_t &= \\rho v_{t-1} + (1-\\rho)\\, g_t^2',
+    '\\Delta_t &= \\frac{\\sqrt{u_{t-1} + \\epsilon}}{\\sqrt{v_t + \\epsilon}}\\, g_t',
+    'u_t &= \\rho u_{t-1} + (1-\\rho)\\, \\Delta_t^2',
+    '\\theta_t &= \\theta_{t-1} - \\eta\\, \\Delta_t',
+  ),
+  hyper: [
+    lrMeta(1.0),
+    {
+      kind: 'number',
+      key: 'rho',
+      label: 'rho',
+      symbol: '\\rho',
+      description: 'decay of the running averages',
+      default: 0.9,
+      min: 0,
+      max: 0.9999,
+      scale: 'linear',
+    },
+    epsMeta(1e-6),
+    weightDecayMeta(),
+  ],
+  rule: (ctx) => ({
+    slots: [{ name: 'squareAvg' }, { name: 'accDelta' }],
+    scalars: {
+      lr: ctx.lr,
+      rho: ctx.h.rho,
+      oneMinusRho: ctx.map((r) => 1 - r, ctx.h.rho),
+      eps: ctx.h.eps,
+      weightDecay: ctx.h.weightDecay,
+    },
+    lets: [
+      decayedGrad(ctx),
+      ['sq', '$rho * @squareAvg + $oneMinusRho * (gd * gd)'],
+      ['delta', 'sqrt(@accDelta + $eps) / sqrt(sq + $eps) * gd'],
+    ],
+    next: { squareAvg: 'sq', accDelta: '$rho * @accDelta + $oneMinusRho * (delta * delta)' },
+    param: 'p - $lr * delta',
+  }),
+});

@@ -1,124 +1,113 @@
 /**
- * Adam, with optional AMSGrad — torch.optim.Adam. AdamW (adamw.ts) is the same rule with
- * decoupled weight decay.
+ * Adam, with optional AMSGrad — torch.optim.Adam; AdamW is the same rule with decoupled weight decay.
  *
- *   g ← ∇f(θ) + λθ
+ *   g ← ∇f(θ) + λθ                        (AdamW: θ ← θ·(1 − η·λ), g ← ∇f(θ))
  *   m ← β₁·m + (1 − β₁)·g
  *   v ← β₂·v + (1 − β₂)·g²
  *   v̂ ← max(v̂, v) if amsgrad, else v
  *   θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
  *
- * Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015;
- * Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018 (AMSGrad).
+ * Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015; Reddi, Kale & Kumar, "On the
+ * Convergence of Adam and Beyond", ICLR 2018 (AMSGrad); Loshchilov & Hutter, "Decoupled Weight Decay
+ * Regularization", ICLR 2019 (AdamW).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, gradWithWeightDecay, sharedValue, type UpdateContext } from './base';
-import { adamStep, adamStepKernel, type AdamStepScalars } from './fusedAdam';
+import {
+  betaMeta,
+  decayedGrad,
+  defineOptimizer,
+  epsMeta,
+  latexRows,
+  lrMeta,
+  weightDecayMeta,
+  type BooleanHyperMeta,
+  type NumberHyperMeta,
+  type RuleContext,
+  type StepRule,
+} from './define';
 
-export class Adam extends BatchedOptimizer {
-  /** Adam adds λθ to the gradient; AdamW overrides this to decay the weights directly. */
-  protected decay(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): { param: tf.Tensor; grad: tf.Tensor } {
-    return { param, grad: gradWithWeightDecay(ctx, param, grad, this.values.weightDecay) };
-  }
+const amsgrad: BooleanHyperMeta = {
+  kind: 'boolean',
+  key: 'amsgrad',
+  label: 'AMSGrad',
+  description: 'use the running maximum of v (Reddi et al. 2018)',
+  default: false,
+};
 
-  /** The fused kernel's weight-decay scalars for a learning rate and decay λ (Adam: g ← g + λθ; the rate is AdamW's). */
-  protected fusedDecay(_lr: number, weightDecay: number): Pick<AdamStepScalars, 'weightDecay' | 'shrink'> {
-    return { weightDecay, shrink: 1 };
-  }
+export const ADAM_PAPER = {
+  title: 'Adam: A Method for Stochastic Optimization',
+  authors: 'Kingma & Ba',
+  year: 2015,
+  url: 'https://arxiv.org/abs/1412.6980',
+};
 
-  /**
-   * The scalars for the fused kernel (fusedAdam.ts), where the backend has it and every row shares
-   * its betas, ε and weight decay; otherwise undefined and the tf-op path runs. Rows whose learning
-   * rates differ (a sweep) get `rows`: each row's step size η/(1 − β₁ᵗ) and shrink, row by row.
-   */
-  private fusedScalars(ctx: UpdateContext): { scalars: AdamStepScalars; rows?: number[] } | undefined {
-    if (this.options.amsgrad || !adamStepKernel()) return undefined;
-    const [beta1, beta2, eps, weightDecay] = [
-      this.values.beta1,
-      this.values.beta2,
-      this.values.eps,
-      this.values.weightDecay,
-    ].map(sharedValue);
-    if (beta1 === undefined || beta2 === undefined || eps === undefined || weightDecay === undefined) return undefined;
-    const lr = sharedValue(ctx.lrValues);
-    const stepSize = (rate: number) => rate / (1 - beta1 ** ctx.t);
-    const first = lr ?? ctx.lrValues[0];
-    const scalars: AdamStepScalars = {
-      beta1,
-      oneMinusBeta1: 1 - beta1,
-      beta2,
-      oneMinusBeta2: 1 - beta2,
-      stepSize: stepSize(first),
-      bias2Sqrt: Math.sqrt(1 - beta2 ** ctx.t),
-      eps,
-      ...this.fusedDecay(first, weightDecay),
-    };
-    if (lr !== undefined) return { scalars };
-    return {
-      scalars,
-      rows: Array.from(ctx.lrValues, (rate) => [stepSize(rate), this.fusedDecay(rate, weightDecay).shrink]).flat(),
-    };
-  }
+const latex = (decay: string) =>
+  latexRows(
+    decay,
+    'm_t &= \\beta_1 m_{t-1} + (1-\\beta_1)\\, g_t',
+    'v_t &= \\beta_2 v_{t-1} + (1-\\beta_2)\\, g_t^2',
+    '\\theta_t &= \\theta_{t-1} - \\frac{\\eta}{1-\\beta_1^t}\\, \\frac{m_t}{\\sqrt{v_t}/\\sqrt{1-\\beta_2^t} + \\epsilon}',
+  );
 
-  protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
-    const fused = this.fusedScalars(ctx);
-    if (fused) {
-      // the fused kernel keeps m and v stacked in one slot, [2, …θ]; a run that stepped in tf ops
-      // before (rows whose rates parted and met again) brings its m and v along
-      const mv = ctx.hasSlot('mv')
-        ? ctx.slot('mv')
-        : ctx.hasSlot('m')
-          ? tf.stack([ctx.slot('m'), ctx.slot('v')])
-          : tf.zeros([2, ...param.shape]);
-      const next = adamStep(
-        param,
-        grad,
-        mv,
-        fused.scalars,
-        fused.rows ? tf.tensor2d(fused.rows, [this.rows, 2]) : undefined,
-      );
-      ctx.setSlot('mv', next.mv);
-      ctx.dropSlot('m');
-      ctx.dropSlot('v');
-      return next.param;
-    }
-    const { param: p, grad: g } = this.decay(ctx, param, grad);
-    const { beta1, beta2 } = this.values;
-    const t = ctx.t;
-    const [m0, v0] = ctx.hasSlot('mv') ? tf.unstack(ctx.slot('mv')) : [ctx.slot('m'), ctx.slot('v')];
-    ctx.dropSlot('mv');
-    const m = tf.add(
-      tf.mul(ctx.hyper('beta1'), m0),
-      tf.mul(
-        ctx.perRow((i) => 1 - beta1[i]),
-        g,
-      ),
-    );
-    const v = tf.add(
-      tf.mul(ctx.hyper('beta2'), v0),
-      tf.mul(
-        ctx.perRow((i) => 1 - beta2[i]),
-        tf.square(g),
-      ),
-    );
-    ctx.setSlot('m', m);
-    ctx.setSlot('v', v);
-    let vHat = v;
-    if (this.options.amsgrad) {
-      vHat = tf.maximum(ctx.slot('vMax'), v);
-      ctx.setSlot('vMax', vHat);
-    }
-    const stepSize = tf.div(
-      ctx.lr,
-      ctx.perRow((i) => 1 - beta1[i] ** t),
-    );
-    const denom = tf.add(
-      tf.div(
-        tf.sqrt(vHat),
-        ctx.perRow((i) => Math.sqrt(1 - beta2[i] ** t)),
-      ),
-      ctx.hyper('eps'),
-    );
-    return tf.sub(p, tf.mul(stepSize, tf.div(m, denom)));
-  }
+/** Adam's step; `decoupled`: AdamW's decay of the weights instead of the L2 term in the gradient. */
+function adamRule(ctx: RuleContext, decoupled: boolean): StepRule {
+  const { h, t } = ctx;
+  const shrink = decoupled && ctx.nonzero(h.weightDecay);
+  return {
+    slots: [{ name: 'm' }, { name: 'v' }, ...(ctx.options.amsgrad ? [{ name: 'vMax' }] : [])],
+    scalars: {
+      beta1: h.beta1,
+      oneMinusBeta1: ctx.map((b) => 1 - b, h.beta1),
+      beta2: h.beta2,
+      oneMinusBeta2: ctx.map((b) => 1 - b, h.beta2),
+      eps: h.eps,
+      weightDecay: h.weightDecay,
+      stepSize: ctx.map((lr, b) => lr / (1 - b ** t), ctx.lr, h.beta1),
+      bias2Sqrt: ctx.map((b) => Math.sqrt(1 - b ** t), h.beta2),
+      shrink: ctx.map((lr, wd) => 1 - lr * wd, ctx.lr, h.weightDecay),
+    },
+    lets: [
+      decoupled ? ['gd', 'g'] : decayedGrad(ctx),
+      ['m', '$beta1 * @m + $oneMinusBeta1 * gd'],
+      ['v', '$beta2 * @v + $oneMinusBeta2 * (gd * gd)'],
+      ['vHat', ctx.options.amsgrad ? 'max(@vMax, v)' : 'v'],
+    ],
+    next: { m: 'm', v: 'v', vMax: 'vHat' },
+    param: `${shrink ? 'p * $shrink' : 'p'} - $stepSize * (m / (sqrt(vHat) / $bias2Sqrt + $eps))`,
+  };
 }
+
+const hyper = (decay: NumberHyperMeta) => [
+  lrMeta(1e-3),
+  betaMeta('beta1', 0.9, 'decay of the gradient average'),
+  betaMeta('beta2', 0.999, 'decay of the squared-gradient average'),
+  epsMeta(1e-8),
+  decay,
+  amsgrad,
+];
+
+export const adam = defineOptimizer({
+  name: 'adam',
+  label: 'Adam',
+  description: 'Momentum plus per-coordinate RMS scaling, with bias correction',
+  paper: ADAM_PAPER,
+  torch: 'torch.optim.Adam',
+  latex: latex('g_t &= \\nabla f(\\theta_{t-1}) + \\lambda\\theta_{t-1}'),
+  hyper: hyper(weightDecayMeta()),
+  rule: (ctx) => adamRule(ctx, false),
+});
+
+export const adamw = defineOptimizer({
+  name: 'adamw',
+  label: 'AdamW',
+  description: 'Adam with weight decay applied to the weights, not the gradient',
+  paper: {
+    title: 'Decoupled Weight Decay Regularization',
+    authors: 'Loshchilov & Hutter',
+    year: 2019,
+    url: 'https://arxiv.org/abs/1711.05101',
+  },
+  torch: 'torch.optim.AdamW',
+  latex: latex('\\theta_{t-1} &\\leftarrow \\theta_{t-1}(1 - \\eta\\lambda), \\quad g_t = \\nabla f(\\theta_{t-1})'),
+  hyper: hyper({ ...weightDecayMeta(1e-2), description: 'decoupled decay: θ shrinks by η·λ each step' }),
+  rule: (ctx) => adamRule(ctx, true),
+});

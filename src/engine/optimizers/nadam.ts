@@ -7,91 +7,78 @@
  *   v ← β₂·v + (1 − β₂)·g²,   d ← √(v / (1 − β₂ᵗ)) + ε
  *   θ ← θ − η·(1 − μₜ)/(1 − Πₜ) · g/d − η·μₜ₊₁/(1 − Πₜ·μₜ₊₁) · m/d
  *
- * Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop.
+ * Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop. Torch 1.13's single-tensor
+ * path counts μₜ twice in Πₜ₊₁ (fixed upstream in pytorch/pytorch#92699); this is the fixed rule.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type HyperValues, type UpdateContext } from './base';
-import type { FusedRule } from './fusedStep';
+import {
+  betaMeta,
+  decayedGrad,
+  defineOptimizer,
+  epsMeta,
+  latexRows,
+  lrMeta,
+  weightDecayMeta,
+  type RowValue,
+} from './define';
 
-export class Nadam extends BatchedOptimizer {
-  /** Πₜ per row; a product of scalars, kept in JavaScript like torch keeps it in a 0-d tensor. */
-  private readonly muProduct: Float64Array;
-  private muProductStep = 0;
-
-  constructor(rows: HyperValues[]) {
-    super(rows);
-    this.muProduct = new Float64Array(this.rows).fill(1);
-  }
-
-  private mu(row: number, t: number): number {
-    return this.values.beta1[row] * (1 - 0.5 * 0.96 ** (t * this.values.momentumDecay[row]));
-  }
-
-  /** Πₜ ← Πₜ₋₁·μₜ, once per step whichever path the step's parameters take. */
-  private advance(t: number): void {
-    if (this.muProductStep === t) return;
-    for (let i = 0; i < this.rows; i++) this.muProduct[i] *= this.mu(i, t);
-    this.muProductStep = t;
-  }
-
-  protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
-    const t = ctx.t;
-    this.advance(t);
-    const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
-    const { beta1, beta2 } = this.values;
-    const m = tf.add(
-      tf.mul(ctx.hyper('beta1'), ctx.slot('m')),
-      tf.mul(
-        ctx.perRow((i) => 1 - beta1[i]),
-        g,
-      ),
-    );
-    const v = tf.add(
-      tf.mul(ctx.hyper('beta2'), ctx.slot('v')),
-      tf.mul(
-        ctx.perRow((i) => 1 - beta2[i]),
-        tf.square(g),
-      ),
-    );
-    ctx.setSlot('m', m);
-    ctx.setSlot('v', v);
-    const denom = tf.add(
-      tf.sqrt(
-        tf.div(
-          v,
-          ctx.perRow((i) => 1 - beta2[i] ** t),
-        ),
-      ),
-      ctx.hyper('eps'),
-    );
-    const gradCoef = ctx.perRow((i) => (1 - this.mu(i, t)) / (1 - this.muProduct[i]));
-    const mCoef = ctx.perRow((i) => this.mu(i, t + 1) / (1 - this.muProduct[i] * this.mu(i, t + 1)));
-    const update = tf.add(tf.mul(gradCoef, tf.div(g, denom)), tf.mul(mCoef, tf.div(m, denom)));
-    return tf.sub(param, tf.mul(ctx.lr, update));
-  }
-
-  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
-    const v = this.sharedValues(ctx, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'momentumDecay']);
-    if (!v) return undefined;
-    const t = ctx.t;
-    this.advance(t);
-    const [mu, muNext, product] = [this.mu(0, t), this.mu(0, t + 1), this.muProduct[0]];
+export const nadam = defineOptimizer<{ product: RowValue }>({
+  name: 'nadam',
+  label: 'NAdam',
+  description: 'Adam with Nesterov momentum and a warming momentum schedule',
+  paper: {
+    title: 'Incorporating Nesterov Momentum into Adam',
+    authors: 'Dozat',
+    year: 2016,
+    url: 'https://openreview.net/forum?id=OM0jvwB8jIp57ZJjtNEZ',
+  },
+  torch: 'torch.optim.NAdam',
+  latex: latexRows(
+    '\\mu_t &= \\beta_1\\big(1 - \\tfrac12\\, 0.96^{t\\psi}\\big)',
+    'm_t &= \\beta_1 m_{t-1} + (1-\\beta_1)\\, g_t, \\quad v_t = \\beta_2 v_{t-1} + (1-\\beta_2)\\, g_t^2',
+    '\\theta_t &= \\theta_{t-1} - \\eta \\Big(\\frac{1-\\mu_t}{1-\\prod_{i\\le t}\\mu_i}\\, g_t + \\frac{\\mu_{t+1}}{1-\\prod_{i\\le t+1}\\mu_i}\\, m_t\\Big) \\Big/ \\Big(\\sqrt{\\tfrac{v_t}{1-\\beta_2^t}} + \\epsilon\\Big)',
+  ),
+  hyper: [
+    lrMeta(2e-3),
+    betaMeta('beta1', 0.9, 'decay of the gradient average'),
+    betaMeta('beta2', 0.999, 'decay of the squared-gradient average'),
+    epsMeta(1e-8),
+    weightDecayMeta(),
+    {
+      kind: 'number',
+      key: 'momentumDecay',
+      label: 'momentum decay',
+      symbol: '\\psi',
+      description: 'how fast μ warms up to β₁',
+      default: 4e-3,
+      min: 0,
+      max: 0.1,
+      scale: 'linear',
+    },
+  ],
+  // Πₜ per row, a product of scalars kept in JavaScript as torch keeps it in a 0-d tensor
+  init: () => ({ product: 1 }),
+  rule: (ctx, state) => {
+    const { h, t } = ctx;
+    const mu = (step: number) => ctx.map((b, psi) => b * (1 - 0.5 * 0.96 ** (step * psi)), h.beta1, h.momentumDecay);
+    const muT = mu(t);
+    const muNext = mu(t + 1);
+    state.product = ctx.map((p, m) => p * m, state.product, muT);
     return {
       slots: [{ name: 'm' }, { name: 'v' }],
       scalars: {
-        lr: v.lr,
-        beta1: v.beta1,
-        oneMinusBeta1: 1 - v.beta1,
-        beta2: v.beta2,
-        oneMinusBeta2: 1 - v.beta2,
-        eps: v.eps,
-        weightDecay: v.weightDecay,
-        bias2: 1 - v.beta2 ** t,
-        gradCoef: (1 - mu) / (1 - product),
-        mCoef: muNext / (1 - product * muNext),
+        lr: ctx.lr,
+        beta1: h.beta1,
+        oneMinusBeta1: ctx.map((b) => 1 - b, h.beta1),
+        beta2: h.beta2,
+        oneMinusBeta2: ctx.map((b) => 1 - b, h.beta2),
+        eps: h.eps,
+        weightDecay: h.weightDecay,
+        bias2: ctx.map((b) => 1 - b ** t, h.beta2),
+        gradCoef: ctx.map((m, p) => (1 - m) / (1 - p), muT, state.product),
+        mCoef: ctx.map((m, p) => m / (1 - p * m), muNext, state.product),
       },
       lets: [
-        fusedDecayedGrad(v.weightDecay),
+        decayedGrad(ctx),
         ['m', '$beta1 * @m + $oneMinusBeta1 * gd'],
         ['v', '$beta2 * @v + $oneMinusBeta2 * (gd * gd)'],
         ['denom', 'sqrt(v / $bias2) + $eps'],
@@ -99,5 +86,5 @@ export class Nadam extends BatchedOptimizer {
       next: { m: 'm', v: 'v' },
       param: 'p - $lr * ($gradCoef * (gd / denom) + $mCoef * (m / denom))',
     };
-  }
-}
+  },
+});

@@ -3,44 +3,59 @@
  *
  *   g ← ∇f(θ) + λθ
  *   v ← α·v + (1 − α)·g²
- *   centered:  ḡ ← α·ḡ + (1 − α)·g,   d ← √(v − ḡ²) + ε
- *   otherwise: d ← √v + ε
+ *   centered:  ḡ ← α·ḡ + (1 − α)·g,   d ← √(v − ḡ²) + ε;   otherwise d ← √v + ε
  *   b ← μ·b + g/d,   θ ← θ − η·b          (μ = 0 gives θ ← θ − η·g/d)
  *
- * Hinton, Neural Networks for Machine Learning, lecture 6e (2012); centered form: Graves, "Generating
- * Sequences With Recurrent Neural Networks", 2013.
+ * Hinton, Neural Networks for Machine Learning, lecture 6e (2012); centered form: Graves,
+ * "Generating Sequences With Recurrent Neural Networks", 2013.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type UpdateContext } from './base';
-import type { FusedRule } from './fusedStep';
+import { decayedGrad, defineOptimizer, epsMeta, latexRows, lrMeta, momentumMeta, weightDecayMeta } from './define';
 
-export class Rmsprop extends BatchedOptimizer {
-  protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
-    const g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
-    const alpha = ctx.hyper('alpha');
-    const oneMinusAlpha = ctx.perRow((i) => 1 - this.values.alpha[i]);
-    const sq = tf.add(tf.mul(alpha, ctx.slot('squareAvg')), tf.mul(oneMinusAlpha, tf.square(g)));
-    ctx.setSlot('squareAvg', sq);
-    let avg: tf.Tensor;
-    if (this.options.centered) {
-      const gAvg = tf.add(tf.mul(alpha, ctx.slot('gradAvg')), tf.mul(oneMinusAlpha, g));
-      ctx.setSlot('gradAvg', gAvg);
-      avg = tf.add(tf.sqrt(tf.sub(sq, tf.square(gAvg))), ctx.hyper('eps'));
-    } else {
-      avg = tf.add(tf.sqrt(sq), ctx.hyper('eps'));
-    }
-    const direction = tf.div(g, avg);
-    if (this.values.momentum.every((m) => m === 0)) return tf.sub(param, tf.mul(ctx.lr, direction));
-    const buf = tf.add(tf.mul(ctx.hyper('momentum'), ctx.slot('momentum')), direction);
-    ctx.setSlot('momentum', buf);
-    return tf.sub(param, tf.mul(ctx.lr, buf));
-  }
-
-  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
-    const v = this.sharedValues(ctx, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum']);
-    if (!v) return undefined;
-    const { centered } = this.options;
-    const momentum = v.momentum !== 0;
+export const rmsprop = defineOptimizer({
+  name: 'rmsprop',
+  label: 'RMSprop',
+  description: 'Divides the step by a moving RMS of recent gradients',
+  paper: {
+    title: 'Neural Networks for Machine Learning, lecture 6e',
+    authors: 'Tieleman & Hinton',
+    year: 2012,
+    url: 'https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf',
+  },
+  torch: 'torch.optim.RMSprop',
+  latex: latexRows(
+    'g_t &= \\nabla f(\\theta_{t-1}) + \\lambda\\theta_{t-1}',
+    'v_t &= \\alpha v_{t-1} + (1-\\alpha)\\, g_t^2',
+    'b_t &= \\mu\\, b_{t-1} + \\frac{g_t}{\\sqrt{v_t} + \\epsilon}',
+    '\\theta_t &= \\theta_{t-1} - \\eta\\, b_t',
+  ),
+  hyper: [
+    lrMeta(1e-2),
+    {
+      kind: 'number',
+      key: 'alpha',
+      label: 'alpha',
+      symbol: '\\alpha',
+      description: 'smoothing constant of the squared-gradient average',
+      default: 0.99,
+      min: 0,
+      max: 0.9999,
+      scale: 'linear',
+    },
+    epsMeta(1e-8),
+    weightDecayMeta(),
+    momentumMeta,
+    {
+      kind: 'boolean',
+      key: 'centered',
+      label: 'centered',
+      description: 'normalise by the estimated variance (v − ḡ²) instead of v',
+      default: false,
+    },
+  ],
+  rule: (ctx) => {
+    const { h } = ctx;
+    const centered = ctx.options.centered;
+    const momentum = ctx.nonzero(h.momentum);
     return {
       slots: [
         { name: 'squareAvg' },
@@ -48,15 +63,15 @@ export class Rmsprop extends BatchedOptimizer {
         ...(momentum ? [{ name: 'momentum' }] : []),
       ],
       scalars: {
-        lr: v.lr,
-        alpha: v.alpha,
-        oneMinusAlpha: 1 - v.alpha,
-        eps: v.eps,
-        weightDecay: v.weightDecay,
-        momentum: v.momentum,
+        lr: ctx.lr,
+        alpha: h.alpha,
+        oneMinusAlpha: ctx.map((a) => 1 - a, h.alpha),
+        eps: h.eps,
+        weightDecay: h.weightDecay,
+        momentum: h.momentum,
       },
       lets: [
-        fusedDecayedGrad(v.weightDecay),
+        decayedGrad(ctx),
         ['sq', '$alpha * @squareAvg + $oneMinusAlpha * (gd * gd)'],
         ...(centered
           ? ([
@@ -70,5 +85,5 @@ export class Rmsprop extends BatchedOptimizer {
       next: { squareAvg: 'sq', gradAvg: 'ga', momentum: 'buf' },
       param: 'p - $lr * buf',
     };
-  }
-}
+  },
+});

@@ -2,64 +2,84 @@
  * SGD with momentum, dampening, Nesterov momentum and coupled weight decay — torch.optim.SGD.
  *
  *   g ← ∇f(θ) + λθ
- *   b ← g                         (first step)
- *   b ← μ·b + (1 − τ)·g           (later steps)
- *   g ← g + μ·b  if nesterov, else g ← b       (only when μ ≠ 0)
+ *   b ← g (first step),  b ← μ·b + (1 − τ)·g (later steps)
+ *   g ← g + μ·b if nesterov, else g ← b          (only when μ ≠ 0)
  *   θ ← θ − η·g
  *
- * Plain gradient descent is SGD with μ = 0 on the full batch.
- * Nesterov: Sutskever et al., "On the importance of initialization and momentum in deep learning", ICML 2013.
+ * Plain gradient descent is SGD with μ = 0 on the full batch. Nesterov: Sutskever et al., "On the
+ * importance of initialization and momentum in deep learning", ICML 2013.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { BatchedOptimizer, fusedDecayedGrad, gradWithWeightDecay, type HyperValues, type UpdateContext } from './base';
-import type { FusedRule } from './fusedStep';
+import {
+  decayedGrad,
+  defineOptimizer,
+  latexRows,
+  lrMeta,
+  momentumMeta,
+  weightDecayMeta,
+  type StepRule,
+} from './define';
 
-export class Sgd extends BatchedOptimizer {
-  private readonly useMomentum: boolean;
-
-  constructor(rows: HyperValues[]) {
-    // torch skips the buffer entirely where momentum is 0; with a per-row buffer that is the same
-    // as momentum 0 and dampening 0 on that row.
-    super(rows.map((r) => (r.momentum === 0 ? { ...r, dampening: 0 } : r)));
-    this.useMomentum = this.values.momentum.some((m) => m !== 0);
-  }
-
-  protected update(ctx: UpdateContext, param: tf.Tensor, grad: tf.Tensor): tf.Tensor {
-    let g = gradWithWeightDecay(ctx, param, grad, this.values.weightDecay);
-    if (this.useMomentum) {
-      const mu = ctx.hyper('momentum');
-      const buf =
-        ctx.t === 1
-          ? tf.clone(g) // torch clones the first gradient into the buffer
-          : tf.add(
-              tf.mul(mu, ctx.slot('momentum')),
-              tf.mul(
-                ctx.perRow((i) => 1 - this.values.dampening[i]),
-                g,
-              ),
-            );
-      ctx.setSlot('momentum', buf);
-      g = this.options.nesterov ? tf.add(g, tf.mul(mu, buf)) : buf;
-    }
-    return tf.sub(param, tf.mul(ctx.lr, g));
-  }
-
-  protected fusedRule(ctx: UpdateContext): FusedRule | undefined {
-    const v = this.sharedValues(ctx, ['lr', 'momentum', 'dampening', 'weightDecay']);
-    if (!v) return undefined;
-    const scalars = { lr: v.lr, weightDecay: v.weightDecay, momentum: v.momentum, oneMinusDampening: 1 - v.dampening };
-    if (!this.useMomentum)
-      return { slots: [], scalars, lets: [fusedDecayedGrad(v.weightDecay)], next: {}, param: 'p - $lr * gd' };
+export const sgd = defineOptimizer({
+  name: 'sgd',
+  label: 'SGD',
+  description: 'Gradient descent, with optional (Nesterov) momentum; full batch = plain GD',
+  paper: {
+    title: 'On the importance of initialization and momentum in deep learning',
+    authors: 'Sutskever, Martens, Dahl & Hinton',
+    year: 2013,
+    url: 'https://proceedings.mlr.press/v28/sutskever13.html',
+  },
+  torch: 'torch.optim.SGD',
+  latex: latexRows(
+    'g_t &= \\nabla f(\\theta_{t-1}) + \\lambda\\theta_{t-1}',
+    'b_t &= \\mu\\, b_{t-1} + (1-\\tau)\\, g_t',
+    '\\theta_t &= \\theta_{t-1} - \\eta\\, b_t',
+  ),
+  hyper: [
+    lrMeta(1e-3),
+    momentumMeta,
+    {
+      kind: 'number',
+      key: 'dampening',
+      label: 'dampening',
+      symbol: '\\tau',
+      description: 'dampening for momentum',
+      default: 0,
+      min: 0,
+      max: 1,
+      scale: 'linear',
+    },
+    weightDecayMeta(),
+    {
+      kind: 'boolean',
+      key: 'nesterov',
+      label: 'Nesterov',
+      description: 'Nesterov momentum: step along g + μb',
+      default: false,
+    },
+  ],
+  check: (v) =>
+    v.nesterov && (Number(v.momentum) <= 0 || Number(v.dampening) !== 0)
+      ? { key: 'nesterov', message: 'Nesterov momentum requires a momentum > 0 and zero dampening (as in PyTorch)' }
+      : null,
+  rule: (ctx): StepRule => {
+    const { h } = ctx;
+    const scalars = { lr: ctx.lr, weightDecay: h.weightDecay, momentum: h.momentum };
+    if (!ctx.nonzero(h.momentum))
+      return { slots: [], scalars, lets: [decayedGrad(ctx)], next: {}, param: 'p - $lr * gd' };
+    // torch keeps no buffer where momentum is 0; a buffer with momentum 0 and no dampening is the same
+    const oneMinusDampening = ctx.map((m, d) => (m === 0 ? 1 : 1 - d), h.momentum, h.dampening);
     return {
       slots: [{ name: 'momentum' }],
-      scalars,
+      scalars: { ...scalars, oneMinusDampening },
       lets: [
-        fusedDecayedGrad(v.weightDecay),
+        decayedGrad(ctx),
+        // torch clones the first gradient into the buffer
         ['buf', ctx.t === 1 ? 'gd' : '$momentum * @momentum + $oneMinusDampening * gd'],
-        ['dir', this.options.nesterov ? 'gd + $momentum * buf' : 'buf'],
+        ['dir', ctx.options.nesterov ? 'gd + $momentum * buf' : 'buf'],
       ],
       next: { momentum: 'buf' },
       param: 'p - $lr * dir',
     };
-  }
-}
+  },
+});

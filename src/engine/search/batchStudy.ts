@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { datasetPermutation, type Dataset } from '../data/dataset';
 import { modelForward, modelInit, modelLoss, perModelSumSquares } from '../models/models';
 import { modelShape, type ModelShape, type ModelSpec } from '../models/shape';
-import type { ParamMap } from '../optimizers/base';
+import type { ParamMap } from '../optimizers/optimizer';
 import { randomCreate, randomMixSeed } from '../random';
 import { optimizerWithLr } from '../optimizers/registry';
 import type { SearchSpec } from '../spec/searchSchema';

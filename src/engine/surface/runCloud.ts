@@ -11,12 +11,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
-import { optimizerCreate } from '../optimizers/create';
+import { optimizerCreate } from '../optimizers/optimizer';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
-import { cloudKernelsOn, cloudReachedFused, objectiveGradFused } from './cloudKernels';
+import { cloudReached } from '../kernels/cloudReached';
+import { objectiveGrad } from '../kernels/objectiveGrad';
 import { surfaceBound } from './runSurface';
 
 export interface CloudOptions {
@@ -83,8 +84,8 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
   const minima = OBJECTIVES[objectiveName].minima(objectiveParams);
   const bound = surfaceBound(spec);
   const starts = cloudStarts(spec, count);
-  // webgl, webgpu: the gradient and the bookkeeping as one program each (cloudKernels.ts); cpu: tf ops
-  const fused = cloudKernelsOn();
+  // webgl, webgpu: the gradient and the bookkeeping as one program each (kernels/); cpu: tf ops
+  const fused = objectiveGrad.on();
 
   const results: CloudRunResult[] = [];
   const framesByRun: Float32Array[][] = spec.runs.map(() => []);
@@ -112,25 +113,9 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
     const hasMinima = minima.length > 0;
     const frames: tf.Tensor2D[] = [tf.clone(xy)];
     const lr = new Float64Array(rows);
-    /** 1 where a particle is within ε of a minimum, else 0 */
-    const withinEps = (p: tf.Tensor2D): tf.Tensor1D =>
-      tf.tidy(() => {
-        // element-wise per minimum rather than a reduction over a tiny axis: WebGPU reduction kernels
-        // launch a workgroup per output element, which made this 50× slower than the step itself
-        const [x, y] = tf.unstack(p, 1);
-        const d2 = minima.map(([mx, my]) => tf.add(tf.square(tf.sub(x, mx)), tf.square(tf.sub(y, my))));
-        const nearest = d2.reduce((a, b) => tf.minimum(a, b));
-        return tf.cast(tf.less(nearest, epsilon * epsilon), 'float32') as tf.Tensor1D;
-      });
-    /** reached ← step where a particle is within ε for the first time; arithmetic, not a select */
+    /** reached ← step where a particle is within ε for the first time */
     const markReached = (step: number): void => {
-      const next = fused
-        ? cloudReachedFused(reached, xy, minima, epsilon, step)
-        : tf.tidy(() => {
-            const hit = withinEps(xy);
-            const first = tf.mul(hit, tf.cast(tf.less(reached, 0), 'float32'));
-            return tf.add(reached, tf.mul(first, tf.sub(step, reached))) as tf.Tensor1D;
-          });
+      const next = tf.tidy(() => cloudReached.run({ reached, xy }, { minima, epsilon, step })[0] as tf.Tensor1D);
       reached.dispose();
       reached = next;
     };
@@ -143,7 +128,7 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
         const { value, grad } = fused
           ? {
               value: needsMetric ? OBJECTIVE_FNS[objectiveName](xy, objectiveParams) : null,
-              grad: objectiveGradFused(objectiveName, objectiveParams, xy),
+              grad: objectiveGrad.run({ xy }, { objective: objectiveName, params: objectiveParams })[0] as tf.Tensor2D,
             }
           : objectiveValueAndGrad(objectiveName, objectiveParams, xy);
         let gradIn: tf.Tensor2D = grad;

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES, type Point } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
-import { optimizerCreate } from '../optimizers/create';
+import { optimizerCreate } from '../optimizers/optimizer';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate, type LrSchedule } from '../schedules/schedules';

@@ -39,7 +39,7 @@ export function UpdateRule() {
     const values = meta.hyper.flatMap((h) =>
       h.kind === 'number' ? [{ symbol: h.symbol, value: Number(run.optimizer[h.key]) }] : [],
     );
-    return { symbolic: render(meta.rule), numeric: render(ruleSubstitute(meta.rule, values)) };
+    return { symbolic: render(meta.latex), numeric: render(ruleSubstitute(meta.latex, values)) };
   }, [run]);
   if (hidden || !run || !html) return null;
   const meta = OPTIMIZERS[run.optimizer.name];

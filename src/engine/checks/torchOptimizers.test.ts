@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { objectiveValueAndGrad } from '../objectives/tensor';
 import { testingMaxRelError, testingTensorCount, testingUseCpu } from '../testing';
-import { optimizerCreate } from './create';
-import { OPTIMIZERS, OPTIMIZER_NAMES } from './registry';
-import { TORCH_CASES as cases, optimizerTrajectories as trajectories, type TorchCase as Case } from './torchCheck';
+import { optimizerCreate } from '../optimizers/optimizer';
+import { OPTIMIZERS, OPTIMIZER_NAMES } from '../optimizers/registry';
+import { TORCH_CASES as cases, optimizerTrajectories as trajectories, type TorchCase as Case } from './torchOptimizers';
 
 beforeAll(testingUseCpu);
 

@@ -1,16 +1,16 @@
 /**
- * The dense models against torch (src/engine/models/modelFixtures.json, made by
+ * The dense models against torch (src/engine/__fixtures__/torch_models.json, made by
  * scripts/make_model_fixtures.py with Debian's python3-torch): a 3-layer MLP with each activation
  * and head, its outputs, loss and the gradient of every weight and bias. The forward pass runs fused
- * matmuls and the gradients are hand-written (denseApply, softmaxCrossEntropy in models.ts), so this
+ * matmuls and the gradients are hand-written (denseApply, softmaxXent in models.ts), so this
  * checks them on every backend: the unit tests on tfjs's cpu, the self-test page on webgpu and webgl.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ParamMap } from '../optimizers/base';
-import { maxRelError } from '../optimizers/torchCheck';
-import fixtures from './modelFixtures.json';
-import { modelForward, modelLoss } from './models';
-import type { ModelShape } from './shape';
+import type { ParamMap } from '../optimizers/optimizer';
+import fixtures from '../__fixtures__/torch_models.json';
+import { modelForward, modelLoss } from '../models/models';
+import type { ModelShape } from '../models/shape';
+import { maxRelError } from './compare';
 
 export type ModelCase = (typeof fixtures.cases)[number];
 export const MODEL_CASES: ModelCase[] = fixtures.cases;

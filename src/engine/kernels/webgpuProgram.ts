@@ -2,7 +2,8 @@
  * The shape of the engine's own WebGPU programs as tfjs-webgpu runs them: a flat 1-D dispatch of
  * 64-wide workgroups, one invocation per output value unless the program says otherwise, and the
  * output's length as `uniforms.size`. tfjs-webgpu caches compiled programs by `shaderKey` alone, so a
- * key must name everything the shader's code depends on: `CodeWebGPUProgram` makes the code its key.
+ * key must name everything the shader depends on: `CodeWebGPUProgram` makes the code and its uniform
+ * declarations its key (two rules with the same text but other uniforms must not share a pipeline).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -37,7 +38,7 @@ export class CodeWebGPUProgram extends FlatWebGPUProgram {
     readonly uniforms?: string,
     invocations?: number,
   ) {
-    super(outputShape, `${keyPrefix}_${code}`, invocations);
+    super(outputShape, `${keyPrefix}_${uniforms ?? ''}_${code}`, invocations);
   }
   getUserCode(): string {
     return this.code;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testingMaxRelError, testingTensorCount, testingUseCpu } from '../testing';
-import { MODEL_CASES, modelCaseParams, modelCaseRun, modelCheckAll } from './modelCheck';
+import { MODEL_CASES, modelCaseParams, modelCaseRun, modelCheckAll } from './torchModels';
 
 beforeAll(testingUseCpu);
 
