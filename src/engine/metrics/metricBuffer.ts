@@ -6,6 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/** the most values one readback brings back (4 M floats, 16 MB) */
+const READ_MAX = 4 * 1024 * 1024;
+
 export class MetricBuffer {
   private items: { name: string; tensor: tf.Tensor }[] = [];
 
@@ -20,25 +23,34 @@ export class MetricBuffer {
   }
 
   /**
-   * Reads every pending tensor back at once and frees them: per name, the values of each push in the
-   * order pushed (views into one array).
+   * Reads every pending tensor back (one readback, or one per 16 MB) and frees them: per name, the
+   * values of each push in the order pushed.
    */
   async read(): Promise<Record<string, Float32Array[]>> {
     const items = this.items;
     this.items = [];
     const out: Record<string, Float32Array[]> = {};
-    if (items.length === 0) return out;
-    const joined = items.length === 1 ? null : tf.tidy(() => tf.concat(items.map((i) => tf.reshape(i.tensor, [-1]))));
     try {
-      const values = (await (joined ?? items[0].tensor).data()) as Float32Array;
-      let offset = 0;
-      for (const { name, tensor } of items) {
-        (out[name] ??= []).push(values.subarray(offset, offset + tensor.size));
-        offset += tensor.size;
+      // one readback per READ_MAX values at most: a particle cloud's frames would otherwise need a second copy of them all at once
+      for (let at = 0; at < items.length;) {
+        let end = at + 1;
+        let size = items[at].tensor.size;
+        while (end < items.length && size + items[end].tensor.size <= READ_MAX) size += items[end++].tensor.size;
+        const group = items.slice(at, end);
+        const joined =
+          group.length === 1 ? null : tf.tidy(() => tf.concat(group.map((i) => tf.reshape(i.tensor, [-1]))));
+        const values = (await (joined ?? group[0].tensor).data()) as Float32Array;
+        joined?.dispose();
+        let offset = 0;
+        for (const { name, tensor } of group) {
+          (out[name] ??= []).push(values.subarray(offset, offset + tensor.size));
+          offset += tensor.size;
+        }
+        at = end;
       }
       return out;
     } finally {
-      tf.dispose([...(joined ? [joined] : []), ...items.map((i) => i.tensor)]);
+      tf.dispose(items.map((i) => i.tensor));
     }
   }
 

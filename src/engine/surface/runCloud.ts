@@ -9,6 +9,7 @@
  * for reduceOnPlateau, the mean loss of each run (its schedule observes the mean).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { MetricBuffer } from '../metrics/metricBuffer';
 import { OBJECTIVES } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
 import { optimizerCreate } from '../optimizers/optimizer';
@@ -111,7 +112,9 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
     // the first step within ε, as float32 (exact up to 2^24 steps), updated with element-wise kernels only
     let reached: tf.Tensor1D = tf.fill([rows], -1) as tf.Tensor1D;
     const hasMinima = minima.length > 0;
-    const frames: tf.Tensor2D[] = [tf.clone(xy)];
+    // the animation's frames and, at the end, where each particle got to: read back once
+    const buffer = new MetricBuffer();
+    buffer.push('frame', tf.clone(xy));
     const lr = new Float64Array(rows);
     /** reached ← step where a particle is within ε for the first time */
     const markReached = (step: number): void => {
@@ -154,20 +157,22 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
         }
         value?.dispose();
         if (hasMinima) markReached(step + 1);
-        if (frameSteps.includes(step + 1)) frames.push(tf.clone(xy));
+        if (frameSteps.includes(step + 1)) buffer.push('frame', tf.clone(xy));
       }
-      const reachedData = Int32Array.from(await reached.data());
-      const finalData = (await xy.data()) as Float32Array;
-      for (let f = 0; f < frames.length; f++) {
-        const data = (await frames[f].data()) as Float32Array;
+      buffer.push('reached', tf.clone(reached));
+      buffer.push('final', tf.clone(xy));
+      const read = await buffer.read();
+      const reachedData = Int32Array.from(read.reached[0]);
+      const finalData = read.final[0];
+      for (const data of read.frame)
         runs.forEach((r, k) => framesByRun[r].push(data.slice(k * count * 2, (k + 1) * count * 2)));
-      }
       runs.forEach((r, k) => {
         reachedByRun[r] = reachedData.slice(k * count, (k + 1) * count);
         finalByRun[r] = finalData.slice(k * count * 2, (k + 1) * count * 2);
       });
     } finally {
-      tf.dispose([xy, reached, ...frames]);
+      buffer.dispose();
+      tf.dispose([xy, reached]);
       optimizer.dispose();
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Runs a `surface` experiment: each run is an optimizer with its schedule, started at the same point
  * of a 2-D objective. Runs that share an optimizer (and its on/off options) step together as rows of
- * one batched program. Values stay on the device and are read back in chunks with `await data()`,
+ * one batched program. Values stay on the device and are read back in chunks (metrics/metricBuffer.ts),
  * never once per step — except for reduceOnPlateau, whose next rate depends on this step's loss.
  *
  * Divergence: a run whose point or loss becomes NaN/Inf, or whose point leaves a sane bound (100×
@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES, type Point } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
+import { MetricBuffer } from '../metrics/metricBuffer';
 import { optimizerCreate } from '../optimizers/optimizer';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
@@ -62,9 +63,8 @@ interface Group {
   sigmas: number[];
   needsMetric: boolean;
   /** per step of the current chunk: the loss at the point the step started from, and the new point */
-  pendingLoss: tf.Tensor1D[];
-  pendingXy: tf.Tensor2D[];
-  pendingGrad: tf.Tensor2D[];
+  /** per step of the current chunk: the loss at the point the step started from, the gradient, the new point */
+  pending: MetricBuffer;
 }
 
 /** Sane bound on coordinates: 100× the largest coordinate of the domain. */
@@ -113,9 +113,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
       rngs: rows.map((r) => (spec.runs[r].noise > 0 ? randomCreate(randomMixSeed(spec.seed, r)) : null)),
       sigmas: rows.map((r) => spec.runs[r].noise),
       needsMetric: schedules.some((s) => s.needsMetric),
-      pendingLoss: [],
-      pendingXy: [],
-      pendingGrad: [],
+      pending: new MetricBuffer(),
     };
   });
 
@@ -153,24 +151,14 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
 
   /** Reads a group's pending steps back in one go. Pending step k is step chunkStart + k. */
   const flush = async (g: Group, chunkStart: number) => {
-    if (g.pendingXy.length === 0) return;
-    const lossT = tf.stack(g.pendingLoss);
-    const xyT = tf.stack(g.pendingXy);
-    const gradT = tf.stack(g.pendingGrad);
-    const [losses, points, grads] = await Promise.all([lossT.data(), xyT.data(), gradT.data()]);
-    // the newest point is the group's current state: keep it
-    tf.dispose([lossT, xyT, gradT, ...g.pendingLoss, ...g.pendingGrad, ...g.pendingXy.slice(0, -1)]);
-    const n = g.rows.length;
-    for (let k = 0; k < g.pendingXy.length; k++) {
+    const { loss = [], grad = [], xy = [] } = await g.pending.read();
+    xy.forEach((points, k) => {
       g.rows.forEach((run, i) => {
-        acceptLoss(run, chunkStart + k, losses[k * n + i]);
-        if (alive[run]) results[run].grad.push([grads[(k * n + i) * 2], grads[(k * n + i) * 2 + 1]]);
-        acceptPoint(run, chunkStart + k + 1, points[(k * n + i) * 2], points[(k * n + i) * 2 + 1]);
+        acceptLoss(run, chunkStart + k, loss[k][i]);
+        if (alive[run]) results[run].grad.push([grad[k][2 * i], grad[k][2 * i + 1]]);
+        acceptPoint(run, chunkStart + k + 1, points[2 * i], points[2 * i + 1]);
       });
-    }
-    g.pendingLoss = [];
-    g.pendingXy = [];
-    g.pendingGrad = [];
+    });
   };
 
   let stepsDone = 0;
@@ -195,10 +183,10 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
           grad.dispose();
         }
         const next = g.optimizer.step({ xy: g.xy }, { xy: gradIn }, lrs).xy as tf.Tensor2D;
-        g.pendingGrad.push(gradIn);
-        if (g.pendingXy.length === 0) g.xy.dispose(); // otherwise it is held in pendingXy until the flush
-        g.pendingLoss.push(value);
-        g.pendingXy.push(next);
+        g.pending.push('loss', value);
+        g.pending.push('grad', gradIn);
+        g.pending.push('xy', tf.clone(next));
+        g.xy.dispose();
         g.xy = next;
         if (g.needsMetric) {
           // reduceOnPlateau: the next rate depends on this step's loss, so read it now
@@ -224,7 +212,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     options.onProgress?.(stepsDone, results);
   } finally {
     for (const g of groups) {
-      tf.dispose([...g.pendingLoss, ...g.pendingGrad, ...g.pendingXy.filter((t) => t !== g.xy)]);
+      g.pending.dispose();
       g.xy.dispose();
       g.optimizer.dispose();
     }
