@@ -1,9 +1,12 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { layerStubVite } from './scripts/layerStub.mjs';
 
 export default defineConfig({
-  plugins: [react()],
+  // the page never runs the CLI; the engine worker never renders a page nor runs the CLI (scripts/layerStub.mjs)
+  plugins: [react(), layerStubVite(['cli'])],
+  worker: { plugins: () => [layerStubVite(['ui', 'cli'])] },
   base: './',
   build: {
     target: 'es2022',

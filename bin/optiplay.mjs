@@ -2,6 +2,7 @@
 // The optiplay command. The TypeScript CLI is bundled with esbuild on first use (cached by source
 // modification time) so that tfjs-core loads as one ES-module instance, as it does in Vite and Vitest.
 import { build } from 'esbuild';
+import { layerStubEsbuild } from '../scripts/layerStub.mjs';
 import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,7 +20,7 @@ function newestSource(dir) {
 }
 
 const cacheDir = join(root, 'node_modules', '.cache', 'optiplay');
-const stamp = Math.floor(Math.max(newestSource(join(root, 'src', 'engine')), newestSource(join(root, 'src', 'cli'))));
+const stamp = Math.floor(Math.max(...['engine', 'cli', 'labs'].map((d) => newestSource(join(root, 'src', d)))));
 const bundle = join(cacheDir, `cli-${stamp}.cjs`);
 if (!existsSync(bundle)) {
   mkdirSync(cacheDir, { recursive: true });
@@ -32,6 +33,8 @@ if (!existsSync(bundle)) {
     target: 'node20',
     mainFields: ['module', 'main'],
     logLevel: 'error',
+    // the labs' pages are not the CLI's (scripts/layerStub.mjs)
+    plugins: [layerStubEsbuild(['ui'])],
   });
 }
 process.env.OPTIPLAY_ROOT = root;

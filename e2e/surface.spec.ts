@@ -66,7 +66,7 @@ test('a diverging run is marked with the step where it happened', async ({ page,
   await page.getByTestId('lesson-too-high').click();
   await raceDone(page);
   await expect(page.getByTestId('run-status-2')).toHaveText(/diverged at step \d+/);
-  await expect(page.getByTestId('run-status-0')).toHaveText('ok');
+  await expect(page.getByTestId('run-status-0')).toHaveText('done');
   await playToEnd(page);
   await shot(page, 'diverged', backend);
 });

@@ -1,8 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { LABS, labOfKind } from './labs';
+import type { RecordKey } from './store/jobSlice';
+import { jobStart } from './store/jobs';
 import { raceControllerStart } from './store/raceController';
 import { useAppStore } from './store/store';
-import { trainStart } from './store/trainController';
 import { urlRead, urlSyncStart } from './store/urlSync';
 import { App } from './ui/App';
 import { engineMemory, engineStart } from './worker/client';
@@ -23,7 +25,12 @@ raceControllerStart();
 Object.assign(window, { optiplay: { memory: engineMemory } });
 urlSyncStart();
 // a shared training experiment is trained on opening, so the link reproduces it (not a CSV one: its file is not in the link)
-if (linked?.kind === 'train' && linked.data.name !== 'csv') trainStart();
+if (linked) {
+  const lab = labOfKind(linked.kind);
+  if (lab.onLink === 'run' && lab.data?.(linked).name !== 'csv') jobStart(lab.run as RecordKey);
+}
+// the open lab's page starts loading with the engine
+void LABS[useAppStore.getState().lab].page();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from '../../src/engine/backend';
 import { backendIsName } from '../../src/engine/backendInfo';
-import { specParseValid } from '../../src/engine/spec/schema';
+import { surfaceSpecParseValid } from '../../src/engine/spec/schema';
 import { cloudRun } from '../../src/engine/surface/runCloud';
 
 const q = new URLSearchParams(location.search);
@@ -17,7 +17,7 @@ const emit = (o: unknown) => (out.textContent += `${JSON.stringify(o)}\n`);
   const count = Number(q.get('count') ?? 10000);
   const steps = Number(q.get('steps') ?? 150);
   const repeat = Number(q.get('repeat') ?? 3);
-  const spec = specParseValid({
+  const spec = surfaceSpecParseValid({
     objective: { name: 'himmelblau' },
     steps,
     seed: 2,

@@ -14,7 +14,7 @@ import { MNIST_ASSET, mnistParse } from '../../src/engine/data/mnist';
 import { syntheticMake } from '../../src/engine/data/synthetic';
 import { elementwiseStep } from '../../src/engine/kernels/elementwiseStep';
 import { OPTIMIZER_NAMES } from '../../src/engine/optimizers/registry';
-import { specParseValid } from '../../src/engine/spec/schema';
+import { surfaceSpecParseValid } from '../../src/engine/spec/schema';
 import { cloudRun } from '../../src/engine/surface/runCloud';
 import { throughputRun } from '../throughput';
 import { trainRun } from '../../src/engine/training/train';
@@ -105,7 +105,7 @@ async function cloud({
   steps?: number;
   optimizers?: readonly string[];
 }) {
-  const spec = specParseValid({
+  const spec = surfaceSpecParseValid({
     objective: { name: 'rosenbrock' },
     steps,
     seed: 2,

@@ -2,7 +2,7 @@
 import { transferScores, type TransferScore } from '../engine/compress/transferScores';
 import { compressRun, type CompressResult } from '../engine/compress/runCompress';
 import type { CompressSpec } from '../engine/spec/compressSchema';
-import type { CliIo } from './main';
+import type { CliHandler } from './io';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined || Number.isNaN(v) ? '' : (100 * v).toFixed(2);
@@ -83,12 +83,7 @@ function summary(r: CompressResult): string {
     .join('; ')}`;
 }
 
-export async function cliCompress(
-  spec: CompressSpec,
-  csv: boolean,
-  io: CliIo,
-  csvText: string | undefined,
-): Promise<string> {
+export const cli: CliHandler<CompressSpec> = async (spec, io, { csv, csvText }) => {
   let last = '';
   const r = await compressRun(spec, (path) => io.readAsset(path), {
     csvText,
@@ -105,4 +100,4 @@ export async function cliCompress(
       ? { ...r, rows: r.rows.map((row) => ({ ...row, masks: undefined })) }
       : r;
   return `${JSON.stringify(out)}\n`;
-}
+};

@@ -67,7 +67,7 @@ describe('optiplay run', () => {
     expect(f.out()).toBe('');
     const lines = f.files['r.csv'].trim().split('\n');
     expect(lines[0]).toBe('run,label,step,x,y,loss,lr,status');
-    expect(lines[1]).toBe('0,"1: adam",0,-1.2,1,24.20000457763672,0.05,ok');
+    expect(lines[1]).toBe('0,"1: adam",0,-1.2,1,24.20000457763672,0.05,done');
     expect(lines.filter((l) => l.startsWith('0,'))).toHaveLength(41);
   });
 
@@ -247,7 +247,7 @@ describe('optiplay run: search specs', () => {
     expect(result.trials).toHaveLength(4);
     expect(Object.keys(result.trials[0]).sort()).toEqual(['epochs', 'id', 'params', 'status', 'value']);
     expect(
-      f.err().match(/^trial \d: optimizer.lr=\S+ optimizer.momentum=\S+ → ok testLoss \S+ \(2 epochs\)$/gm),
+      f.err().match(/^trial \d: optimizer.lr=\S+ optimizer.momentum=\S+ → done testLoss \S+ \(2 epochs\)$/gm),
     ).toHaveLength(4);
     expect(f.err()).toMatch(new RegExp(`best: trial ${result.best}, testLoss`));
     const viaLink = fakeIo();
@@ -272,6 +272,6 @@ describe('optiplay run: search specs', () => {
     });
     expect(await main(['run', 's.json'], st.io)).toBe(0);
     expect(JSON.parse(st.out()).runs.map((x: { batchSize: number }) => x.batchSize)).toEqual([8, 32]);
-    expect(st.err()).toMatch(/^batch 8 \(lr 0.100\): ok; test loss \S+ after 1 epochs/m);
+    expect(st.err()).toMatch(/^batch 8 \(lr 0.100\): done; test loss \S+ after 1 epochs/m);
   });
 });

@@ -11,21 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from '../engine/backend';
 import { linkDecode, linkPayload } from '../engine/spec/link';
 import { specErrorsFormat, specParse, type SpecResult } from '../engine/spec/schema';
-import type { TrainSpec } from '../engine/spec/trainSchema';
-import { cliCompress } from './compress';
-import { cliSearch } from './search';
-import { surfaceRun, type SurfaceResult } from '../engine/surface/runSurface';
-import { trainSpecRun, type TrainSpecResult } from '../engine/training/runTrainSpec';
+import { labOfKind } from '../labs';
+import type { CliIo } from './io';
 
-export interface CliIo {
-  readStdin(): Promise<string>;
-  /** a file of the app's public folder, decompressed if it ends in .gz (datasets) */
-  readAsset(path: string): Promise<Uint8Array>;
-  readFile(path: string): Promise<string>;
-  writeFile(path: string, text: string): Promise<void>;
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+export type { CliIo } from './io';
 
 export const CLI_USAGE = `Usage: optiplay run <spec.json | share-link URL | -> [--out FILE] [--csv] [--data FILE.csv]
 
@@ -90,73 +79,6 @@ function specFromText(text: string, source: string): SpecResult {
   return specParse(doc);
 }
 
-export function cliCsv(result: SurfaceResult, labels: string[]): string {
-  const rows = ['run,label,step,x,y,loss,lr,status'];
-  result.runs.forEach((run, i) => {
-    run.path.forEach(([x, y], step) => {
-      const lr = run.lr[step] ?? '';
-      const label = `"${labels[i].replace(/"/g, '""')}"`;
-      rows.push([i, label, step, x, y, run.loss[step] ?? '', lr, run.status].join(','));
-    });
-  });
-  return `${rows.join('\n')}\n`;
-}
-
-export function cliTrainCsv(result: TrainSpecResult, labels: string[]): string {
-  const rows = ['run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status'];
-  result.runs.forEach((run, i) => {
-    const label = `"${labels[i].replace(/"/g, '""')}"`;
-    for (const e of run.epochs)
-      rows.push(
-        [
-          i,
-          label,
-          e.epoch,
-          e.step,
-          e.trainLoss,
-          e.testLoss,
-          e.trainAccuracy ?? '',
-          e.testAccuracy ?? '',
-          run.status,
-        ].join(','),
-      );
-  });
-  return `${rows.join('\n')}\n`;
-}
-
-const pct = (v: number | null) => (v === null ? '' : ` ${(100 * v).toFixed(1)}%`);
-
-async function runTrain(spec: TrainSpec, args: Args, io: CliIo, csvText: string | undefined): Promise<string> {
-  const labels = spec.runs.map((r, i) => r.label ?? `${i + 1} (${r.optimizer.name}, lr ${r.optimizer.lr})`);
-  const result = await trainSpecRun(spec, (path) => io.readAsset(path), {
-    csvText,
-    onData: (info) => {
-      for (const p of info.csvProblems?.slice(0, 20) ?? []) io.stderr(`skipped line ${p.line}: ${p.message}\n`);
-      if ((info.csvProblems?.length ?? 0) > 20)
-        io.stderr(`… and ${info.csvProblems!.length - 20} more lines skipped\n`);
-    },
-    onEpoch: (run, m) => {
-      const e = m.epochs[m.epochs.length - 1];
-      io.stderr(
-        `run ${labels[run]}: epoch ${e.epoch}/${spec.training.epochs}  train loss ${e.trainLoss.toPrecision(4)}${pct(e.trainAccuracy)}  test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}\n`,
-      );
-    },
-  });
-  result.runs.forEach((m, i) => {
-    const e = m.epochs[m.epochs.length - 1];
-    const how =
-      m.status === 'diverged'
-        ? `diverged at step ${m.divergedAt}`
-        : m.status === 'stopped'
-          ? `stopped early after epoch ${m.stoppedAfter}`
-          : 'done';
-    io.stderr(
-      `final ${labels[i]}: ${how}${e ? `; test loss ${e.testLoss.toPrecision(4)}${pct(e.testAccuracy)}` : ''}\n`,
-    );
-  });
-  return args.csv ? cliTrainCsv(result, labels) : `${JSON.stringify(result)}\n`;
-}
-
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(`${CLI_USAGE}\n`);
@@ -190,12 +112,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     );
     return 2;
   }
-  const trainData =
-    parsed.spec.kind === 'train'
-      ? parsed.spec.data
-      : parsed.spec.kind === 'search' || parsed.spec.kind === 'compress'
-        ? parsed.spec.base.data
-        : null;
+  const lab = labOfKind(parsed.spec.kind);
+  const trainData = lab.data?.(parsed.spec) ?? null;
   if (trainData?.name === 'csv' && !args.data) {
     io.stderr(
       `optiplay: this experiment trains on a CSV file${trainData.file ? ` (${trainData.file})` : ''}; give it with --data FILE.csv\n`,
@@ -214,21 +132,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     tf.env().set('PROD', true); // no "install tfjs-node" notice on stderr
     await backendSelect('cpu');
-    let output: string;
-    if (parsed.spec.kind === 'train') {
-      output = await runTrain(parsed.spec, args, io, csvText);
-    } else if (parsed.spec.kind === 'search') {
-      output = await cliSearch(parsed.spec, args.csv, io, csvText);
-    } else if (parsed.spec.kind === 'compress') {
-      output = await cliCompress(parsed.spec, args.csv, io, csvText);
-    } else {
-      const result = await surfaceRun(parsed.spec);
-      const labels = parsed.spec.runs.map((r, i) => r.label ?? `${i + 1}: ${r.optimizer.name}`);
-      output = args.csv ? cliCsv(result, labels) : `${JSON.stringify(result)}\n`;
-      for (const [i, run] of result.runs.entries()) {
-        if (run.status === 'diverged') io.stderr(`run ${labels[i]} diverged: ${run.reason}\n`);
-      }
-    }
+    const { cli } = await lab.cli();
+    const output = await cli(parsed.spec, io, { csv: args.csv, csvText });
     if (args.out) await io.writeFile(args.out, output);
     else io.stdout(output);
     return 0;

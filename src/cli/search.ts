@@ -3,7 +3,7 @@ import { batchStudyRun } from '../engine/search/batchStudy';
 import { lrFinderRun } from '../engine/search/lrFinder';
 import { searchRun, type SearchResult } from '../engine/search/runSearch';
 import type { SearchSpec } from '../engine/spec/searchSchema';
-import type { CliIo } from './main';
+import type { CliHandler } from './io';
 
 const fmt = (v: number | null) => (v === null ? 'none' : v.toPrecision(4));
 
@@ -20,12 +20,7 @@ export function cliTrialsCsv(spec: SearchSpec, result: SearchResult): string {
   return `${rows.join('\n')}\n`;
 }
 
-export async function cliSearch(
-  spec: SearchSpec,
-  csv: boolean,
-  io: CliIo,
-  csvText: string | undefined,
-): Promise<string> {
+export const cli: CliHandler<SearchSpec> = async (spec, io, { csv, csvText }) => {
   const load = (path: string) => io.readAsset(path);
   if (spec.view.tool === 'finder') {
     const r = await lrFinderRun(spec.base, spec.finder, load, { csvText });
@@ -55,7 +50,7 @@ export async function cliSearch(
     csvText,
     onTrials: (changed) => {
       for (const t of changed.filter(
-        (x) => x.done > 0 && x.status !== 'queued' && x.status !== 'running' && x.status !== 'pruned',
+        (x) => x.done > 0 && x.status !== 'queued' && x.status !== 'running' && !x.pruned,
       )) {
         const params = spec.space.map((p) => `${p.param}=${t.params[p.param].toPrecision(4)}`).join(' ');
         io.stderr(
@@ -77,4 +72,4 @@ export async function cliSearch(
     ...(t.bracket !== undefined ? { bracket: t.bracket, rung: t.rung } : {}),
   }));
   return `${JSON.stringify({ ...result, trials }, null, 1)}\n`;
-}
+};

@@ -49,10 +49,8 @@ async function backendRegister(name: BackendName): Promise<void> {
 /**
  * On a software WebGPU adapter (SwiftShader: the GPU emulated on the CPU, as in headless Chromium with
  * no GPU), tfjs's matmul heuristics pick programs that split small outputs into more workgroups, for
- * a real GPU's occupancy; emulated, they cost far more than the plain tiled program. Measured on
- * SwiftShader, ms per matmul, tfjs's choice → tiled: 1×128·128×128 30.4 → 1.7; 128×128·128×64 16.5
- * → 6.1; 16 × (1×32·32×8) 23.2 → 2.6; large ones (128×784·784×128) 51 either way. A real GPU keeps
- * tfjs's choice.
+ * a real GPU's occupancy; emulated, they cost far more than the plain tiled program (README,
+ * Performance). A real GPU keeps tfjs's choice.
  */
 function webgpuTune(): void {
   const info = (tf.backend() as { adapterInfo?: { architecture?: string } }).adapterInfo;

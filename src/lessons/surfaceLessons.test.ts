@@ -1,6 +1,6 @@
 /** Each lesson shows what its paragraph says: checked on the engine's numbers (CPU backend). */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specParse, specParseValid, type SurfaceSpec } from '../engine/spec/schema';
+import { specParse, surfaceSpecParseValid, type SurfaceSpec } from '../engine/spec/schema';
 import { cloudRun } from '../engine/surface/runCloud';
 import { surfaceRun } from '../engine/surface/runSurface';
 import { testingUseCpu } from '../engine/testing';
@@ -8,7 +8,7 @@ import { SURFACE_LESSONS, lessonFind } from './surfaceLessons';
 
 beforeAll(testingUseCpu);
 
-const lessonSpec = (id: string): SurfaceSpec => specParseValid(lessonFind(id)!.spec);
+const lessonSpec = (id: string): SurfaceSpec => surfaceSpecParseValid(lessonFind(id)!.spec);
 const last = (xs: number[]) => xs[xs.length - 1];
 /** mean distance to the minimum over the last k points */
 const settled = (d: number[], k = 30) => d.slice(-k).reduce((a, b) => a + b, 0) / k;
@@ -40,8 +40,8 @@ describe('surface lessons', () => {
 
   it('too high: 0.05 converges, 0.19 oscillates but converges, 0.21 diverges', async () => {
     const [slow, edge, over] = (await surfaceRun(lessonSpec('too-high'))).runs;
-    expect(slow.status).toBe('ok');
-    expect(edge.status).toBe('ok');
+    expect(slow.status).toBe('done');
+    expect(edge.status).toBe('done');
     expect(last(edge.loss)).toBeLessThan(edge.loss[0]);
     expect(over.status).toBe('diverged');
     expect(over.divergedAt).toBeGreaterThan(10);
@@ -50,7 +50,7 @@ describe('surface lessons', () => {
   it('rosenbrock race: six optimizers, all finite, the adaptive ones ahead of plain Adagrad', async () => {
     const runs = (await surfaceRun(lessonSpec('rosenbrock-race'))).runs;
     expect(runs).toHaveLength(6);
-    expect(runs.every((r) => r.status === 'ok')).toBe(true);
+    expect(runs.every((r) => r.status === 'done')).toBe(true);
     expect(last(runs[4].distance)).toBeLessThan(last(runs[2].distance));
   });
 

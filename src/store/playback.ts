@@ -13,7 +13,7 @@ const available = (i: number) => Math.max(0, (useAppStore.getState().race[i]?.pa
 
 function finished(): boolean {
   const s = useAppStore.getState();
-  if (s.spec.view.mode !== 'race') return s.cloud !== null && s.cloudHead >= s.cloud.steps;
+  if (s.specs.surface.view.mode !== 'race') return s.cloud !== null && s.cloudHead >= s.cloud.steps;
   return s.race.every((r, i) => r.done && s.heads[i] >= r.path.length - 1);
 }
 
@@ -25,11 +25,11 @@ function tick(now: number): void {
   }
   const dt = Math.min(0.25, (now - last) / 1000); // a hidden tab does not jump ahead
   last = now;
-  const advance = s.spec.view.speed * dt + carry;
+  const advance = s.specs.surface.view.speed * dt + carry;
   const whole = Math.floor(advance);
   carry = advance - whole;
   if (whole > 0) {
-    if (s.spec.view.mode === 'race') {
+    if (s.specs.surface.view.mode === 'race') {
       const heads = s.race.map((_, i) => Math.min((s.heads[i] ?? 0) + whole, available(i)));
       if (heads.some((h, i) => h !== s.heads[i])) s.headsSet(heads);
     } else if (s.cloud) {
@@ -74,7 +74,8 @@ function playbackRewind(): void {
 export function playbackStep(): void {
   const s = useAppStore.getState();
   s.playingSet(false);
-  if (s.spec.view.mode === 'race') s.headsSet(s.race.map((_, i) => Math.min((s.heads[i] ?? 0) + 1, available(i))));
+  if (s.specs.surface.view.mode === 'race')
+    s.headsSet(s.race.map((_, i) => Math.min((s.heads[i] ?? 0) + 1, available(i))));
   else if (s.cloud) useAppStore.setState({ cloudHead: Math.min(s.cloudHead + 1, s.cloud.steps) });
 }
 

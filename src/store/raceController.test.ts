@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SurfaceSpec } from '../engine/spec/schema';
 import type { SurfaceResult, SurfaceRunResult } from '../engine/surface/runSurface';
-import type { RunDelta } from '../worker/engineApi';
+import type { RaceEvent, RunDelta } from '../engine/surface/jobs';
 
 /** lets promise chains finish, as the browser does between two messages */
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -14,18 +14,30 @@ type Progress = (steps: number, deltas: RunDelta[]) => void;
 const jobs: { spec: SurfaceSpec; only: number[] | null; onProgress: Progress; resolve(r: SurfaceResult): void }[] = [];
 
 vi.mock('../worker/client', () => ({
-  engineRunSurface: (spec: SurfaceSpec, only: number[] | null, onProgress: Progress) => {
+  engineJob: (
+    key: string,
+    spec: SurfaceSpec,
+    options: { options?: { only?: number[] } },
+    onEvent: (e: RaceEvent) => void,
+  ) => {
+    if (key !== 'race') throw new Error(`unexpected job ${key}`);
     let resolve!: (r: SurfaceResult) => void;
     const result = new Promise<SurfaceResult>((r) => (resolve = r));
-    jobs.push({ spec, only, onProgress, resolve });
-    return { id: jobs.length, result, cancel: vi.fn() };
+    jobs.push({
+      spec,
+      only: options.options?.only ?? null,
+      onProgress: (stepsDone, deltas) => onEvent({ stepsDone, deltas }),
+      resolve,
+    });
+    return { id: jobs.length, result, cancel: vi.fn(), pause: vi.fn(), step: vi.fn() };
   },
-  engineRunCloud: vi.fn(),
   engineGrid: () => new Promise(() => {}),
 }));
 
 const { raceControllerStart } = await import('./raceController');
 const { useAppStore } = await import('./store');
+const { surfaceRunEdit } = await import('./surfaceEdits');
+const { runHyperSet } = await import('./runEdits');
 
 const diverged: SurfaceRunResult = {
   path: [
@@ -49,7 +61,7 @@ const ok = (n: number): SurfaceRunResult => ({
   lr: new Array(n).fill(0.1),
   grad: Array.from({ length: n }, () => [0, 0]),
   distance: [],
-  status: 'ok',
+  status: 'done',
 });
 const delta = (run: number, r: SurfaceRunResult, from: number): RunDelta => ({
   run,
@@ -58,7 +70,7 @@ const delta = (run: number, r: SurfaceRunResult, from: number): RunDelta => ({
   lr: r.lr.slice(from),
   grad: r.grad.slice(from),
   distance: [],
-  status: 'ok',
+  status: 'running',
 });
 
 describe('raceController', () => {
@@ -93,7 +105,7 @@ describe('raceController', () => {
     const first = jobs[jobs.length - 1];
     first.resolve({ backend: 'cpu', runs: first.spec.runs.map(() => ok(300)) });
     await settle();
-    useAppStore.getState().runHyperSet(2, 'lr', 0.02);
+    surfaceRunEdit(2, (r) => runHyperSet(r, 'lr', 0.02));
     const restart = jobs[jobs.length - 1];
     expect(restart.only).toEqual([2]);
     const s = useAppStore.getState();

@@ -4,8 +4,10 @@
  * Values arrive chunk by chunk while the animation plays.
  */
 import type { SurfaceSpec } from '../engine/spec/schema';
+import type { RaceEvent } from '../engine/surface/jobs';
+import type { CloudResult } from '../engine/surface/runCloud';
 import type { SurfaceResult } from '../engine/surface/runSurface';
-import { engineGrid, engineRunCloud, engineRunSurface, type Job } from '../worker/client';
+import { engineGrid, engineJob, type Job } from '../worker/client';
 import { useAppStore } from './store';
 
 const GRID_SIZE = 160;
@@ -32,12 +34,17 @@ export function raceCompute(runs: number[], keepGhost: boolean): void {
   const store = useAppStore.getState();
   const replaced = new Set(runs.map((r) => runJobs.get(r)).filter((j): j is Job<unknown> => j !== undefined));
   store.raceReset(runs, keepGhost);
-  const spec = store.spec;
-  const job: Job<unknown> = engineRunSurface(spec, runs, (_steps, deltas) => {
-    // only runs that this job still serves: a newer job may have taken some over
-    const mine = deltas.filter((d) => runJobs.get(d.run) === job);
-    if (mine.length) useAppStore.getState().raceApply(mine);
-  });
+  const spec = store.specs.surface;
+  const job: Job<unknown> = engineJob<SurfaceResult, RaceEvent>(
+    'race',
+    spec,
+    { options: { only: runs } },
+    ({ deltas }) => {
+      // only runs that this job still serves: a newer job may have taken some over
+      const mine = deltas.filter((d) => runJobs.get(d.run) === job);
+      if (mine.length) useAppStore.getState().raceApply(mine);
+    },
+  );
   for (const r of runs) runJobs.set(r, job);
   // an older job is stopped once no run depends on it any more
   for (const old of replaced) if (![...runJobs.values()].includes(old)) old.cancel();
@@ -59,18 +66,19 @@ export function raceCompute(runs: number[], keepGhost: boolean): void {
 }
 
 export function cloudCompute(): void {
-  const { spec } = useAppStore.getState();
+  const spec = useAppStore.getState().specs.surface;
   const key = cloudKey(spec);
   if (key === cloudFor && (useAppStore.getState().cloud || useAppStore.getState().cloudComputing)) return;
   cloudFor = key;
   cloudJob?.cancel();
   useAppStore.getState().cloudSet(null, true);
   useAppStore.setState({ cloudHead: 0 });
-  const job = engineRunCloud(spec, {
-    count: spec.cloud.count,
-    epsilon: spec.cloud.epsilon,
-    frames: Math.min(spec.steps + 1, 120),
-  });
+  const job = engineJob<CloudResult>(
+    'cloud',
+    spec,
+    { options: { count: spec.cloud.count, epsilon: spec.cloud.epsilon, frames: Math.min(spec.steps + 1, 120) } },
+    null,
+  );
   cloudJob = job;
   job.result
     .then((cloud) => cloudJob === job && useAppStore.getState().cloudSet(cloud, false))
@@ -91,7 +99,7 @@ function gridCompute(spec: SurfaceSpec): void {
 
 /** Watches the spec and keeps the computed values in step with it. Returns an unsubscribe function. */
 export function raceControllerStart(): () => void {
-  const initial = useAppStore.getState().spec;
+  const initial = useAppStore.getState().specs.surface;
   gridCompute(initial);
   raceCompute(
     initial.runs.map((_, i) => i),
@@ -99,8 +107,8 @@ export function raceControllerStart(): () => void {
   );
   if (initial.view.mode !== 'race') cloudCompute();
   return useAppStore.subscribe((state, prev) => {
-    const spec = state.spec;
-    const before = prev.spec;
+    const spec = state.specs.surface;
+    const before = prev.specs.surface;
     if (spec === before) return;
     gridCompute(spec);
     if (sharedKey(spec) !== sharedKey(before)) {

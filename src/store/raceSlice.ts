@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { SurfaceRunResult } from '../engine/surface/runSurface';
 import type { CloudResult } from '../engine/surface/runCloud';
 import type { SurfaceGrid } from '../engine/surface/grid';
-import type { RunDelta } from '../worker/client';
+import type { RunDelta } from '../engine/surface/jobs';
 import type { AppState } from './store';
 
 /** A run as the engine returns it, growing chunk by chunk, and whether all its steps are in. */
@@ -17,7 +17,7 @@ export const raceRunEmpty = (): RaceRun => ({
   lr: [],
   grad: [],
   distance: [],
-  status: 'ok',
+  status: 'running',
   done: false,
 });
 
@@ -64,7 +64,7 @@ export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) 
   selectedRun: 0,
   raceReset: (runs, keepGhost) =>
     set((s) => {
-      const n = s.spec.runs.length;
+      const n = s.specs.surface.runs.length;
       const race = Array.from({ length: n }, (_, i) => s.race[i] ?? raceRunEmpty());
       const ghosts = Array.from({ length: n }, (_, i) => s.ghosts[i] ?? null);
       const heads = Array.from({ length: n }, (_, i) => s.heads[i] ?? 0);

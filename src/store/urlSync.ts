@@ -1,49 +1,33 @@
 /**
  * Keeps the address current: every edit (debounced while a slider moves) pushes a history entry
  * with the open lab's spec in the hash, so the back button steps back through edits; going back
- * restores them. A link's kind decides the lab: `surface` opens the surface lab, `train` the
- * training lab (which then trains it, so the link reproduces the experiment), `search` the search
- * lab and `compress` the compression lab (each waits for Run: a search or a study takes minutes).
+ * restores them. A link's kind decides the lab it opens (labs/index.ts), and the lab's `onLink` what
+ * happens then (main.tsx): training runs at once, so the link reproduces the experiment; a search or a
+ * study waits for Run (they take minutes); the surface lab computes live.
  */
 import { linkDecode, linkEncode, linkPayload } from '../engine/spec/link';
 import type { ExperimentSpec, SpecError } from '../engine/spec/schema';
-import { DEFAULT_SPEC } from './experimentSlice';
+import { LABS, labOfKind } from '../labs';
 import { useAppStore, type AppState } from './store';
 
 const DEBOUNCE_MS = 400;
 
 /** The spec of the lab that is open. */
 export function openSpec(s: AppState): ExperimentSpec {
-  return s.lab === 'train'
-    ? s.trainSpec
-    : s.lab === 'search'
-      ? s.searchSpec
-      : s.lab === 'compress'
-        ? s.compressSpec
-        : s.spec;
+  return s.specs[s.lab];
 }
 
-/** Puts a link's experiment in the store; a broken link keeps the current spec and says why. */
+/** Puts a link's experiment in its lab's place in the store, and opens that lab; a broken link keeps the current spec and says why. */
 function install(hash: string): { ok: true; spec: ExperimentSpec } | { ok: false; errors: SpecError[] } {
   const decoded = linkDecode(hash);
   if (!decoded.ok) {
-    useAppStore.setState({ linkErrors: decoded.errors });
+    useAppStore.getState().linkErrorsSet(decoded.errors);
     return decoded;
   }
   const s = useAppStore.getState();
-  if (decoded.spec.kind === 'train') {
-    s.trainSpecReplace(decoded.spec);
-    s.labSet('train');
-  } else if (decoded.spec.kind === 'search') {
-    s.searchSpecReplace(decoded.spec);
-    s.labSet('search');
-  } else if (decoded.spec.kind === 'compress') {
-    s.compressSpecReplace(decoded.spec);
-    s.labSet('compress');
-  } else {
-    s.specReplace(decoded.spec);
-    s.labSet('surface');
-  }
+  const lab = labOfKind(decoded.spec.kind);
+  s.specReplace(lab.id, decoded.spec as never);
+  s.labSet(lab.id);
   return decoded;
 }
 
@@ -66,15 +50,7 @@ export function urlSyncStart(): () => void {
       window.history.pushState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
   };
   const unsubscribe = useAppStore.subscribe((state, prev) => {
-    if (
-      restoring ||
-      (state.spec === prev.spec &&
-        state.trainSpec === prev.trainSpec &&
-        state.searchSpec === prev.searchSpec &&
-        state.compressSpec === prev.compressSpec &&
-        state.lab === prev.lab)
-    )
-      return;
+    if (restoring || (state.specs === prev.specs && state.lab === prev.lab)) return;
     if (state.lab === prev.lab && openSpec(state) === openSpec(prev)) return; // an edit in the lab that is not open
     window.clearTimeout(timer);
     timer = window.setTimeout(write, state.lab !== prev.lab ? 0 : DEBOUNCE_MS);
@@ -84,7 +60,7 @@ export function urlSyncStart(): () => void {
     restoring = true;
     if (linkPayload(window.location.hash) === null) {
       // back to the address the app was opened with, before any edit: the default experiment
-      useAppStore.getState().specReplace(DEFAULT_SPEC);
+      useAppStore.getState().specReplace('surface', LABS.surface.defaults);
       useAppStore.getState().labSet('surface');
     } else {
       install(window.location.hash);

@@ -1,13 +1,12 @@
+import { lazy, Suspense } from 'react';
 import { backendDescribe } from '../engine/backendInfo';
 import { specErrorsFormat } from '../engine/spec/schema';
+import { LAB_LIST, type LabId } from '../labs';
+import { surfaceViewSet } from '../store/surfaceEdits';
 import { useAppStore, selectBackend } from '../store/store';
-import { lazy, Suspense } from 'react';
-import { SurfacePage } from './surface/SurfacePage';
 
-// The surface lab opens first; the other labs' code loads when one is opened (or a link names it).
-const TrainPage = lazy(() => import('./train/TrainPage').then((m) => ({ default: m.TrainPage })));
-const SearchPage = lazy(() => import('./search/SearchPage').then((m) => ({ default: m.SearchPage })));
-const CompressPage = lazy(() => import('./compress/CompressPage').then((m) => ({ default: m.CompressPage })));
+// each lab's page loads when it is opened (or a link names it): the registry's lazy import
+const PAGES = Object.fromEntries(LAB_LIST.map((l) => [l.id, lazy(l.page)])) as Record<LabId, ReturnType<typeof lazy>>;
 
 function BackendBadge() {
   const report = useAppStore(selectBackend);
@@ -56,7 +55,7 @@ function Banners() {
               <li key={line}>{line}</li>
             ))}
           </ul>
-          <button type="button" onClick={() => useAppStore.getState().linkErrorsDismiss()}>
+          <button type="button" onClick={() => useAppStore.getState().linkErrorsSet(null)}>
             Dismiss
           </button>
         </div>
@@ -76,49 +75,26 @@ function Banners() {
 }
 
 export function App() {
-  const presenting = useAppStore((s) => s.spec.view.presentation && s.lab === 'surface');
+  const presenting = useAppStore((s) => s.specs.surface.view.presentation && s.lab === 'surface');
   const lab = useAppStore((s) => s.lab);
+  const Page = PAGES[lab];
   return (
     <div className={`app${presenting ? ' presentation' : ''}`}>
       <header className="app-header">
         <h1>Optimizer Playground</h1>
         <nav aria-label="labs">
-          <button
-            type="button"
-            className={`tab${lab === 'surface' ? ' active' : ''}`}
-            aria-current={lab === 'surface' ? 'page' : undefined}
-            data-testid="lab-surface"
-            onClick={() => useAppStore.getState().labSet('surface')}
-          >
-            Surface lab
-          </button>
-          <button
-            type="button"
-            className={`tab${lab === 'train' ? ' active' : ''}`}
-            aria-current={lab === 'train' ? 'page' : undefined}
-            data-testid="lab-train"
-            onClick={() => useAppStore.getState().labSet('train')}
-          >
-            Training lab
-          </button>
-          <button
-            type="button"
-            className={`tab${lab === 'search' ? ' active' : ''}`}
-            aria-current={lab === 'search' ? 'page' : undefined}
-            data-testid="lab-search"
-            onClick={() => useAppStore.getState().labSet('search')}
-          >
-            Search lab
-          </button>
-          <button
-            type="button"
-            className={`tab${lab === 'compress' ? ' active' : ''}`}
-            aria-current={lab === 'compress' ? 'page' : undefined}
-            data-testid="lab-compress"
-            onClick={() => useAppStore.getState().labSet('compress')}
-          >
-            Compression lab
-          </button>
+          {LAB_LIST.map((l) => (
+            <button
+              key={l.id}
+              type="button"
+              className={`tab${lab === l.id ? ' active' : ''}`}
+              aria-current={lab === l.id ? 'page' : undefined}
+              data-testid={`lab-${l.id}`}
+              onClick={() => useAppStore.getState().labSet(l.id)}
+            >
+              {l.label}
+            </button>
+          ))}
         </nav>
         {lab === 'surface' && (
           <button
@@ -126,7 +102,7 @@ export function App() {
             className="header-button"
             aria-pressed={presenting}
             data-testid="presentation-toggle"
-            onClick={() => useAppStore.getState().viewSet({ presentation: !presenting })}
+            onClick={() => surfaceViewSet({ presentation: !presenting })}
           >
             {presenting ? 'Exit presentation' : 'Present'}
           </button>
@@ -141,15 +117,7 @@ export function App() {
           </p>
         }
       >
-        {lab === 'surface' ? (
-          <SurfacePage />
-        ) : lab === 'train' ? (
-          <TrainPage />
-        ) : lab === 'search' ? (
-          <SearchPage />
-        ) : (
-          <CompressPage />
-        )}
+        <Page />
       </Suspense>
     </div>
   );

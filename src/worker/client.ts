@@ -4,21 +4,12 @@
  * thread and the header says so.
  */
 import * as Comlink from 'comlink';
-import type { SurfaceSpec } from '../engine/spec/schema';
-import type { CloudOptions, CloudResult } from '../engine/surface/runCloud';
+import type { ExperimentSpec, SurfaceSpec } from '../engine/spec/schema';
 import type { SurfaceGrid } from '../engine/surface/grid';
-import type { SurfaceResult } from '../engine/surface/runSurface';
-import type { TrainSpec } from '../engine/spec/trainSchema';
-import type { TrainSpecResult } from '../engine/training/runTrainSpec';
-import type { BatchStudyResult, BatchStudyRun } from '../engine/search/batchStudy';
-import type { LrFinderPoint, LrFinderResult } from '../engine/search/lrFinder';
-import type { SearchResult } from '../engine/search/runSearch';
-import type { SearchSpec } from '../engine/spec/searchSchema';
-import type { CompressSpec } from '../engine/spec/compressSchema';
-import type { CompressProgress, CompressResult } from '../engine/compress/runCompress';
-import type { BackendStart, EngineApi, ProgressListener, SearchEvent, TrainEvent } from './engineApi';
+import type { JobKey } from '../labs/types';
+import type { BackendStart, EngineApi, JobRunOptions } from './engineApi';
 
-export type { BackendStart, RunDelta, SearchEvent, TrainDelta, TrainEvent } from './engineApi';
+export type { BackendStart } from './engineApi';
 
 export interface EngineStart extends BackendStart {
   /** where the engine runs */
@@ -84,28 +75,29 @@ export interface Job<T> {
   id: number;
   result: Promise<T>;
   cancel(): void;
+  pause(paused: boolean): void;
+  step(): void;
 }
 
-function job<T>(run: (api: EngineApi | Comlink.Remote<EngineApi>, id: number) => Promise<T>): Job<T> {
+/** The page's folder, for the datasets under public/. */
+const assetBase = () => new URL('.', window.location.href).href;
+
+/** Runs one of a lab's jobs in the engine (worker, or the page): its events go to `onEvent`, its result comes back. */
+export function engineJob<T, E = unknown>(
+  key: JobKey,
+  spec: ExperimentSpec,
+  options: Omit<JobRunOptions, 'assetBase'>,
+  onEvent: ((event: E) => void) | null,
+): Job<T> {
   const id = nextJob++;
+  const listener = onEvent ? Comlink.proxy(onEvent as (event: unknown) => void) : null;
   return {
     id,
-    result: engine().then((e) => run(e, id)),
+    result: engine().then((e) => e.run(id, key, spec, { ...options, assetBase: assetBase() }, listener) as Promise<T>),
     cancel: () => void engine().then((e) => e.cancel(id)),
+    pause: (paused) => void engine().then((e) => e.pause(id, paused)),
+    step: () => void engine().then((e) => e.step(id)),
   };
-}
-
-/** Runs a race (or some of its runs), reporting each chunk's new values. */
-export function engineRunSurface(
-  spec: SurfaceSpec,
-  only: number[] | null,
-  onProgress: ProgressListener,
-): Job<SurfaceResult> {
-  return job((e, id) => e.runSurface(id, spec, only, Comlink.proxy(onProgress)));
-}
-
-export function engineRunCloud(spec: SurfaceSpec, options: Omit<CloudOptions, 'signal'>): Job<CloudResult> {
-  return job((e, id) => e.runCloud(id, spec, options));
 }
 
 export async function engineGrid(spec: SurfaceSpec, nx: number, ny: number): Promise<SurfaceGrid> {
@@ -114,66 +106,4 @@ export async function engineGrid(spec: SurfaceSpec, nx: number, ny: number): Pro
 
 export async function engineMemory(): Promise<{ numTensors: number; numBytes: number }> {
   return (await engine()).memory();
-}
-
-export interface TrainJob extends Job<TrainSpecResult> {
-  pause(paused: boolean): void;
-  step(): void;
-}
-
-/** Trains a `train` spec in the engine, streaming data info, per-step deltas and probes. */
-export function engineTrain(
-  spec: TrainSpec,
-  options: { csvText?: string; keepWeights?: boolean; paused?: boolean },
-  onEvent: (event: TrainEvent) => void,
-): TrainJob {
-  const j = job((e, id) =>
-    e.train(id, spec, { ...options, assetBase: assetOptions().assetBase }, Comlink.proxy(onEvent)),
-  );
-  return {
-    ...j,
-    pause: (paused) => void engine().then((e) => e.trainPause(j.id, paused)),
-    step: () => void engine().then((e) => e.trainStep(j.id)),
-  };
-}
-
-const assetOptions = (csvText?: string) => ({
-  assetBase: new URL('.', window.location.href).href,
-  ...(csvText !== undefined ? { csvText } : {}),
-});
-
-/** Runs a search, streaming changed trials and progress. */
-export function engineSearch(
-  spec: SearchSpec,
-  csvText: string | undefined,
-  onEvent: (event: SearchEvent) => void,
-): Job<SearchResult> {
-  return job((e, id) => e.search(id, spec, assetOptions(csvText), Comlink.proxy(onEvent)));
-}
-
-/** The learning-rate range test of a search spec's base experiment. */
-export function engineLrFinder(
-  spec: SearchSpec,
-  csvText: string | undefined,
-  onPoints: (points: LrFinderPoint[]) => void,
-): Job<LrFinderResult> {
-  return job((e, id) => e.lrFinder(id, spec, assetOptions(csvText), Comlink.proxy(onPoints)));
-}
-
-/** A compression study (pruning, quantization, distillation or transfer). */
-export function engineCompress(
-  spec: CompressSpec,
-  csvText: string | undefined,
-  onProgress: (p: CompressProgress) => void,
-): Job<CompressResult> {
-  return job((e, id) => e.compress(id, spec, assetOptions(csvText), Comlink.proxy(onProgress)));
-}
-
-/** The batch-size study of a search spec's base experiment. */
-export function engineBatchStudy(
-  spec: SearchSpec,
-  csvText: string | undefined,
-  onRun: (run: BatchStudyRun) => void,
-): Job<BatchStudyResult> {
-  return job((e, id) => e.batchStudy(id, spec, assetOptions(csvText), Comlink.proxy(onRun)));
 }

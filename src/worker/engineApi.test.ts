@@ -2,7 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { specParse, type SurfaceSpec } from '../engine/spec/schema';
 import { testingUseCpu } from '../engine/testing';
 import type { TrainSpec } from '../engine/spec/trainSchema';
-import { engineApiCreate, type RunDelta, type TrainEvent } from './engineApi';
+import type { RaceEvent } from '../engine/surface/jobs';
+import type { SurfaceResult } from '../engine/surface/runSurface';
+import type { TrainEvent } from '../engine/training/jobs';
+import type { TrainSpecResult } from '../engine/training/runTrainSpec';
+import { engineApiCreate } from './engineApi';
 
 beforeAll(testingUseCpu);
 
@@ -34,9 +38,9 @@ describe('engine API', () => {
       distance: [] as number[],
     }));
     let chunks = 0;
-    const result = await api.runSurface(1, spec, null, (_steps, deltas: RunDelta[]) => {
+    const result = (await api.run(1, 'race', spec, {}, (e) => {
       chunks++;
-      for (const d of deltas) {
+      for (const d of (e as RaceEvent).deltas) {
         const a = acc[d.run];
         a.path.push(...d.path);
         a.loss.push(...d.loss);
@@ -44,7 +48,7 @@ describe('engine API', () => {
         a.grad.push(...d.grad);
         a.distance.push(...d.distance);
       }
-    });
+    })) as SurfaceResult;
     expect(chunks).toBeGreaterThan(2);
     result.runs.forEach((r, i) => {
       // a diverged run is trimmed by the runner; the store trims its copy at divergedAt the same way
@@ -60,16 +64,16 @@ describe('engine API', () => {
   it('restarts one run alone, and cancels a job on request', async () => {
     const api = engineApiCreate();
     await api.start('cpu');
-    const one = await api.runSurface(2, spec, [2], null);
+    const one = (await api.run(2, 'race', spec, { options: { only: [2] } }, null)) as SurfaceResult;
     expect(one.runs).toHaveLength(1);
     const before = api.memory().numTensors;
     const long = { ...spec, steps: 5000 };
     let jobsDuring = -1;
-    const pending = api.runSurface(3, long, null, () => {
+    const pending = api.run(3, 'race', long, {}, () => {
       jobsDuring = api.memory().jobs;
       api.cancel(3);
     });
-    const partial = await pending;
+    const partial = (await pending) as SurfaceResult;
     expect(jobsDuring).toBe(1);
     expect(partial.runs[0].path.length).toBeLessThan(5001);
     expect(api.memory()).toMatchObject({ numTensors: before, jobs: 0 });
@@ -99,9 +103,13 @@ describe('engine API, training', () => {
     const api = engineApiCreate();
     await api.start('cpu');
     const events: TrainEvent[] = [];
-    const result = await api.train(7, trainSpec(), { assetBase: 'http://localhost/', keepWeights: true }, (e) =>
-      events.push(e),
-    );
+    const result = (await api.run(
+      7,
+      'train',
+      trainSpec(),
+      { assetBase: 'http://localhost/', options: { keepWeights: true, live: true } },
+      (e) => events.push(e as TrainEvent),
+    )) as TrainSpecResult;
     expect(events[0]).toMatchObject({ type: 'data', info: { name: 'moons', train: 160, test: 40, stepsPerEpoch: 10 } });
     const acc = result.runs.map(() => [] as number[]);
     for (const e of events)
@@ -117,7 +125,13 @@ describe('engine API, training', () => {
     await api.start('cpu');
     const seen: TrainEvent[] = [];
     const before = api.memory().numTensors;
-    const running = api.train(8, trainSpec(), { assetBase: 'http://localhost/', paused: true }, (e) => seen.push(e));
+    const running = api.run(
+      8,
+      'train',
+      trainSpec(),
+      { assetBase: 'http://localhost/', paused: true, options: { live: true } },
+      (e) => seen.push(e as TrainEvent),
+    ) as Promise<TrainSpecResult>;
     const steps = () => {
       const n = [0, 0, 0];
       for (const e of seen)
@@ -125,18 +139,18 @@ describe('engine API, training', () => {
       return n;
     };
     const settle = () => new Promise((r) => setTimeout(r, 300));
-    api.trainStep(8); // pressed before training has even begun: not lost
+    api.step(8); // pressed before training has even begun: not lost
     await settle();
     expect(steps()).toEqual([1, 1, 1]);
     await settle();
     expect(steps()).toEqual([1, 1, 1]); // and only one
-    api.trainStep(8);
+    api.step(8);
     await settle();
     expect(steps()).toEqual([2, 2, 2]);
-    api.trainStep(8);
+    api.step(8);
     await settle();
     expect(steps()).toEqual([3, 3, 3]);
-    api.trainPause(8, false);
+    api.pause(8, false);
     const result = await running;
     expect(result.runs.map((r) => r.stepLoss.length)).toEqual([30, 30, 30]);
     expect(api.memory().numTensors).toBe(before);

@@ -140,10 +140,8 @@ function dropoutApply(h: tf.Tensor, dropout: ModelDropout | undefined, salt: num
 /**
  * The conv layers of K models: x [K or 1, B, H·W·C] → [K, B, features]. Valid convolution, stride 1,
  * each followed by a 2×2 max-pool. tfjs has no grouped convolution, so each model runs its own
- * conv2d (for the usual K = 1 that is one kernel per layer). Measured alternatives on the CPU
- * backend, batch 64, K = 2: conv2d 2.6 s per step (its filter gradient dominates); an im2col from
- * k×k slices batched over K, 1.9 s (strided slices dominate); im2col by gather, 60 s (its gradient
- * is a segment sum). The GPU backends run conv2d well, so conv2d it is.
+ * conv2d (for the usual K = 1 that is one kernel per layer); the im2col alternatives measured slower
+ * (README, Performance).
  */
 function convForward(shape: ModelShape, params: ParamMap, x: tf.Tensor3D, K: number): tf.Tensor3D {
   const convs = shape.layers.filter((l) => l.conv);

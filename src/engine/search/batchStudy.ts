@@ -19,7 +19,7 @@ import { optimizerWithLr } from '../optimizers/registry';
 import type { SearchSpec } from '../spec/searchSchema';
 import type { TrainSpec } from '../spec/trainSchema';
 import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
-import { trainRun, type EpochMetrics } from '../training/train';
+import { trainRun, type EpochMetrics, type TrainModelResult } from '../training/train';
 import { thinSteps } from './thin';
 
 export interface BatchStudyRun {
@@ -32,7 +32,7 @@ export interface BatchStudyRun {
   epochs: EpochMetrics[];
   /** wall-clock ms from the start of this run to the end of each epoch (evaluation included) */
   epochMs: number[];
-  status: 'ok' | 'diverged' | 'stopped';
+  status: TrainModelResult['status'];
   message?: string;
 }
 

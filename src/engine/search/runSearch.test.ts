@@ -37,7 +37,7 @@ describe('search runner', () => {
     expect(a.trials).toHaveLength(6);
     expect(a.trials.map((t) => t.id)).toEqual([0, 1, 2, 3, 4, 5]);
     for (const t of a.trials) {
-      expect(t.status).toBe('ok');
+      expect(t.status).toBe('done');
       expect(t.epochs).toBe(2);
       expect(t.curve).toHaveLength(2);
       expect(t.value).toBe(t.curve[1].testLoss);
@@ -100,7 +100,7 @@ describe('search runner', () => {
       ].map(([lr, b]) => [expect.closeTo(lr, 10), b]),
     );
     // 200 is more than the 128 training rows: refused with the reason, the others train
-    expect(r.trials.map((t) => t.status)).toEqual(['ok', 'invalid', 'ok', 'invalid']);
+    expect(r.trials.map((t) => t.status)).toEqual(['done', 'failed', 'done', 'failed']);
     expect(r.trials[1].message).toMatch(/larger than the training set/);
   });
 
@@ -113,7 +113,7 @@ describe('search runner', () => {
     );
     const r = await searchRun(spec, noAsset);
     expect(r.trials).toHaveLength(7);
-    for (const t of r.trials) expect(['ok', 'diverged']).toContain(t.status);
+    for (const t of r.trials) expect(['done', 'diverged']).toContain(t.status);
     for (const t of r.trials.filter((x) => x.status === 'diverged')) expect(t.value).toBeNull();
     expect(r.evaluations).toHaveLength(7);
   });
@@ -122,8 +122,8 @@ describe('search runner', () => {
     const spec = small({ name: 'sha', trials: 9, maxEpochs: 3, eta: 3, parallel: 9 });
     expect(searchPlan(spec)).toMatchObject({ trials: 9, epochs: 9 * 1 + 3 * 3 });
     const r = await searchRun(spec, noAsset);
-    const pruned = r.trials.filter((t) => t.status === 'pruned');
-    const full = r.trials.filter((t) => t.status === 'ok' && t.epochs === 3);
+    const pruned = r.trials.filter((t) => t.pruned);
+    const full = r.trials.filter((t) => t.status === 'done' && t.epochs === 3);
     expect(pruned).toHaveLength(6);
     expect(full).toHaveLength(3);
     pruned.forEach((t) => expect(t.epochs).toBe(1));
@@ -144,7 +144,7 @@ describe('search runner', () => {
       },
     });
     expect(r.cancelled).toBe(true);
-    expect(r.trials.filter((t) => t.status === 'ok')).toHaveLength(2);
+    expect(r.trials.filter((t) => t.status === 'done')).toHaveLength(2);
     expect(r.trials.filter((t) => t.status === 'cancelled')).toHaveLength(4);
   });
 });

@@ -15,6 +15,7 @@
  * are the same as before, so this costs time but not correctness. Configurations not promoted
  * are marked "pruned" at the epochs they reached.
  */
+import type { Status } from '../status';
 import * as tf from '@tensorflow/tfjs-core';
 import { optimizerGroupKey } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
@@ -28,7 +29,8 @@ import { searchTrialSpec, spaceDecode, spaceEncode, spaceGrid, type ParamValues 
 import { thinSteps } from './thin';
 import { bayesPropose, randomPoint } from './strategies';
 
-export type TrialStatus = 'queued' | 'running' | 'ok' | 'diverged' | 'stopped' | 'pruned' | 'invalid' | 'cancelled';
+/** status.ts's words; a trial that could not train (an impossible setting) has failed, one Hyperband did not promote is early-stopped and `pruned` */
+export type TrialStatus = Status;
 
 export interface SearchTrial {
   id: number;
@@ -45,6 +47,8 @@ export interface SearchTrial {
   /** SHA/Hyperband: its bracket and the rung it stopped at */
   bracket?: number;
   rung?: number;
+  /** SHA/Hyperband stopped it at its rung (status early-stopped) */
+  pruned?: boolean;
   message?: string;
   /** 1-based order in which it finished (0 while queued or running) */
   done: number;
@@ -165,7 +169,7 @@ export async function searchRun(
       if (typeof ts === 'string' || problem) {
         trial.epochs = 0;
         costDone += epochs ?? trial.params['training.epochs'] ?? spec.base.training.epochs;
-        finish(trial, 'invalid', problem ?? undefined);
+        finish(trial, 'failed', problem ?? undefined);
         emit([trial]);
         continue;
       }
@@ -223,8 +227,8 @@ export async function searchRun(
           else
             finish(
               trial,
-              m.status === 'stopped' ? 'stopped' : 'ok',
-              m.status === 'stopped' ? `early stop after epoch ${m.stoppedAfter}` : undefined,
+              m.status === 'early-stopped' ? 'early-stopped' : 'done',
+              m.status === 'early-stopped' ? `early stop after epoch ${m.stoppedAfter}` : undefined,
             );
         });
         emit(chunk.map((c) => c.trial));
@@ -270,11 +274,13 @@ export async function searchRun(
         const s = scores(alive);
         const ranked = alive
           .map((t, k) => ({ t, s: s[k] }))
-          .filter((x) => x.t.status === 'ok' || x.t.status === 'stopped')
+          .filter((x) => x.t.status === 'done' || x.t.status === 'early-stopped')
           .sort((a, b) => a.s - b.s);
         const keep = ranked.slice(0, rungs[i + 1].n).map((x) => x.t);
         const pruned = ranked.slice(rungs[i + 1].n).map((x) => x.t);
-        pruned.forEach((t) => (t.status = 'pruned'));
+        pruned.forEach((t) =>
+          Object.assign(t, { status: 'early-stopped', pruned: true, message: `pruned at rung ${t.rung}` }),
+        );
         keep.forEach((t) => (t.status = 'queued'));
         emit([...pruned, ...keep]);
         alive = keep;

@@ -210,6 +210,14 @@ function unknownKeysMessage(keys: string[]): string {
   return hints.length ? `${base} (${hints.join('; ')})` : base;
 }
 
+/** Each kind's schema, whose output is the complete spec with every default filled in. */
+const SPEC_SCHEMAS = {
+  surface: surfaceSpecSchema.transform(withDefaults),
+  train: trainSpecSchema,
+  search: searchSpecSchema,
+  compress: compressSpecSchema,
+} as const;
+
 /** Validates any JSON value as an ExperimentSpec; errors name the field path and the reason. */
 export function specParse(input: unknown): SpecResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -247,53 +255,26 @@ export function specParse(input: unknown): SpecResult {
       message: iss.code === 'unrecognized_keys' ? unknownKeysMessage(iss.keys) : iss.message,
     })),
   });
-  if (doc.kind === 'train') {
-    const parsed = trainSpecSchema.safeParse(input);
-    return parsed.success ? { ok: true, spec: parsed.data } : toErrors(parsed.error.issues);
+  const parsed = SPEC_SCHEMAS[doc.kind as ExperimentSpec['kind']].safeParse(input);
+  return parsed.success ? { ok: true, spec: parsed.data as ExperimentSpec } : toErrors(parsed.error.issues);
+}
+
+/** A built-in spec of `kind` (presets, defaults, tests); version and kind are added. Throws otherwise: a programming error. */
+function builtIn<K extends ExperimentSpec['kind']>(
+  kind: K,
+  doc: Record<string, unknown>,
+): Extract<ExperimentSpec, { kind: K }> {
+  const r = specParse({ version: SPEC_VERSION, kind, ...doc });
+  if (!r.ok || r.spec.kind !== kind) {
+    throw new Error(`invalid built-in spec: ${r.ok ? `not a ${kind} spec` : specErrorsFormat(r.errors).join('; ')}`);
   }
-  if (doc.kind === 'search') {
-    const parsed = searchSpecSchema.safeParse(input);
-    return parsed.success ? { ok: true, spec: parsed.data } : toErrors(parsed.error.issues);
-  }
-  if (doc.kind === 'compress') {
-    const parsed = compressSpecSchema.safeParse(input);
-    return parsed.success ? { ok: true, spec: parsed.data } : toErrors(parsed.error.issues);
-  }
-  const parsed = surfaceSpecSchema.safeParse(input);
-  return parsed.success ? { ok: true, spec: withDefaults(parsed.data) } : toErrors(parsed.error.issues);
+  return r.spec as Extract<ExperimentSpec, { kind: K }>;
 }
 
-/** A spec from a document known to be valid (presets, tests); version and kind are added. Throws otherwise. */
-export function specParseValid(doc: Record<string, unknown>): SurfaceSpec {
-  const r = specParse({ version: SPEC_VERSION, kind: 'surface', ...doc });
-  if (!r.ok || r.spec.kind !== 'surface')
-    throw new Error(`invalid built-in spec: ${r.ok ? 'not a surface spec' : specErrorsFormat(r.errors).join('; ')}`);
-  return r.spec;
-}
-
-/** A built-in `train` spec, checked (throws if it is not valid: a programming error). */
-export function trainSpecParseValid(doc: Record<string, unknown>): TrainSpec {
-  const r = specParse({ version: SPEC_VERSION, kind: 'train', ...doc });
-  if (!r.ok || r.spec.kind !== 'train')
-    throw new Error(`invalid built-in spec: ${r.ok ? 'not a train spec' : specErrorsFormat(r.errors).join('; ')}`);
-  return r.spec;
-}
-
-/** A built-in `search` spec, checked (throws if it is not valid: a programming error). */
-export function searchSpecParseValid(doc: Record<string, unknown>): SearchSpec {
-  const r = specParse({ version: SPEC_VERSION, kind: 'search', ...doc });
-  if (!r.ok || r.spec.kind !== 'search')
-    throw new Error(`invalid built-in spec: ${r.ok ? 'not a search spec' : specErrorsFormat(r.errors).join('; ')}`);
-  return r.spec;
-}
-
-/** A built-in `compress` spec, checked (throws if it is not valid: a programming error). */
-export function compressSpecParseValid(doc: Record<string, unknown>): CompressSpec {
-  const r = specParse({ version: SPEC_VERSION, kind: 'compress', ...doc });
-  if (!r.ok || r.spec.kind !== 'compress')
-    throw new Error(`invalid built-in spec: ${r.ok ? 'not a compress spec' : specErrorsFormat(r.errors).join('; ')}`);
-  return r.spec;
-}
+export const surfaceSpecParseValid = (doc: Record<string, unknown>): SurfaceSpec => builtIn('surface', doc);
+export const trainSpecParseValid = (doc: Record<string, unknown>): TrainSpec => builtIn('train', doc);
+export const searchSpecParseValid = (doc: Record<string, unknown>): SearchSpec => builtIn('search', doc);
+export const compressSpecParseValid = (doc: Record<string, unknown>): CompressSpec => builtIn('compress', doc);
 
 /** "runs.0.optimizer.lr: must be at most 10" — one line per error. */
 export function specErrorsFormat(errors: SpecError[]): string[] {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { specParseValid } from '../spec/schema';
+import { surfaceSpecParseValid } from '../spec/schema';
 import { testingUseCpu } from '../testing';
 import { surfaceGrid } from './grid';
 import { cloudRun, cloudStarts } from './runCloud';
@@ -8,7 +8,7 @@ import { surfaceRun } from './runSurface';
 
 beforeAll(testingUseCpu);
 
-const spec = specParseValid;
+const spec = surfaceSpecParseValid;
 
 describe('cloudRun', () => {
   it("steps every particle as its own run would, and finds Himmelblau's four basins", async () => {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import optimizerFixtures from '../__fixtures__/torch_optimizers.json';
-import { specParseValid } from '../spec/schema';
+import { surfaceSpecParseValid } from '../spec/schema';
 import { testingMaxRelError, testingUseCpu } from '../testing';
 import { surfaceRun } from './runSurface';
 
 beforeAll(testingUseCpu);
 
-const spec = specParseValid;
+const spec = surfaceSpecParseValid;
 
 describe('surfaceRun', () => {
   it('returns steps+1 points and losses, steps rates, and reproduces torch (adam on rosenbrock)', async () => {
@@ -21,7 +21,7 @@ describe('surfaceRun', () => {
     const { backend, runs } = await surfaceRun(s, { chunkSize: 7 });
     expect(backend).toBe('cpu');
     const [run] = runs;
-    expect(run.status).toBe('ok');
+    expect(run.status).toBe('done');
     expect(run.path).toHaveLength(151);
     expect(run.loss).toHaveLength(151);
     expect(run.lr).toHaveLength(150);
@@ -60,7 +60,7 @@ describe('surfaceRun', () => {
     expect(bad.loss).toHaveLength(bad.divergedAt!);
     expect(bad.lr).toHaveLength(bad.divergedAt!);
     expect(bad.path.flat().every(Number.isFinite)).toBe(true);
-    expect(good.status).toBe('ok');
+    expect(good.status).toBe('done');
     expect(good.path).toHaveLength(201);
   });
 

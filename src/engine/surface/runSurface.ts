@@ -12,13 +12,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OBJECTIVES, type Point } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
 import { MetricBuffer } from '../metrics/metricBuffer';
+import type { Status } from '../status';
 import { optimizerCreate } from '../optimizers/optimizer';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate, type LrSchedule } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
 
-export type RunStatus = 'ok' | 'diverged';
+/** running while it computes, then done, diverged or cancelled (status.ts) */
+export type RunStatus = Extract<Status, 'running' | 'done' | 'diverged' | 'cancelled'>;
 
 export interface SurfaceRunResult {
   /** steps+1 points, the start included (fewer when the run diverged) */
@@ -86,7 +88,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     lr: [],
     grad: [],
     distance: minima.length ? [nearest(...spec.start)] : [],
-    status: 'ok',
+    status: 'running',
   }));
   const selected = options.only ?? spec.runs.map((_, i) => i);
 
@@ -217,5 +219,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
       g.optimizer.dispose();
     }
   }
+  for (const i of selected)
+    if (results[i].status === 'running') results[i].status = options.signal?.aborted ? 'cancelled' : 'done';
   return { backend: tf.getBackend(), runs: selected.map((i) => results[i]) };
 }

@@ -7,6 +7,7 @@
  * Results come back in the spec's run order.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { AssetLoader } from '../job';
 import { csvDataset, csvTable, type CsvProblem } from '../data/csv';
 import { datasetSplit, type Dataset } from '../data/dataset';
 import { irisLoad } from '../data/iris';
@@ -27,8 +28,7 @@ import {
 } from './train';
 import { trainStepsPerEpoch } from './steps';
 
-/** Reads a file from the app's public folder (fetch + gunzip in the browser, fs + zlib in Node). */
-export type AssetLoader = (path: string) => Promise<Uint8Array>;
+export type { AssetLoader } from '../job';
 
 /** What the views need to know about the data before training starts. */
 export interface TrainDataInfo {

@@ -104,7 +104,7 @@ describe('trainRun', () => {
     expect(r.models[0].status).toBe('diverged');
     expect(r.models[0].divergedAt).toBeGreaterThan(0);
     expect(r.models[0].stepLoss.every(Number.isFinite)).toBe(true);
-    expect(r.models[1].status).toBe('ok');
+    expect(r.models[1].status).toBe('done');
     expect(r.models[1].epochs).toHaveLength(100);
   });
 
@@ -122,7 +122,7 @@ describe('trainRun', () => {
         { epochs: 8, patience: 2 },
       ),
     );
-    expect(r.models[0]).toMatchObject({ status: 'stopped', stoppedAfter: 3 });
+    expect(r.models[0]).toMatchObject({ status: 'early-stopped', stoppedAfter: 3 });
     expect(r.models[0].epochs).toHaveLength(3);
     expect(r.models[1].epochs.length).toBeGreaterThan(3);
   });

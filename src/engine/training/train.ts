@@ -99,7 +99,7 @@ export async function trainRun(
     gradNorm: [],
     updateRatio: [],
     epochs: [],
-    status: 'ok',
+    status: 'running',
   }));
   const classify = shape.head !== 'regression';
   const frozen = new Array<boolean>(K).fill(false);
@@ -272,7 +272,7 @@ export async function trainRun(
       const te = await evaluate(shape, view, testData);
       tf.dispose(Object.values(view).filter((t) => !Object.values(params).includes(t))); // a hook's copies (QAT)
       for (let k = 0; k < K; k++) {
-        if (models[k].status !== 'ok') continue;
+        if (models[k].status !== 'running') continue;
         if (!Number.isFinite(tr[k].loss) || !Number.isFinite(te.loss[k])) {
           models[k].status = 'diverged';
           models[k].divergedAt = step;
@@ -292,7 +292,7 @@ export async function trainRun(
             bestTest[k] = te.loss[k];
             sinceBest[k] = 0;
           } else if (++sinceBest[k] >= cfg.patience) {
-            models[k].status = 'stopped';
+            models[k].status = 'early-stopped';
             models[k].stoppedAfter = epoch;
             frozen[k] = true;
           }
@@ -314,6 +314,7 @@ export async function trainRun(
           weights[k].push({ name, shape: t.shape.slice(1), values: Array.from(v.subarray(k * size, (k + 1) * size)) });
       }
     }
+    for (const m of models) if (m.status === 'running') m.status = options.signal?.aborted ? 'cancelled' : 'done';
     return { backend: tf.getBackend(), stepsPerEpoch, models, probe, ...(weights ? { weights } : {}) };
   } finally {
     buffer.dispose();

@@ -5,6 +5,7 @@ import type { ModelShape, ModelSpec } from '../models/shape';
 import type { ParamMap } from '../optimizers/optimizer';
 import type { OptimizerSetting } from '../optimizers/registry';
 import type { ScheduleSpec } from '../schedules/schedules';
+import type { Status } from '../status';
 
 export interface TrainConfig {
   model: ModelSpec;
@@ -96,7 +97,8 @@ export interface TrainModelResult {
   /** per step, per layer: ‖Δw‖ / ‖w‖, the size of the update relative to the weights; NaN between diagnostics */
   updateRatio: number[][];
   epochs: EpochMetrics[];
-  status: 'ok' | 'diverged' | 'stopped';
+  /** running while it trains; early-stopped by patience; cancelled when the job was (status.ts) */
+  status: Extract<Status, 'running' | 'done' | 'diverged' | 'early-stopped' | 'cancelled'>;
   divergedAt?: number;
   /** the epoch after which early stopping froze it */
   stoppedAfter?: number;
@@ -177,8 +179,7 @@ export interface TrainOptions {
   chunkSize?: number;
   /**
    * the gradient norm and the update ratios are measured on every this-many-th step, from the first
-   * (default DIAGNOSTICS_EVERY); the steps between get NaN. Measured on every step they cost about a
-   * quarter of the step time of an MNIST MLP on WebGL (12 reductions over all the weights).
+   * (default DIAGNOSTICS_EVERY, like a logging interval); the steps between get NaN.
    */
   diagnosticsEvery?: number;
   onEpoch?: (models: readonly TrainModelResult[]) => void;

@@ -19,26 +19,15 @@ import {
 } from '../../engine/spec/compressSchema';
 import { searchBaseOf } from '../../engine/spec/searchSchema';
 import { TRAIN_DATASETS, type TrainDatasetName } from '../../engine/spec/trainSchema';
+import { trainRecordTitle } from '../../labs/train';
 import { useAppStore } from '../../store/store';
-import { trainRecordTitle } from '../../store/trainSlice';
-import { BooleanControl, ListControl, NumberControl, Optional, type NumberControlMeta } from '../controls/HyperControl';
-import { useSpecEdit } from '../controls/JobToolbar';
-import { FieldErrors } from '../train/TrainControls';
+import { FieldErrors, useLabEdit } from '../controls/FieldErrors';
+import { BooleanControl, ListControl, NumberControl, Optional, numberMeta } from '../controls/HyperControl';
 
-const num = (
-  key: string,
-  label: string,
-  description: string,
-  min: number,
-  max: number,
-  scale: 'log' | 'linear' = 'linear',
-  integer = false,
-): NumberControlMeta => ({ key, label, description, min, max, scale, integer });
+const num = numberMeta;
 
 /** Applies an edit of the compress spec; returns the messages to show when it is refused. */
-export function useCompressEdit(): [string[] | null, (fn: (spec: CompressSpec) => unknown) => void] {
-  return useSpecEdit<CompressSpec>((fn) => useAppStore.getState().compressEdit(fn));
-}
+export const useCompressEdit = () => useLabEdit('compress');
 
 type BaseInput = ReturnType<typeof searchBaseOf>;
 
@@ -80,7 +69,7 @@ const BASE_ROLE: Record<CompressSpec['method'], string> = {
 };
 
 function BasePanel() {
-  const spec = useAppStore((s) => s.compressSpec);
+  const spec = useAppStore((s) => s.specs.compress);
   const [errors, edit] = useCompressEdit();
   const base = spec.base;
   const run = base.runs[0];
@@ -176,7 +165,7 @@ const FINE_TUNE_ROLE: Record<CompressSpec['method'], [string, string]> = {
 };
 
 function FineTunePanel() {
-  const spec = useAppStore((s) => s.compressSpec);
+  const spec = useAppStore((s) => s.specs.compress);
   const [errors, edit] = useCompressEdit();
   const [title, what] = FINE_TUNE_ROLE[spec.method];
   const set = (patch: Partial<CompressSpec['fineTune']>) =>
@@ -206,7 +195,7 @@ const SCHEDULE_LABELS = { oneShot: 'one-shot', gradual: 'gradual (Zhu & Gupta)',
 const SCOPE_LABELS = { layer: 'per layer', global: 'global', structured: 'structured (whole units, L1)' } as const;
 
 function PruningPanel() {
-  const p = useAppStore((s) => s.compressSpec.pruning);
+  const p = useAppStore((s) => s.specs.compress.pruning);
   const [errors, edit] = useCompressEdit();
   const set = (patch: Partial<CompressSpec['pruning']>) => edit((s) => ({ ...s, pruning: { ...s.pruning, ...patch } }));
   return (
@@ -274,7 +263,7 @@ function PruningPanel() {
 }
 
 function QuantizationPanel() {
-  const q = useAppStore((s) => s.compressSpec.quantization);
+  const q = useAppStore((s) => s.specs.compress.quantization);
   const [errors, edit] = useCompressEdit();
   const set = (patch: Partial<CompressSpec['quantization']>) =>
     edit((s) => ({ ...s, quantization: { ...s.quantization, ...patch } }));
@@ -331,7 +320,7 @@ function QuantizationPanel() {
 }
 
 function DistillationPanel() {
-  const d = useAppStore((s) => s.compressSpec.distillation);
+  const d = useAppStore((s) => s.specs.compress.distillation);
   const [errors, edit] = useCompressEdit();
   const set = (patch: Partial<CompressSpec['distillation']>) =>
     edit((s) => ({ ...s, distillation: { ...s.distillation, ...patch } }));
@@ -390,7 +379,7 @@ function DistillationPanel() {
 }
 
 function TransferPanel() {
-  const t = useAppStore((s) => s.compressSpec.transfer);
+  const t = useAppStore((s) => s.specs.compress.transfer);
   const [errors, edit] = useCompressEdit();
   const set = (patch: Partial<CompressSpec['transfer']>) =>
     edit((s) => ({ ...s, transfer: { ...s.transfer, ...patch } }));
@@ -448,7 +437,7 @@ function TransferPanel() {
 }
 
 export function CompressControls() {
-  const method = useAppStore((s) => s.compressSpec.method);
+  const method = useAppStore((s) => s.specs.compress.method);
   return (
     <aside className="train-controls" aria-label="compression settings">
       <BasePanel />

@@ -1,9 +1,9 @@
 /** The compression lab: settings on the left; the method's study (its progress and views) on the right. */
 import { COMPRESS_METHODS, type CompressMethod } from '../../engine/spec/compressSchema';
-import { compressCancel, compressStart } from '../../store/compressController';
-import { COMPRESS_METHOD_LABELS } from '../../store/compressSlice';
-import { useAppStore } from '../../store/store';
+import { COMPRESS_METHOD_LABELS } from '../../labs/compress';
+import { selectCompressShown, useAppStore } from '../../store/store';
 import { useThrottledStore } from '../charts/useThrottledStore';
+import { seconds } from '../controls/format';
 import { JobToolbar } from '../controls/JobToolbar';
 import { CompressControls } from './CompressControls';
 import { CompressViews } from './CompressViews';
@@ -19,34 +19,12 @@ const WHAT: Record<CompressMethod, string> = {
     'Pretrain on the source classes, then learn the target classes from a few labels four ways: a frozen base with a new head, fine-tuning all, fine-tuning with a lower rate for the base, and from scratch.',
 };
 
-function seconds(ms: number): string {
-  return ms < 60_000
-    ? `${Math.round(ms / 1000)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 function Toolbar() {
-  const records = useAppStore((s) => s.compressRecords);
-  const shown = useAppStore((s) => s.compressShown);
-  const error = useAppStore((s) => s.compressError);
-  return (
-    <JobToolbar
-      prefix="compress"
-      noun="study"
-      runLabel="Run study"
-      running={records.some((r) => r.status === 'running')}
-      records={records}
-      shown={shown}
-      error={error}
-      onRun={() => compressStart()}
-      onCancel={() => compressCancel()}
-      onShow={(id) => useAppStore.getState().compressShow(id)}
-    />
-  );
+  return <JobToolbar job="compress" prefix="compress" noun="study" runLabel="Run study" />;
 }
 
 function Study() {
-  const record = useThrottledStore((s) => s.compressRecords.find((r) => r.id === s.compressShown) ?? null, 200);
+  const record = useThrottledStore(selectCompressShown, 200);
   if (!record)
     return (
       <p className="small muted" data-testid="compress-status" data-status="idle">
@@ -88,8 +66,8 @@ function Study() {
 }
 
 export function CompressPage() {
-  const method = useAppStore((s) => s.compressSpec.method);
-  const setMethod = (m: CompressMethod) => useAppStore.getState().compressEdit((s) => ({ ...s, method: m }));
+  const method = useAppStore((s) => s.specs.compress.method);
+  const setMethod = (m: CompressMethod) => useAppStore.getState().specEdit('compress', (s) => ({ ...s, method: m }));
   return (
     <main className="train-page">
       <CompressControls />

@@ -34,7 +34,7 @@ import {
   transferCurves,
   transferTable,
 } from './compressViewData';
-import { logTicks } from '../search/searchViewData';
+import { logTicks } from '../charts/ticks';
 
 type Result<M extends CompressResult['method']> = Extract<CompressResult, { method: M }>;
 const BITS_COLORS: Record<number, string> = { 8: '#16a34a', 4: '#d97706', 2: '#dc2626' };

@@ -13,6 +13,17 @@ export interface NumberControlMeta {
 
 const SLIDER_STEPS = 1000;
 
+/** A number control's settings in one call: key, label, description, range, scale and whether whole. */
+export const numberMeta = (
+  key: string,
+  label: string,
+  description: string,
+  min: number,
+  max: number,
+  scale: 'log' | 'linear' = 'linear',
+  integer = false,
+): NumberControlMeta => ({ key, label, description, min, max, scale, integer });
+
 function toSlider(meta: NumberControlMeta, value: number): number {
   if (meta.scale === 'log') {
     const lo = Math.log10(meta.min);

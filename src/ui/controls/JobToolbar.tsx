@@ -1,88 +1,68 @@
 /** Run / Cancel / which record is shown / Share link: the toolbar of a lab whose jobs take minutes. */
-import { useState } from 'react';
-import type { SpecError } from '../../engine/spec/schema';
-import { specErrorsFormat } from '../../engine/spec/schema';
-import { urlWriteNow } from '../../store/urlSync';
+import { jobOf } from '../../labs';
+import type { RecordKey } from '../../store/jobSlice';
+import { jobCancel, jobStart } from '../../store/jobs';
+import { useAppStore } from '../../store/store';
+import { ShareLink } from './ShareLink';
 
 export function JobToolbar(props: {
+  /** the kind of job it runs (and whose records it lists) */
+  job: RecordKey;
   /** test ids: `${prefix}-run`, `-cancel`, `-shown`, `-share`, `-share-url`, `-error` */
   prefix: string;
   noun: string;
   runLabel: string;
-  running: boolean;
-  records: { id: number; title: string }[];
-  shown: number | null;
-  error: string | null;
-  onRun(): void;
-  onCancel(): void;
-  onShow(id: number): void;
+  /** besides showing it: what else changes when the user picks a record (the search lab forgets the trial looked at) */
+  onShow?(id: number): void;
 }) {
-  const [shared, setShared] = useState<string | null>(null);
+  const records = useAppStore((s) => s.jobs[props.job]);
+  const shown = useAppStore((s) => s.jobShown[props.job]);
+  const lab = jobOf(props.job).lab.id;
+  const error = useAppStore((s) => s.jobErrors[lab] ?? null);
+  const running = records.some((r) => r.status === 'running' || r.status === 'queued');
+  const props2 = {
+    running,
+    records,
+    shown: shown ?? records[records.length - 1]?.id ?? null,
+    error,
+    onRun: () => jobStart(props.job),
+    onCancel: () => jobCancel(props.job),
+    onShow: (id: number) => {
+      useAppStore.getState().jobShow(props.job, id);
+      props.onShow?.(id);
+    },
+  };
   const p = props.prefix;
   return (
     <div className="train-toolbar">
-      <button type="button" className="primary" data-testid={`${p}-run`} onClick={props.onRun}>
-        {props.running ? 'Restart' : props.runLabel}
+      <button type="button" className="primary" data-testid={`${p}-run`} onClick={props2.onRun}>
+        {props2.running ? 'Restart' : props.runLabel}
       </button>
-      {props.running && (
-        <button type="button" data-testid={`${p}-cancel`} onClick={props.onCancel}>
+      {props2.running && (
+        <button type="button" data-testid={`${p}-cancel`} onClick={props2.onCancel}>
           Cancel
         </button>
       )}
-      {props.records.length > 1 && (
+      {props2.records.length > 1 && (
         <select
           aria-label={`${props.noun} shown`}
-          value={props.shown ?? ''}
+          value={props2.shown ?? ''}
           data-testid={`${p}-shown`}
-          onChange={(e) => props.onShow(Number(e.target.value))}
+          onChange={(e) => props2.onShow(Number(e.target.value))}
         >
-          {props.records.map((r) => (
+          {props2.records.map((r) => (
             <option key={r.id} value={r.id}>
               #{r.id} {r.title}
             </option>
           ))}
         </select>
       )}
-      <button
-        type="button"
-        data-testid={`${p}-share`}
-        onClick={() => {
-          const url = urlWriteNow();
-          setShared(url);
-          void navigator.clipboard?.writeText(url).catch(() => undefined);
-        }}
-      >
-        Share link
-      </button>
-      {shared && (
-        <input
-          className="share-url"
-          readOnly
-          value={shared}
-          data-testid={`${p}-share-url`}
-          onFocus={(e) => e.target.select()}
-          aria-label="share link"
-        />
-      )}
-      {props.error && (
+      <ShareLink prefix={p} />
+      {props2.error && (
         <p role="alert" className="field-error" data-testid={`${p}-error`}>
-          {props.error}
+          {props2.error}
         </p>
       )}
     </div>
   );
-}
-
-/** Applies an edit through a lab's validating `edit`; returns the messages to show when it is refused. */
-export function useSpecEdit<S>(
-  edit: (fn: (spec: S) => unknown) => SpecError[] | null,
-): [string[] | null, (fn: (spec: S) => unknown) => void] {
-  const [errors, setErrors] = useState<string[] | null>(null);
-  return [
-    errors,
-    (fn) => {
-      const e = edit(fn);
-      setErrors(e ? specErrorsFormat(e) : null);
-    },
-  ];
 }

@@ -14,28 +14,17 @@ import {
   type SearchSpec,
 } from '../../engine/spec/searchSchema';
 import { TRAIN_DATASETS, type TrainDatasetName } from '../../engine/spec/trainSchema';
-import { searchBaseFromTrainLab } from '../../store/searchController';
-import { searchStrategyLabel } from '../../store/searchSlice';
+import { searchStrategyLabel } from '../../labs/search';
+import { trainRecordTitle } from '../../labs/train';
+import { searchBaseFromTrainLab } from '../../store/labLinks';
 import { useAppStore } from '../../store/store';
-import { trainRecordTitle } from '../../store/trainSlice';
-import { NumberControl, type NumberControlMeta } from '../controls/HyperControl';
-import { useSpecEdit } from '../controls/JobToolbar';
-import { FieldErrors } from '../train/TrainControls';
+import { FieldErrors, useLabEdit } from '../controls/FieldErrors';
+import { NumberControl, numberMeta } from '../controls/HyperControl';
 
-const num = (
-  key: string,
-  label: string,
-  description: string,
-  min: number,
-  max: number,
-  scale: 'log' | 'linear' = 'linear',
-  integer = false,
-): NumberControlMeta => ({ key, label, description, min, max, scale, integer });
+const num = numberMeta;
 
 /** Applies an edit of the search spec; returns the messages to show when it is refused. */
-export function useSearchEdit(): [string[] | null, (fn: (spec: SearchSpec) => unknown) => void] {
-  return useSpecEdit<SearchSpec>((fn) => useAppStore.getState().searchEdit(fn));
-}
+export const useSearchEdit = () => useLabEdit('search');
 
 /** The base experiment in the spec's input form (so edits go back through validation). */
 function baseInput(spec: SearchSpec) {
@@ -43,7 +32,7 @@ function baseInput(spec: SearchSpec) {
 }
 
 function BasePanel() {
-  const spec = useAppStore((s) => s.searchSpec);
+  const spec = useAppStore((s) => s.specs.search);
   const [errors, edit] = useSearchEdit();
   const base = spec.base;
   const run = base.runs[0];
@@ -138,7 +127,7 @@ function BasePanel() {
 }
 
 function ParamRow({ index, param }: { index: number; param: SearchParam }) {
-  const spec = useAppStore((s) => s.searchSpec);
+  const spec = useAppStore((s) => s.specs.search);
   const [errors, edit] = useSearchEdit();
   const run = spec.base.runs[0];
   const meta = searchableParams(run.optimizer.name, run.schedule.name);
@@ -267,7 +256,7 @@ function ParamRow({ index, param }: { index: number; param: SearchParam }) {
 }
 
 function SpacePanel() {
-  const spec = useAppStore((s) => s.searchSpec);
+  const spec = useAppStore((s) => s.specs.search);
   const [errors, edit] = useSearchEdit();
   const run = spec.base.runs[0];
   const free = searchableParams(run.optimizer.name, run.schedule.name).filter(
@@ -309,7 +298,7 @@ function SpacePanel() {
 }
 
 function StrategyPanel() {
-  const spec = useAppStore((s) => s.searchSpec);
+  const spec = useAppStore((s) => s.specs.search);
   const [errors, edit] = useSearchEdit();
   const st = spec.strategy;
   const setS = (patch: Partial<SearchSpec['strategy']>) =>

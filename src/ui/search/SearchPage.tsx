@@ -1,8 +1,8 @@
 /** The search lab: settings on the left; the tool (search, batch-size study, range test) on the right. */
 import type { SearchTool } from '../../engine/spec/searchSchema';
-import { searchCancel, searchStart } from '../../store/searchController';
-import { useAppStore } from '../../store/store';
+import { selectSearchShown, useAppStore } from '../../store/store';
 import { useThrottledStore } from '../charts/useThrottledStore';
+import { seconds } from '../controls/format';
 import { JobToolbar } from '../controls/JobToolbar';
 import { SearchControls } from './SearchControls';
 import { SearchViews } from './SearchViews';
@@ -15,14 +15,8 @@ const TOOLS: { tool: SearchTool; label: string }[] = [
   { tool: 'finder', label: 'Learning-rate range test' },
 ];
 
-function seconds(ms: number): string {
-  return ms < 60_000
-    ? `${Math.round(ms / 1000)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 function Progress() {
-  const record = useThrottledStore((s) => s.searches.find((r) => r.id === s.searchShown) ?? null, 250);
+  const record = useThrottledStore(selectSearchShown, 250);
   if (!record)
     return (
       <span className="small muted" data-testid="search-status" data-status="idle">
@@ -60,28 +54,20 @@ function Progress() {
 }
 
 function Toolbar() {
-  const searches = useAppStore((s) => s.searches);
-  const shown = useAppStore((s) => s.searchShown);
-  const error = useAppStore((s) => s.searchError);
   return (
     <JobToolbar
+      job="search"
       prefix="search"
       noun="search"
       runLabel="Run search"
-      running={searches.some((r) => r.status === 'running')}
-      records={searches}
-      shown={shown}
-      error={error}
-      onRun={() => searchStart()}
-      onCancel={() => searchCancel()}
-      onShow={(id) => useAppStore.getState().searchShow(id)}
+      onShow={() => useAppStore.getState().trialSelect(null)}
     />
   );
 }
 
 export function SearchPage() {
-  const tool = useAppStore((s) => s.searchSpec.view.tool);
-  const setTool = (t: SearchTool) => useAppStore.getState().searchEdit((s) => ({ ...s, view: { tool: t } }));
+  const tool = useAppStore((s) => s.specs.search.view.tool);
+  const setTool = (t: SearchTool) => useAppStore.getState().specEdit('search', (s) => ({ ...s, view: { tool: t } }));
   return (
     <main className="train-page">
       <SearchControls />

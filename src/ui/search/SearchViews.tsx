@@ -22,14 +22,14 @@ import { searchScore } from '../../engine/search/plan';
 import type { SearchTrial } from '../../engine/search/runSearch';
 import type { SearchParam } from '../../engine/search/space';
 import type { SearchSpec } from '../../engine/spec/searchSchema';
-import { trialToTrainLab } from '../../store/searchController';
-import type { SearchRecord } from '../../store/searchSlice';
-import { useAppStore } from '../../store/store';
+import type { SearchRecord } from '../../labs/search';
+import { trialToTrainLab } from '../../store/labLinks';
+import { selectSearchRecords, selectSearchShown, useAppStore } from '../../store/store';
+import { logTicks } from '../charts/ticks';
 import { useThrottledStore } from '../charts/useThrottledStore';
 import {
   DIVERGED_COLOR,
   axisPosition,
-  logTicks,
   bestShare,
   bestSoFar,
   finiteRange,
@@ -43,13 +43,15 @@ import {
 const STATUS_TEXT: Record<SearchTrial['status'], string> = {
   queued: 'queued',
   running: 'running',
-  ok: 'done',
+  done: 'done',
   diverged: 'diverged',
-  stopped: 'early stop',
-  pruned: 'pruned',
-  invalid: 'invalid',
+  'early-stopped': 'early stop',
+  failed: 'failed',
   cancelled: 'cancelled',
 };
+
+/** What the table says: Hyperband's unpromoted trials are early-stopped, and said to be pruned. */
+const statusText = (t: SearchTrial) => (t.pruned ? 'pruned' : STATUS_TEXT[t.status]);
 
 function TrialsTable({
   record,
@@ -132,10 +134,10 @@ function TrialsTable({
               </td>
               <td>{t.epochs}</td>
               <td
-                className={t.status === 'diverged' ? 'diverged-text' : t.status === 'pruned' ? 'muted' : undefined}
+                className={t.status === 'diverged' ? 'diverged-text' : t.pruned ? 'muted' : undefined}
                 title={t.message}
               >
-                {STATUS_TEXT[t.status]}
+                {statusText(t)}
                 {t.bracket !== undefined ? ` · b${t.bracket} r${t.rung}` : ''}
               </td>
             </tr>
@@ -157,7 +159,7 @@ function SelectedTrial({ record }: { record: SearchRecord }) {
         <span>
           Trial {t.id}:{' '}
           {record.spec.space.map((p) => `${paramLabel(p.param)} ${formatValue(t.params[p.param])}`).join(', ')} ·{' '}
-          {STATUS_TEXT[t.status]}
+          {statusText(t)}
           {t.message ? ` (${t.message})` : ''} — <span style={{ color: '#2563eb' }}>train</span> and{' '}
           <span style={{ color: '#d97706' }}>test</span> loss
         </span>
@@ -165,7 +167,7 @@ function SelectedTrial({ record }: { record: SearchRecord }) {
           type="button"
           className="link small"
           data-testid="trial-train"
-          onClick={() => trialToTrainLab(record, t)}
+          onClick={() => trialToTrainLab(record.spec, t)}
         >
           open in the training lab
         </button>
@@ -192,7 +194,7 @@ function SelectedTrial({ record }: { record: SearchRecord }) {
 }
 
 function BestSoFar({ record }: { record: SearchRecord }) {
-  const searches = useAppStore((s) => s.searches);
+  const searches = useAppStore(selectSearchRecords);
   const [x, setX] = useState<'n' | 'cost'>('n');
   const same = searches.filter(
     (r) =>
@@ -305,7 +307,7 @@ function ParallelCoordinates({
   const yParam = (p: SearchParam, v: number) => pad.t + (1 - axisPosition(p, v)) * (H - pad.t - pad.b);
   const yObj = (v: number | null) =>
     v === null || !range ? pad.t : pad.t + (1 - (v - range[0]) / (range[1] - range[0])) * (H - pad.t - pad.b);
-  const shown = trials.filter((t) => t.status !== 'queued' && t.status !== 'invalid');
+  const shown = trials.filter((t) => t.status !== 'queued' && t.status !== 'failed');
   return (
     <figure data-testid="parallel-coordinates">
       <figcaption>
@@ -349,7 +351,7 @@ function ParallelCoordinates({
             ...spec.space.map((p, i) => [xAt(i), yParam(p, t.params[p.param])]),
             [xAt(axes - 1), t.status === 'diverged' ? pad.t - 8 : yObj(t.value)],
           ];
-          const dashed = t.status === 'pruned';
+          const dashed = t.pruned === true;
           return (
             <polyline
               key={t.id}
@@ -518,7 +520,7 @@ function Heatmap({
         })}
         <rect x={0} y={0} width={W} height={W} fill="none" stroke="#94a3b8" />
         {trials
-          .filter((t) => t.status !== 'queued' && t.status !== 'invalid')
+          .filter((t) => t.status !== 'queued' && t.status !== 'failed')
           .map((t) => (
             <circle
               key={t.id}
@@ -595,7 +597,7 @@ function AllCurves({
               stroke={color(t)}
               strokeWidth={selected === t.id ? 3 : 1.2}
               strokeOpacity={selected === null || selected === t.id ? 0.9 : 0.35}
-              strokeDasharray={t.status === 'pruned' ? '4 3' : undefined}
+              strokeDasharray={t.pruned ? '4 3' : undefined}
               dot={false}
               isAnimationActive={false}
             />
@@ -609,7 +611,7 @@ function AllCurves({
 function Importance({ spec, trials }: { spec: SearchSpec; trials: SearchTrial[] }) {
   const points = scored(
     spec,
-    trials.filter((t) => t.status !== 'pruned'),
+    trials.filter((t) => !t.pruned),
   ).map((x) => ({ params: x.trial.params, score: x.score }));
   const diverged = trials.filter((t) => t.status === 'diverged');
   // a diverged trial counts as the worst score: it says a lot about the parameter that caused it
@@ -642,7 +644,7 @@ function Importance({ spec, trials }: { spec: SearchSpec; trials: SearchTrial[] 
 }
 
 export function SearchViews() {
-  const record = useThrottledStore((s) => s.searches.find((r) => r.id === s.searchShown) ?? null, 250);
+  const record = useThrottledStore(selectSearchShown, 250);
   const [percent, setPercent] = useState(100);
   if (!record) return <div className="empty-charts muted">Run a search to see its trials here.</div>;
   const { spec } = record;

@@ -15,13 +15,15 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { finderApply, finderStart, studyStart, toolCancel } from '../../store/searchController';
-import { useAppStore } from '../../store/store';
+import { finderApply } from '../../store/labLinks';
+import { jobCancel, jobStart } from '../../store/jobs';
+import { selectFinderShown, selectStudyShown, useAppStore } from '../../store/store';
+import { logTicks } from '../charts/ticks';
 import { useThrottledStore } from '../charts/useThrottledStore';
 import { ListControl, NumberControl, BooleanControl } from '../controls/HyperControl';
-import { FieldErrors } from '../train/TrainControls';
+import { FieldErrors } from '../controls/FieldErrors';
 import { useSearchEdit } from './SearchControls';
-import { finiteRange, formatValue, logTicks } from './searchViewData';
+import { finiteRange, formatValue } from './searchViewData';
 
 const SIZE_COLORS = [
   '#1e3a8a',
@@ -39,8 +41,8 @@ const SIZE_COLORS = [
 ];
 
 export function FinderView() {
-  const spec = useAppStore((s) => s.searchSpec);
-  const finder = useThrottledStore((s) => s.finder, 200);
+  const spec = useAppStore((s) => s.specs.search);
+  const finder = useThrottledStore(selectFinderShown, 200);
   const [errors, edit] = useSearchEdit();
   const f = spec.finder;
   const setF = (patch: Partial<typeof f>) => edit((s) => ({ ...s, finder: { ...s.finder, ...patch } }));
@@ -84,11 +86,11 @@ export function FinderView() {
       </div>
       <FieldErrors errors={errors} testId="finder-error" />
       <div className="tool-actions">
-        <button type="button" className="primary" data-testid="finder-run" onClick={() => finderStart()}>
+        <button type="button" className="primary" data-testid="finder-run" onClick={() => jobStart('finder')}>
           Run range test
         </button>
         {finder?.status === 'running' && (
-          <button type="button" onClick={() => toolCancel('finder')}>
+          <button type="button" onClick={() => jobCancel('finder')}>
             Cancel
           </button>
         )}
@@ -190,8 +192,8 @@ export function FinderView() {
 }
 
 export function StudyView() {
-  const spec = useAppStore((s) => s.searchSpec);
-  const study = useThrottledStore((s) => s.study, 200);
+  const spec = useAppStore((s) => s.specs.search);
+  const study = useThrottledStore(selectStudyShown, 200);
   const [errors, edit] = useSearchEdit();
   const st = spec.study;
   const setSt = (patch: Partial<typeof st>) => edit((s) => ({ ...s, study: { ...s.study, ...patch } }));
@@ -295,11 +297,11 @@ export function StudyView() {
       </div>
       <FieldErrors errors={errors} testId="study-error" />
       <div className="tool-actions">
-        <button type="button" className="primary" data-testid="study-run" onClick={() => studyStart()}>
+        <button type="button" className="primary" data-testid="study-run" onClick={() => jobStart('study')}>
           Run study
         </button>
         {study?.status === 'running' && (
-          <button type="button" onClick={() => toolCancel('study')}>
+          <button type="button" onClick={() => jobCancel('study')}>
             Cancel
           </button>
         )}

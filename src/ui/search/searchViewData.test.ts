@@ -1,18 +1,11 @@
+import { logTicks } from '../charts/ticks';
 import { describe, expect, it } from 'vitest';
 import type { SearchTrial } from '../../engine/search/runSearch';
 import type { SearchSpec } from '../../engine/spec/searchSchema';
-import {
-  DIVERGED_COLOR,
-  INVALID_COLOR,
-  bestShare,
-  bestSoFar,
-  finiteRange,
-  logTicks,
-  trialColor,
-} from './searchViewData';
+import { DIVERGED_COLOR, INVALID_COLOR, bestShare, bestSoFar, finiteRange, trialColor } from './searchViewData';
 
 const spec = (objective: SearchSpec['objective']) => ({ objective }) as SearchSpec;
-const trial = (id: number, value: number | null, status: SearchTrial['status'] = 'ok'): SearchTrial => ({
+const trial = (id: number, value: number | null, status: SearchTrial['status'] = 'done'): SearchTrial => ({
   id,
   params: {},
   status,
@@ -24,7 +17,7 @@ const trial = (id: number, value: number | null, status: SearchTrial['status'] =
 });
 
 describe('search view data', () => {
-  const trials = [trial(0, 0.5), trial(1, 0.2), trial(2, null, 'diverged'), trial(3, 0.9), trial(4, null, 'invalid')];
+  const trials = [trial(0, 0.5), trial(1, 0.2), trial(2, null, 'diverged'), trial(3, 0.9), trial(4, null, 'failed')];
 
   it('the best k % are the lowest losses, or the highest accuracies', () => {
     expect(bestShare(spec('testLoss'), trials, 50).map((t) => t.id)).toEqual([1, 0]);

@@ -78,10 +78,3 @@ export function finiteRange(values: (number | null)[]): [number, number] | null 
   // losses and accuracies are never negative: do not pad below 0
   return [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad];
 }
-
-/** Powers of ten between lo and hi (the ends when fewer than two): ticks for a log axis. */
-export function logTicks(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(10 ** e);
-  return out.length >= 2 ? out : [lo, hi];
-}

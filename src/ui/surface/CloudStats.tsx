@@ -7,7 +7,7 @@ import { runLabel } from './runLabel';
 export function CloudStats() {
   const cloud = useAppStore((s) => s.cloud);
   const computing = useAppStore((s) => s.cloudComputing);
-  const spec = useAppStore((s) => s.spec);
+  const spec = useAppStore((s) => s.specs.surface);
   const selected = useAppStore((s) => s.selectedRun);
   const mode = spec.view.mode;
   if (mode === 'race') return null;

@@ -1,6 +1,6 @@
 /** The classroom presets: pick one to load its experiment; its explanation shows beside the map. */
 import { SURFACE_LESSONS, lessonFind } from '../../lessons/surfaceLessons';
-import { specParseValid } from '../../engine/spec/schema';
+import { surfaceSpecParseValid } from '../../engine/spec/schema';
 import { playbackReset } from '../../store/playback';
 import { useAppStore } from '../../store/store';
 
@@ -8,12 +8,12 @@ export function lessonLoad(id: string): void {
   const lesson = lessonFind(id);
   if (!lesson) return;
   playbackReset();
-  useAppStore.getState().specReplace(specParseValid(lesson.spec));
+  useAppStore.getState().specReplace('surface', surfaceSpecParseValid(lesson.spec));
   useAppStore.getState().selectedRunSet(0);
 }
 
 export function LessonGallery() {
-  const current = useAppStore((s) => s.spec.view.lesson);
+  const current = useAppStore((s) => s.specs.surface.view.lesson);
   return (
     <nav className="lessons" aria-label="lessons">
       {SURFACE_LESSONS.map((l) => (
@@ -33,7 +33,7 @@ export function LessonGallery() {
 }
 
 export function LessonText() {
-  const lesson = useAppStore((s) => lessonFind(s.spec.view.lesson));
+  const lesson = useAppStore((s) => lessonFind(s.specs.surface.view.lesson));
   if (!lesson) return null;
   return (
     <section className="lesson-text" aria-label="lesson" data-testid="lesson-text">

@@ -3,6 +3,7 @@ import { VIEW_MODES } from '../../engine/spec/schema';
 import { playbackPlay, playbackPause, playbackReset, playbackStep } from '../../store/playback';
 import { useAppStore } from '../../store/store';
 import { NumberControl } from '../controls/HyperControl';
+import { surfaceViewSet } from '../../store/surfaceEdits';
 
 const SPEED_META = {
   key: 'speed',
@@ -17,11 +18,13 @@ const MODE_LABELS: Record<(typeof VIEW_MODES)[number], string> = { race: 'Race',
 
 export function PlaybackBar() {
   const playing = useAppStore((s) => s.playing);
-  const mode = useAppStore((s) => s.spec.view.mode);
-  const speed = useAppStore((s) => s.spec.view.speed);
-  const steps = useAppStore((s) => s.spec.steps);
-  const head = useAppStore((s) => (s.spec.view.mode === 'race' ? Math.max(0, ...s.heads) : s.cloudHead));
-  const computing = useAppStore((s) => (s.spec.view.mode === 'race' ? s.race.some((r) => !r.done) : s.cloudComputing));
+  const mode = useAppStore((s) => s.specs.surface.view.mode);
+  const speed = useAppStore((s) => s.specs.surface.view.speed);
+  const steps = useAppStore((s) => s.specs.surface.steps);
+  const head = useAppStore((s) => (s.specs.surface.view.mode === 'race' ? Math.max(0, ...s.heads) : s.cloudHead));
+  const computing = useAppStore((s) =>
+    s.specs.surface.view.mode === 'race' ? s.race.some((r) => !r.done) : s.cloudComputing,
+  );
   return (
     <div className="playback" role="toolbar" aria-label="playback">
       {playing ? (
@@ -48,12 +51,7 @@ export function PlaybackBar() {
         </span>
       )}
       <div className="speed">
-        <NumberControl
-          meta={SPEED_META}
-          value={speed}
-          onChange={(v) => useAppStore.getState().viewSet({ speed: v })}
-          testId="speed"
-        />
+        <NumberControl meta={SPEED_META} value={speed} onChange={(v) => surfaceViewSet({ speed: v })} testId="speed" />
       </div>
       <div className="segmented" role="radiogroup" aria-label="view">
         {VIEW_MODES.map((m) => (
@@ -64,7 +62,7 @@ export function PlaybackBar() {
             aria-checked={mode === m}
             className={mode === m ? 'active' : undefined}
             data-testid={`mode-${m}`}
-            onClick={() => useAppStore.getState().viewSet({ mode: m })}
+            onClick={() => surfaceViewSet({ mode: m })}
           >
             {MODE_LABELS[m]}
           </button>

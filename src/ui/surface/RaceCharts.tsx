@@ -75,7 +75,7 @@ export function RaceCharts() {
   // the playheads, at most every CHART_INTERVAL_MS (with a trailing update)
   const heads = useThrottledStore((s) => s.heads, CHART_INTERVAL_MS);
   const race = useAppStore((s) => s.race);
-  const spec = useAppStore((s) => s.spec);
+  const spec = useAppStore((s) => s.specs.surface);
   const meta = OBJECTIVES[spec.objective.name];
   const logLoss = meta.minValue !== null;
   const hide = spec.view.hide.includes('names');

@@ -5,6 +5,8 @@ import { useAppStore } from '../../store/store';
 import { NumberControl } from '../controls/HyperControl';
 import { OptimizerFields } from '../controls/OptimizerFields';
 import { runLabel } from './runLabel';
+import { runHyperSet, runOptimizerSet, runScheduleParamSet, runScheduleSet } from '../../store/runEdits';
+import { surfaceRunEdit, surfaceRunRemove } from '../../store/surfaceEdits';
 
 const NOISE_META = {
   key: 'noise',
@@ -17,7 +19,7 @@ const NOISE_META = {
 
 function RunStatus({ index }: { index: number }) {
   const r = useAppStore((s) => s.race[index]);
-  if (!r || (!r.done && r.status === 'ok'))
+  if (!r || (!r.done && r.status === 'running'))
     return (
       <span className="badge" data-testid={`run-status-${index}`}>
         computing…
@@ -32,7 +34,7 @@ function RunStatus({ index }: { index: number }) {
   }
   return (
     <span className="badge ok" data-testid={`run-status-${index}`}>
-      ok
+      {r.status}
     </span>
   );
 }
@@ -54,8 +56,8 @@ function RunReadout({ index }: { index: number }) {
 export function RunCard({ index, run, canRemove }: { index: number; run: SurfaceRunSpec; canRemove: boolean }) {
   const a = useAppStore.getState();
   const selected = useAppStore((s) => s.selectedRun === index);
-  const hideNames = useAppStore((s) => s.spec.view.hide.includes('names'));
-  const locked = useAppStore((s) => s.spec.view.lock);
+  const hideNames = useAppStore((s) => s.specs.surface.view.hide.includes('names'));
+  const locked = useAppStore((s) => s.specs.surface.view.lock);
   return (
     <section
       className={`run-card${selected ? ' selected' : ''}`}
@@ -72,7 +74,7 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
             aria-label={`run ${index + 1} optimizer`}
             value={run.optimizer.name}
             disabled={locked}
-            onChange={(e) => a.runOptimizerSet(index, e.target.value as OptimizerName)}
+            onChange={(e) => surfaceRunEdit(index, (r) => runOptimizerSet(r, e.target.value as OptimizerName))}
           >
             {OPTIMIZER_NAMES.map((n) => (
               <option key={n} value={n}>
@@ -88,7 +90,7 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
             type="button"
             className="icon"
             aria-label={`remove run ${index + 1}`}
-            onClick={() => a.runRemove(index)}
+            onClick={() => surfaceRunRemove(index)}
           >
             ×
           </button>
@@ -101,14 +103,14 @@ export function RunCard({ index, run, canRemove }: { index: number; run: Surface
             idPrefix={`run-${index}`}
             optimizer={run.optimizer}
             schedule={run.schedule}
-            onHyper={(key, v) => a.runHyperSet(index, key, v)}
-            onSchedule={(name) => a.runScheduleSet(index, name)}
-            onScheduleParam={(key, v) => a.runScheduleParamSet(index, key, v)}
+            onHyper={(key, v) => surfaceRunEdit(index, (r) => runHyperSet(r, key, v))}
+            onSchedule={(name) => surfaceRunEdit(index, (r) => runScheduleSet(r, name))}
+            onScheduleParam={(key, v) => surfaceRunEdit(index, (r) => runScheduleParamSet(r, key, v))}
           />
           <NumberControl
             meta={NOISE_META}
             value={run.noise}
-            onChange={(v) => a.runNoiseSet(index, v)}
+            onChange={(v) => surfaceRunEdit(index, (r) => ({ ...r, noise: v }))}
             testId={`run-${index}-noise`}
           />
         </fieldset>

@@ -33,7 +33,7 @@ export function SharePanel() {
     setMessage(await copy(url));
   };
   const classroom = async () => {
-    const spec = useAppStore.getState().spec;
+    const spec = useAppStore.getState().specs.surface;
     const url = linkUrl(window.location.href, { ...spec, view: { ...spec.view, hide, lock, presentation } });
     setLink(url);
     setMessage(await copy(url));

@@ -11,6 +11,7 @@ import type { SurfaceGrid } from '../../engine/surface/grid';
 import { useAppStore, type AppState } from '../../store/store';
 import { MAP_MARGIN, mapFromPx, mapTicks, mapToPx, type MapFrame } from './mapGeometry';
 import { runHasMomentum } from './runLabel';
+import { surfaceStartSet } from '../../store/surfaceEdits';
 
 const LEVELS = 22;
 export const BASIN_COLORS = ['#f97316', '#8b5cf6', '#10b981', '#ec4899', '#0ea5e9', '#eab308'];
@@ -178,7 +179,7 @@ function arrowScale(frame: MapFrame, vectors: [number, number][]): number {
 }
 
 function drawOverlay(ctx: CanvasRenderingContext2D, s: AppState, frame: MapFrame) {
-  const { spec } = s;
+  const spec = s.specs.surface;
   const meta = OBJECTIVES[spec.objective.name];
   const mode = spec.view.mode;
   const hideNames = spec.view.hide.includes('names');
@@ -315,8 +316,8 @@ export function SurfaceMap() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const grid = useAppStore((s) => s.grid);
-  const objective = useAppStore((s) => s.spec.objective.name);
-  const locked = useAppStore((s) => s.spec.view.lock);
+  const objective = useAppStore((s) => s.specs.surface.objective.name);
+  const locked = useAppStore((s) => s.specs.surface.view.lock);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -364,12 +365,12 @@ export function SurfaceMap() {
 
     let dragging = false;
     const moveStart = (e: PointerEvent) => {
-      if (!frame || useAppStore.getState().spec.view.lock) return;
+      if (!frame || useAppStore.getState().specs.surface.view.lock) return;
       const rect = canvas.getBoundingClientRect();
       const [x, y] = mapFromPx(frame, e.clientX - rect.left, e.clientY - rect.top);
       const clamp = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, v));
       const round = (v: number) => Number(v.toPrecision(4));
-      useAppStore.getState().startSet([round(clamp(x, domain.x)), round(clamp(y, domain.y))]);
+      surfaceStartSet([round(clamp(x, domain.x)), round(clamp(y, domain.y))]);
     };
     const down = (e: PointerEvent) => {
       dragging = true;

@@ -16,6 +16,14 @@ import { SharePanel } from './SharePanel';
 import { SurfaceMap } from './SurfaceMap';
 import { UpdateRule } from './UpdateRule';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
+import {
+  surfaceCloudSet,
+  surfaceObjectiveParamSet,
+  surfaceObjectiveSet,
+  surfaceRunAdd,
+  surfaceSeedSet,
+  surfaceStepsSet,
+} from '../../store/surfaceEdits';
 
 const SEED_META = {
   key: 'seed',
@@ -54,8 +62,7 @@ const EPS_META = {
 };
 
 function Settings() {
-  const spec = useAppStore((s) => s.spec);
-  const a = useAppStore.getState();
+  const spec = useAppStore((s) => s.specs.surface);
   const objective = OBJECTIVES[spec.objective.name];
   const locked = spec.view.lock;
   return (
@@ -68,7 +75,7 @@ function Settings() {
             id="objective"
             className="wide"
             value={spec.objective.name}
-            onChange={(e) => a.objectiveSet(e.target.value as ObjectiveName)}
+            onChange={(e) => surfaceObjectiveSet(e.target.value as ObjectiveName)}
           >
             {OBJECTIVE_NAMES.map((n) => (
               <option key={n} value={n}>
@@ -85,24 +92,24 @@ function Settings() {
             key={p.key}
             meta={p}
             value={spec.objective[p.key]}
-            onChange={(v) => a.objectiveParamSet(p.key, v)}
+            onChange={(v) => surfaceObjectiveParamSet(p.key, v)}
           />
         ))}
         <p className="small" data-testid="start-point">
           start ({spec.start.map((v) => Number(v.toPrecision(4))).join(', ')})
           {locked ? '' : ' — click or drag on the map to move it'}
         </p>
-        <NumberControl meta={STEPS_META} value={spec.steps} onChange={(v) => a.stepsSet(v)} testId="steps" />
-        <NumberControl meta={SEED_META} value={spec.seed} onChange={(v) => a.seedSet(v)} testId="seed" />
+        <NumberControl meta={STEPS_META} value={spec.steps} onChange={(v) => surfaceStepsSet(v)} testId="steps" />
+        <NumberControl meta={SEED_META} value={spec.seed} onChange={(v) => surfaceSeedSet(v)} testId="seed" />
         {spec.view.mode !== 'race' && (
           <>
             <NumberControl
               meta={COUNT_META}
               value={spec.cloud.count}
-              onChange={(v) => a.cloudParamSet('count', v)}
+              onChange={(v) => surfaceCloudSet('count', v)}
               testId="cloud-count"
             />
-            <NumberControl meta={EPS_META} value={spec.cloud.epsilon} onChange={(v) => a.cloudParamSet('epsilon', v)} />
+            <NumberControl meta={EPS_META} value={spec.cloud.epsilon} onChange={(v) => surfaceCloudSet('epsilon', v)} />
           </>
         )}
       </fieldset>
@@ -110,7 +117,7 @@ function Settings() {
         <RunCard key={i} index={i} run={run} canRemove={spec.runs.length > 1} />
       ))}
       {spec.runs.length < SURFACE_LIMITS.maxRuns && !locked && (
-        <button type="button" onClick={() => a.runAdd()} data-testid="add-run">
+        <button type="button" onClick={() => surfaceRunAdd()} data-testid="add-run">
           + add a run
         </button>
       )}
@@ -120,7 +127,7 @@ function Settings() {
 
 export function SurfacePage() {
   useKeyboardShortcuts();
-  const view = useAppStore((s) => s.spec.view);
+  const view = useAppStore((s) => s.specs.surface.view);
   const raceError = useAppStore((s) => s.raceError);
   const computedOn = useAppStore((s) => s.computedOn);
   const hide = new Set(view.hide);

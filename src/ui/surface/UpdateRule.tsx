@@ -31,8 +31,10 @@ const render = (tex: string) =>
 
 export function UpdateRule() {
   const selected = useAppStore((s) => s.selectedRun);
-  const run = useAppStore((s) => s.spec.runs[s.selectedRun]);
-  const hidden = useAppStore((s) => s.spec.view.hide.includes('names') || s.spec.view.hide.includes('rule'));
+  const run = useAppStore((s) => s.specs.surface.runs[s.selectedRun]);
+  const hidden = useAppStore(
+    (s) => s.specs.surface.view.hide.includes('names') || s.specs.surface.view.hide.includes('rule'),
+  );
   const html = useMemo(() => {
     if (!run) return null;
     const meta = OPTIMIZERS[run.optimizer.name];

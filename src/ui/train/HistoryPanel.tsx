@@ -1,6 +1,7 @@
 /** The run history: every press of Train, its final metrics, overlay and baseline toggles, and exports. */
-import { useAppStore } from '../../store/store';
-import type { TrainRecord } from '../../store/trainSlice';
+import { selectTrainRecords, useAppStore } from '../../store/store';
+import { useOverlay } from './TrainCharts';
+import type { TrainRecord } from '../../labs/train';
 import { downloadText, recordMetricsCsv, recordMetricsJson, recordWeightsJson } from './exports';
 import { overlaySeries } from './TrainCharts';
 import { useThrottledStore } from '../charts/useThrottledStore';
@@ -9,7 +10,7 @@ const pct = (v: number | null | undefined) => (v === null || v === undefined ? '
 
 function runStatus(run: TrainRecord['runs'][number], record: TrainRecord): string {
   if (run.status === 'diverged') return `diverged at step ${run.divergedAt} (loss became NaN/∞); stopped cleanly`;
-  if (run.status === 'stopped') return `early stop after epoch ${run.stoppedAfter}`;
+  if (run.status === 'early-stopped') return `early stop after epoch ${run.stoppedAfter}`;
   return record.status === 'done' ? 'done' : record.status;
 }
 
@@ -18,8 +19,8 @@ function fileName(record: TrainRecord, ext: string) {
 }
 
 export function HistoryPanel() {
-  const history = useThrottledStore((s) => s.history, 400);
-  const overlay = useAppStore((s) => s.overlay);
+  const history = useThrottledStore(selectTrainRecords, 400);
+  const overlay = useOverlay(history);
   const baseline = useAppStore((s) => s.baseline);
   const a = useAppStore.getState();
   if (history.length === 0) return null;
@@ -143,7 +144,7 @@ export function HistoryPanel() {
                         type="button"
                         className="link small"
                         title="load this experiment's settings"
-                        onClick={() => a.trainSpecReplace(record.spec)}
+                        onClick={() => a.specReplace('train', record.spec)}
                       >
                         settings
                       </button>
@@ -151,7 +152,10 @@ export function HistoryPanel() {
                         type="button"
                         className="icon"
                         aria-label={`remove #${record.id}`}
-                        onClick={() => a.recordRemove(record.id)}
+                        onClick={() => {
+                          a.jobRemove('train', record.id);
+                          if (a.baseline === record.id) a.baselineSet(null);
+                        }}
                       >
                         ×
                       </button>

@@ -5,7 +5,7 @@
  * mean ± 1 sd band. Series are smoothed (TensorBoard's debiased EMA) and thinned with LTTB to what
  * the pixels can show, so 10⁵ steps stay smooth; charts follow the store at most ~4 times a second.
  */
-import { memo, startTransition, useEffect, useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Area,
   CartesianGrid,
@@ -19,9 +19,9 @@ import {
 } from 'recharts';
 import { DIAGNOSTICS_EVERY } from '../../engine/training/steps';
 import type { TrainModelResult } from '../../engine/training/train';
-import { RUN_COLORS } from '../../store/experimentSlice';
-import { useAppStore } from '../../store/store';
-import type { TrainRecord } from '../../store/trainSlice';
+import { RUN_COLORS } from '../../labs/colors';
+import { selectTrainRecords, useAppStore } from '../../store/store';
+import type { TrainRecord } from '../../labs/train';
 import { lttb } from '../charts/lttb';
 import { downloadBlob, svgToPng } from './exports';
 import { seedBand, smoothEma } from './series';
@@ -216,10 +216,9 @@ function tick(v: number): string {
 
 /**
  * The value as the chart in `slot` shows it: slot k takes each new value k × STAGGER_MS after slot 0.
- * Recharts does most of a chart's work in its own store updates after React commits it, so five
- * charts updated together were one task of 60–170 ms under a training loop on SwiftShader (long tasks
- * 16–18 % of the time); apart, each chart's update is a task of its own. The last slot still lands
- * before the next throttled update (250 ms).
+ * Recharts does most of a chart's work in its own store updates after React commits it, so charts
+ * updated together were one long task; apart, each chart's update is a task of its own (README,
+ * Performance). The last slot still lands before the next throttled update.
  */
 function useStaggered<T>(value: T, slot: number): T {
   const [shown, setShown] = useState(value);
@@ -324,10 +323,16 @@ const Chart = memo(function Chart({ spec, mode }: { spec: ChartSpec; mode: XMode
   );
 });
 
+/** The training records drawn on the charts: every one the user has not unticked. */
+export function useOverlay(history: TrainRecord[]): number[] {
+  const hidden = useAppStore((s) => s.hidden);
+  return useMemo(() => history.map((r) => r.id).filter((id) => !hidden.includes(id)), [history, hidden]);
+}
+
 export function TrainCharts() {
   // the streamed history is throttled; the user's own choices show at once
-  const history = useThrottledStore((s) => s.history, 250);
-  const overlay = useAppStore((s) => s.overlay);
+  const history = useThrottledStore(selectTrainRecords, 250);
+  const overlay = useOverlay(history);
   const baseline = useAppStore((s) => s.baseline);
   const focus = useAppStore((s) => s.focus);
   const [smoothing, setSmoothing] = useState(0.6);
@@ -359,8 +364,8 @@ export function TrainCharts() {
     log: true,
     ...stepChart(series, 'gradNorm', smoothing, mode, true),
   });
-  const focused = history.find((r) => r.id === focus?.record);
-  const focusRun = focused?.runs[focus!.run];
+  const focused = focus ? history.find((r) => r.id === focus.record) : history[history.length - 1];
+  const focusRun = focused?.runs[focus?.run ?? 0];
   if (focused && focusRun && focusRun.updateRatio.length > 0) {
     const rows = new Map<number, Row>();
     const L = focusRun.updateRatio[0].length;

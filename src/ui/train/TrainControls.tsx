@@ -4,7 +4,6 @@ import { csvTable } from '../../engine/data/csv';
 import { datasetTestRows } from '../../engine/data/dataset';
 import { ACTIVATIONS, INITS, MODEL_KINDS } from '../../engine/models/shape';
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
-import { specErrorsFormat, type SpecError } from '../../engine/spec/schema';
 import {
   TRAIN_DATASETS,
   TRAIN_LIMITS,
@@ -13,9 +12,18 @@ import {
   type TrainSpec,
 } from '../../engine/spec/trainSchema';
 import { trainStepsPerEpoch } from '../../engine/training/steps';
-import { useAppStore } from '../../store/store';
-import { trainRunLabel } from '../../store/trainSlice';
-import { NumberControl, Optional, type NumberControlMeta } from '../controls/HyperControl';
+import {
+  runAdded,
+  runHyperSet,
+  runOptimizerSet,
+  runScheduleParamSet,
+  runScheduleSet,
+  runsEdit,
+} from '../../store/runEdits';
+import { selectTrainRecords, useAppStore } from '../../store/store';
+import { FieldErrors, useLabEdit } from '../controls/FieldErrors';
+import { trainRunLabel } from '../../labs/train';
+import { NumberControl, Optional, numberMeta } from '../controls/HyperControl';
 import { OptimizerFields } from '../controls/OptimizerFields';
 
 const DATASET_LABELS: Record<TrainDatasetName, string> = {
@@ -38,36 +46,9 @@ const MODEL_LABELS: Record<(typeof MODEL_KINDS)[number], string> = {
   cnn: 'CNN (images)',
 };
 
-const num = (
-  key: string,
-  label: string,
-  description: string,
-  min: number,
-  max: number,
-  scale: 'log' | 'linear' = 'linear',
-  integer = false,
-): NumberControlMeta => ({ key, label, description, min, max, scale, integer });
+const num = numberMeta;
 
-/** Applies an edit; returns the messages to show when the spec refuses it. */
-function useEdit(): [string[] | null, (fn: (spec: TrainSpec) => unknown) => void] {
-  const [errors, setErrors] = useState<string[] | null>(null);
-  return [
-    errors,
-    (fn) => {
-      const e: SpecError[] | null = useAppStore.getState().trainEdit(fn);
-      setErrors(e ? specErrorsFormat(e) : null);
-    },
-  ];
-}
-
-export function FieldErrors({ errors, testId }: { errors: string[] | null; testId: string }) {
-  if (!errors) return null;
-  return (
-    <p role="alert" className="field-error" data-testid={testId}>
-      {errors.join('; ')}
-    </p>
-  );
-}
+const useEdit = () => useLabEdit('train');
 
 /** Training rows of the spec's data (null for a CSV file not yet loaded). */
 export function trainRows(spec: TrainSpec, csvRows: number | null): number | null {
@@ -79,7 +60,7 @@ export function trainRows(spec: TrainSpec, csvRows: number | null): number | nul
 
 function CsvPicker({ locked }: { locked: boolean }) {
   const csv = useAppStore((s) => s.csvFile);
-  const data = useAppStore((s) => s.trainSpec.data);
+  const data = useAppStore((s) => s.specs.train.data);
   const [errors, edit] = useEdit();
   const [loadError, setLoadError] = useState<string | null>(null);
   const id = useId();
@@ -181,7 +162,7 @@ function CsvPicker({ locked }: { locked: boolean }) {
 /** Rows of the CSV file that the last run on it could not read, by line. */
 function CsvProblems() {
   const problems = useAppStore((s) => {
-    const last = [...s.history].reverse().find((r) => r.spec.data.name === 'csv');
+    const last = [...selectTrainRecords(s)].reverse().find((r) => r.spec.data.name === 'csv');
     return last?.data?.csvProblems ?? null;
   });
   if (!problems || problems.length === 0) return null;
@@ -203,7 +184,7 @@ function CsvProblems() {
 }
 
 function DataPanel({ locked }: { locked: boolean }) {
-  const spec = useAppStore((s) => s.trainSpec);
+  const spec = useAppStore((s) => s.specs.train);
   const [errors, edit] = useEdit();
   const { data } = spec;
   const synthetic = data.name !== 'iris' && data.name !== 'mnist' && data.name !== 'csv';
@@ -315,7 +296,7 @@ function DataPanel({ locked }: { locked: boolean }) {
 }
 
 function HiddenField({ locked }: { locked: boolean }) {
-  const model = useAppStore((s) => s.trainSpec.model);
+  const model = useAppStore((s) => s.specs.train.model);
   const [errors, edit] = useEdit();
   const [parseError, setParseError] = useState<string | null>(null);
   const id = useId();
@@ -354,7 +335,7 @@ function HiddenField({ locked }: { locked: boolean }) {
 }
 
 function ModelPanel({ locked }: { locked: boolean }) {
-  const model = useAppStore((s) => s.trainSpec.model);
+  const model = useAppStore((s) => s.specs.train.model);
   const [errors, edit] = useEdit();
   return (
     <section className="panel" aria-label="model">
@@ -439,7 +420,7 @@ function ModelPanel({ locked }: { locked: boolean }) {
 }
 
 function TrainingPanel({ locked }: { locked: boolean }) {
-  const spec = useAppStore((s) => s.trainSpec);
+  const spec = useAppStore((s) => s.specs.train);
   const csvRows = useAppStore((s) => s.csvFile?.rows ?? null);
   const [errors, edit] = useEdit();
   const t = spec.training;
@@ -550,8 +531,12 @@ function TrainingPanel({ locked }: { locked: boolean }) {
   );
 }
 
+/** An edit of run i of the training lab's spec. */
+const runEdit = (i: number, fn: (r: TrainSpec['runs'][number]) => TrainSpec['runs'][number]) =>
+  useAppStore.getState().specEdit('train', (spec) => runsEdit(spec, i, fn));
+
 function RunsPanel({ locked }: { locked: boolean }) {
-  const runs = useAppStore((s) => s.trainSpec.runs);
+  const runs = useAppStore((s) => s.specs.train.runs);
   const a = useAppStore.getState();
   return (
     <section className="panel" aria-label="runs">
@@ -571,7 +556,7 @@ function RunsPanel({ locked }: { locked: boolean }) {
               aria-label={`run ${i + 1} optimizer`}
               value={run.optimizer.name}
               disabled={locked}
-              onChange={(e) => a.trainRunOptimizerSet(i, e.target.value as OptimizerName)}
+              onChange={(e) => runEdit(i, (r) => runOptimizerSet(r, e.target.value as OptimizerName))}
             >
               {OPTIMIZER_NAMES.map((n) => (
                 <option key={n} value={n}>
@@ -585,7 +570,7 @@ function RunsPanel({ locked }: { locked: boolean }) {
                 type="button"
                 className="icon"
                 aria-label={`remove run ${i + 1}`}
-                onClick={() => a.trainRunRemove(i)}
+                onClick={() => a.specEdit('train', (spec) => ({ ...spec, runs: spec.runs.filter((_, k) => k !== i) }))}
               >
                 ×
               </button>
@@ -596,15 +581,19 @@ function RunsPanel({ locked }: { locked: boolean }) {
               idPrefix={`train-run-${i}`}
               optimizer={run.optimizer}
               schedule={run.schedule}
-              onHyper={(key, v) => a.trainRunHyperSet(i, key, v)}
-              onSchedule={(name) => a.trainRunScheduleSet(i, name)}
-              onScheduleParam={(key, v) => a.trainRunScheduleParamSet(i, key, v)}
+              onHyper={(key, v) => runEdit(i, (r) => runHyperSet(r, key, v))}
+              onSchedule={(name) => runEdit(i, (r) => runScheduleSet(r, name))}
+              onScheduleParam={(key, v) => runEdit(i, (r) => runScheduleParamSet(r, key, v))}
             />
           </fieldset>
         </details>
       ))}
       {runs.length < TRAIN_LIMITS.maxRuns && !locked && (
-        <button type="button" onClick={() => a.trainRunAdd()} data-testid="train-run-add">
+        <button
+          type="button"
+          onClick={() => a.specEdit('train', (spec) => ({ ...spec, runs: runAdded(spec.runs) }))}
+          data-testid="train-run-add"
+        >
           + add a run
         </button>
       )}

@@ -1,15 +1,14 @@
 /** The training lab: settings on the left; the toolbar, live charts, what the model learned, and the history. */
-import { useState } from 'react';
-import { useAppStore } from '../../store/store';
-import { trainPause, trainStart, trainStepOnce, trainStop } from '../../store/trainController';
-import { urlWriteNow } from '../../store/urlSync';
-import { DataViews } from './DataViews';
+import { jobCancel, jobPause, jobStart, jobStepOnce } from '../../store/jobs';
+import { selectTrainLatest, useAppStore } from '../../store/store';
+import { ShareLink } from '../controls/ShareLink';
+import { LearnedViews } from './LearnedViews';
 import { HistoryPanel } from './HistoryPanel';
 import { TrainCharts } from './TrainCharts';
 import { TrainControls } from './TrainControls';
 
 function Status() {
-  const record = useAppStore((s) => s.history[s.history.length - 1]);
+  const record = useAppStore(selectTrainLatest);
   if (!record)
     return (
       <span className="muted small" data-testid="train-status">
@@ -18,41 +17,46 @@ function Status() {
     );
   const epochs = record.spec.training.epochs;
   const epoch = Math.max(0, ...record.runs.map((r) => r.epochs.length));
+  const status = record.paused && record.status === 'running' ? 'paused' : record.status;
   const text =
-    record.status === 'loading' ? 'loading data…' : `${record.status} · epoch ${epoch}/${epochs} · step ${record.step}`;
+    record.status === 'queued' ? 'loading data…' : `${status} · epoch ${epoch}/${epochs} · step ${record.step}`;
   return (
-    <span className="small" data-testid="train-status" data-status={record.status}>
+    <span className="small" data-testid="train-status" data-status={status}>
       #{record.id} {text} · {(record.wallMs / 1000).toFixed(1)} s
     </span>
   );
 }
 
 function Toolbar() {
-  const record = useAppStore((s) => s.history[s.history.length - 1]);
-  const seeds = useAppStore((s) => s.trainSpec.training.seeds);
-  const error = useAppStore((s) => s.trainError);
-  const [shared, setShared] = useState<string | null>(null);
-  const active = record && (record.status === 'running' || record.status === 'paused' || record.status === 'loading');
-  const paused = record?.status === 'paused';
+  const record = useAppStore(selectTrainLatest);
+  const seeds = useAppStore((s) => s.specs.train.training.seeds);
+  const error = useAppStore((s) => s.jobErrors.train ?? null);
+  const active = record && (record.status === 'running' || record.status === 'queued');
+  const paused = record?.paused === true;
   const repeat = (n: number) => {
-    const errors = useAppStore.getState().trainEdit((s) => ({ ...s, training: { ...s.training, seeds: n } }));
-    if (!errors) trainStart();
+    const errors = useAppStore.getState().specEdit('train', (s) => ({ ...s, training: { ...s.training, seeds: n } }));
+    if (!errors) jobStart('train');
   };
   return (
     <div className="train-toolbar">
-      <button type="button" className="primary" data-testid="train-start" onClick={() => trainStart()}>
+      <button type="button" className="primary" data-testid="train-start" onClick={() => jobStart('train')}>
         {active ? 'Restart' : 'Train'}
       </button>
       {active && (
-        <button type="button" data-testid="train-pause" onClick={() => trainPause(!paused)}>
+        <button type="button" data-testid="train-pause" onClick={() => jobPause('train', !paused)}>
           {paused ? 'Resume' : 'Pause'}
         </button>
       )}
-      <button type="button" data-testid="train-step" onClick={() => trainStepOnce()} title="train one optimizer step">
+      <button
+        type="button"
+        data-testid="train-step"
+        onClick={() => jobStepOnce('train')}
+        title="train one optimizer step"
+      >
         Step
       </button>
       {active && (
-        <button type="button" data-testid="train-stop" onClick={() => trainStop()}>
+        <button type="button" data-testid="train-stop" onClick={() => jobCancel('train')}>
           Stop
         </button>
       )}
@@ -68,33 +72,15 @@ function Toolbar() {
         <button
           type="button"
           className="link small"
-          onClick={() => useAppStore.getState().trainEdit((s) => ({ ...s, training: { ...s.training, seeds: 1 } }))}
+          onClick={() =>
+            useAppStore.getState().specEdit('train', (s) => ({ ...s, training: { ...s.training, seeds: 1 } }))
+          }
         >
           back to 1 seed
         </button>
       )}
       <Status />
-      <button
-        type="button"
-        data-testid="train-share"
-        onClick={() => {
-          const url = urlWriteNow();
-          setShared(url);
-          void navigator.clipboard?.writeText(url).catch(() => undefined);
-        }}
-      >
-        Share link
-      </button>
-      {shared && (
-        <input
-          className="share-url"
-          readOnly
-          value={shared}
-          data-testid="train-share-url"
-          onFocus={(e) => e.target.select()}
-          aria-label="share link"
-        />
-      )}
+      <ShareLink prefix="train" />
       {error && (
         <p role="alert" className="field-error" data-testid="train-error">
           {error}
@@ -106,8 +92,8 @@ function Toolbar() {
 
 export function TrainPage() {
   const active = useAppStore((s) => {
-    const r = s.history[s.history.length - 1];
-    return !!r && (r.status === 'running' || r.status === 'loading');
+    const r = selectTrainLatest(s);
+    return !!r && !r.paused && (r.status === 'running' || r.status === 'queued');
   });
   return (
     <main className="train-page">
@@ -116,7 +102,7 @@ export function TrainPage() {
         <Toolbar />
         {active && <p className="muted small">Settings changed while training apply to the next press of Train.</p>}
         <TrainCharts />
-        <DataViews />
+        <LearnedViews />
         <HistoryPanel />
       </div>
     </main>

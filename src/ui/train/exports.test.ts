@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN_SPEC, type TrainRecord } from '../../store/trainSlice';
+import { DEFAULT_TRAIN_SPEC, type TrainRecord } from '../../labs/train';
 import { recordMetricsCsv, recordWeightsJson } from './exports';
 
 const record: TrainRecord = {
   id: 3,
   spec: DEFAULT_TRAIN_SPEC,
+  key: 'train',
   title: 'circle',
   data: null,
   status: 'done',
+  paused: false,
   error: null,
   step: 2,
   startedAt: 0,
+  updatedAt: 0,
+  finishedAt: 10,
   wallMs: 10,
   backend: 'cpu',
   weights: [
@@ -23,7 +27,7 @@ const record: TrainRecord = {
     {
       label: 'Adam "fast"',
       color: '#000000',
-      status: 'ok',
+      status: 'done',
       seeds: [],
       probe: null,
       stepLoss: [0.7, 0.6],

@@ -1,5 +1,5 @@
 /** Exports of a training record: metrics as CSV and JSON, trained weights as JSON (plain text builders). */
-import type { TrainRecord } from '../../store/trainSlice';
+import type { TrainRecord } from '../../labs/train';
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 /** an empty cell for a value not measured (null, or NaN: the diagnostics between their steps) */

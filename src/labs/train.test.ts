@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainDelta } from '../worker/engineApi';
-import { trainEventApply } from './trainController';
-import { DEFAULT_TRAIN_SPEC, type TrainRecord } from './trainSlice';
+import type { TrainDelta } from '../engine/training/jobs';
+import { DEFAULT_TRAIN_SPEC, trainEventApply, type TrainRecord } from './train';
 
 const record = (): TrainRecord => ({
   id: 1,
   spec: DEFAULT_TRAIN_SPEC,
   title: 't',
   data: null,
+  key: 'train',
   status: 'running',
+  paused: false,
   error: null,
   step: 0,
   startedAt: Date.now(),
+  updatedAt: Date.now(),
+  finishedAt: null,
   wallMs: 0,
   weights: null,
   backend: null,
@@ -24,7 +27,7 @@ const record = (): TrainRecord => ({
     gradNorm: [],
     updateRatio: [],
     epochs: [],
-    status: 'ok' as const,
+    status: 'running' as const,
     seeds: [],
     probe: null,
   })),
@@ -39,7 +42,7 @@ const delta = (run: number, seed: number, from: number, loss: number[]): TrainDe
   gradNorm: loss.map(() => 1),
   updateRatio: loss.map(() => [0.01]),
   epochs: [],
-  status: 'ok',
+  status: 'running',
 });
 
 describe('trainEventApply', () => {
@@ -56,8 +59,8 @@ describe('trainEventApply', () => {
     expect(r.runs[0].seeds[0].stepLoss).toEqual([9, 8, 7]);
   });
 
-  it('a data event fills the record and moves it from loading to running', () => {
-    const r = { ...record(), status: 'loading' as const };
+  it('a data event fills the record and moves it from queued to running', () => {
+    const r = { ...record(), status: 'queued' as const };
     const info = {
       name: 'circle',
       task: 'classification' as const,

@@ -6,8 +6,8 @@
 import { memo, useEffect, useRef } from 'react';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainDataInfo, TrainRunProbe } from '../../engine/training/runTrainSpec';
-import { useAppStore } from '../../store/store';
-import type { TrainRecord } from '../../store/trainSlice';
+import { selectTrainRecords, useAppStore } from '../../store/store';
+import type { TrainRecord } from '../../labs/train';
 import { useThrottledStore } from '../charts/useThrottledStore';
 
 /** class colours: points and the heatmap's tint */
@@ -290,8 +290,8 @@ function focusedOf(history: TrainRecord[], focus: { record: number; run: number 
   return { record, run, index: record.id === focus?.record ? focus.run : 0 };
 }
 
-export function DataViews() {
-  const history = useThrottledStore((s) => s.history, 250);
+export function LearnedViews() {
+  const history = useThrottledStore(selectTrainRecords, 250);
   const focus = useAppStore((s) => s.focus);
   const f = focusedOf(history, focus);
   if (!f || !f.record.data) return null;

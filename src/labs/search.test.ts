@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchTrial } from '../engine/search/runSearch';
 import { specParse } from '../engine/spec/schema';
-import { searchEventApply } from './searchController';
-import { DEFAULT_SEARCH_SPEC, searchRecordTitle, type SearchRecord } from './searchSlice';
+import { DEFAULT_SEARCH_SPEC, searchEventApply, searchRecordTitle, type SearchRecord } from './search';
 
 const trial = (id: number, status: SearchTrial['status'], value: number | null = null): SearchTrial => ({
   id,
@@ -15,7 +14,7 @@ const trial = (id: number, status: SearchTrial['status'], value: number | null =
   done: 0,
 });
 
-describe('search controller', () => {
+describe('the search lab', () => {
   it('the default search is valid and parses back to itself', () => {
     expect(specParse(JSON.parse(JSON.stringify(DEFAULT_SEARCH_SPEC)))).toEqual({ ok: true, spec: DEFAULT_SEARCH_SPEC });
     expect(searchRecordTitle(DEFAULT_SEARCH_SPEC)).toBe('Bayesian · 16 trials · lr, beta1');
@@ -27,10 +26,10 @@ describe('search controller', () => {
       (record = { ...record, ...searchEventApply(record, e) });
     apply({ type: 'trials', trials: [trial(0, 'queued'), trial(1, 'queued')] });
     apply({ type: 'trials', trials: [trial(1, 'running')] });
-    apply({ type: 'trials', trials: [trial(1, 'ok', 0.3), trial(2, 'queued')] });
+    apply({ type: 'trials', trials: [trial(1, 'done', 0.3), trial(2, 'queued')] });
     expect(record.trials.map((t) => [t.id, t.status, t.value])).toEqual([
       [0, 'queued', null],
-      [1, 'ok', 0.3],
+      [1, 'done', 0.3],
       [2, 'queued', null],
     ]);
     apply({
