@@ -116,6 +116,18 @@ export function view3(shape: number[]): [number, number, number] {
   return [tf.util.sizeFromShape(shape) / (R * C), R, C];
 }
 
+/**
+ * How a rule's names read in a shader: @slot → old_slot, a per-row $scalar → r_scalar, a shared one →
+ * its uniform (`uniform` + fs_name), an intermediate → t_name, so no rule's name can meet a shader's own.
+ */
+function shaderName(code: StepCode, uniform: string): (v: string) => string {
+  return (v) => {
+    if (v.startsWith('@')) return `old_${v.slice(1)}`;
+    if (v.startsWith('$')) return code.rowScalars.includes(v.slice(1)) ? `r_${v.slice(1)}` : `${uniform}${v.slice(1)}`;
+    return v === 'p' || v === 'g' ? v : `t_${v}`;
+  };
+}
+
 // --- WebGL: packed programs on rank-3 views [A, R, C] (the state [k·A, R, C]) ---------------------
 
 function stepWebGLProgram(code: StepCode, shape: number[], out: 'state' | 'param') {
@@ -125,16 +137,7 @@ function stepWebGLProgram(code: StepCode, shape: number[], out: 'state' | 'param
   const k = code.slots.length;
   const m = code.rowScalars.length;
   const rowMode = shape.length >= 3 ? 'a' : shape.length === 2 ? 'r' : 'c';
-  const name = (v: string) =>
-    v.startsWith('@')
-      ? `old_${v.slice(1)}`
-      : v.startsWith('$')
-        ? code.rowScalars.includes(v.slice(1))
-          ? `r_${v.slice(1)}`
-          : `fs_${v.slice(1)}`
-        : v === 'p' || v === 'g'
-          ? v
-          : `t_${v}`;
+  const name = shaderName(code, 'fs_');
   const at = (row: string, j: number) => `rowAt(${row}, ${j})`;
   const last = K - 1;
   const rowReads = code.rowScalars.map((n, j) => {
@@ -185,16 +188,7 @@ function stepWebGPUProgram(code: StepCode, outputShape: number[], out: 'state' |
   const { lets, next, param } = parsed(code);
   const k = code.slots.length;
   const m = code.rowScalars.length;
-  const name = (v: string) =>
-    v.startsWith('@')
-      ? `old_${v.slice(1)}`
-      : v.startsWith('$')
-        ? code.rowScalars.includes(v.slice(1))
-          ? `r_${v.slice(1)}`
-          : `uniforms.fs_${v.slice(1)}`
-        : v === 'p' || v === 'g'
-          ? v
-          : `t_${v}`;
+  const name = shaderName(code, 'uniforms.fs_');
   const pick = next.reduceRight(
     (acc, e, j) => (j === k - 1 ? exprShader(e, name) : `select(${acc}, ${exprShader(e, name)}, slot == ${j})`),
     '',

@@ -1,22 +1,8 @@
 /**
- * Functional models: parameters plus a forward function, so later labs can mask, quantize and
- * distill them. Every parameter carries a leading axis of K independent models ([K, in, out]), so K
- * runs (a learning-rate sweep, several seeds) train in the same kernels.
- *
- *   linear    regression, d → 1
- *   logistic  binary classification, d → 1 logit (sigmoid)
- *   softmax   multi-class classification, d → C logits
- *   mlp       d → hidden… → 1 (regression) or C logits (classification), with an activation
- *   cnn       images only (MNIST): conv 5×5 → act → 2×2 max-pool [→ conv 3×3 → act → pool] → C logits;
- *             `hidden` holds the channels of the (one or two) conv layers
- *
- * Conv weights are [K, kh, kw, in, out]. tfjs has no grouped convolution, so a conv layer runs one
- * conv2d per model and stacks the results; everything after the flatten is batched again.
- *
- * Initialisation (seeded, in JavaScript so every backend gets the same weights): zeros; uniform
- * U(−0.05, 0.05) (Keras' RandomUniform); xavier, Glorot uniform U(±√(6/(fan_in+fan_out))); he,
- * N(0, 2/fan_in). For a conv layer fan_in = kh·kw·in and fan_out = kh·kw·out (as in PyTorch).
- * Biases start at zero.
+ * Functional models (linear, logistic, softmax, MLP, a small CNN): parameters with a leading axis of
+ * K models ([K, in, out]) plus forward, loss and their hand-written gradients, so K runs train in the
+ * same kernels and the compression lab can mask, quantize and distill them. Initialisation is seeded
+ * in JavaScript (zeros, uniform, Xavier, He; fans as PyTorch counts them), the same on every backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul } from '../kernels/batchMatMul';

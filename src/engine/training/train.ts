@@ -1,29 +1,9 @@
 /**
- * Mini-batch training of K models at once. The data is uploaded to the device once; each epoch a
- * seeded permutation (one small upload) orders the rows and batches are gathered on the device.
- * Batch size 1 is SGD, the full training set is gradient descent, anything between is mini-batch.
- * Per-step losses stay on the device and are read back in chunks. An epoch's training loss and
- * accuracy are the means over its batches, weighted by batch size (as Keras' fit and the usual
- * PyTorch loop report them: free, since every batch's values are already there; the loss is the
- * data loss, without the L1/L2 penalty, so it compares with the test loss). Test loss and accuracy
- * are computed on the whole test set at the end of each epoch.
- *
- * Regularisation adds λ₂·Σw² and λ₁·Σ|w| over the weights (not the biases) to each model's loss.
- * Gradient clipping follows PyTorch: by value clamps each component; by norm scales a model's whole
- * gradient by max_norm / (‖g‖ + 1e-6) when that is below 1 (torch.nn.utils.clip_grad_norm_).
- * A model whose loss becomes NaN/Inf is marked diverged at that step and frozen (its rate is set to
- * 0); early stopping freezes a model whose test loss has not improved for `patience` epochs.
- *
- * Fair comparisons by default: models with equal init seeds start from equal weights, and all see
- * the same batch order. `shuffleSeeds` gives each model its own order (repeats over seeds); then
- * each batch is gathered per model, [K, B, d], still in one program.
- *
- * The loop is made of parts: the data on the device and its batch order (deviceData.ts), the step's
- * arithmetic (step.ts, regularize.ts), the metric buffer read back in chunks (metrics/metricBuffer.ts),
- * the evaluation (evaluate.ts) and the probes for the live views (probes.ts); what shapes training
- * from outside, the compression lab's masks, pruning, QAT and distillation, comes in as hooks
- * (types.ts TrainHook; compress/hooks.ts). This file is the loop: epochs, pause/step/cancel, divergence,
- * early stopping and the readbacks.
+ * The training loop for K models at once: epochs of seeded batches (deviceData.ts), each step's
+ * arithmetic (step.ts, regularize.ts), metrics read back in chunks (metrics/metricBuffer.ts), the
+ * test set after each epoch (evaluate.ts), probes for the live views (probes.ts), pause/step/cancel,
+ * divergence (a NaN/∞ loss freezes that model) and early stopping; compression comes in as hooks
+ * (types.ts TrainHook, compress/hooks.ts). What an epoch's numbers mean: README, Training lab.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset';
