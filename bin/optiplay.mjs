@@ -3,8 +3,9 @@
 // modification time) so that tfjs-core loads as one ES-module instance, as it does in Vite and Vitest.
 import { build } from 'esbuild';
 import { layerStubEsbuild } from '../scripts/layerStub.mjs';
-import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,23 +20,51 @@ function newestSource(dir) {
   return newest;
 }
 
-const cacheDir = join(root, 'node_modules', '.cache', 'optiplay');
 const stamp = Math.floor(Math.max(...['engine', 'cli', 'labs'].map((d) => newestSource(join(root, 'src', d)))));
-const bundle = join(cacheDir, `cli-${stamp}.cjs`);
-if (!existsSync(bundle)) {
-  mkdirSync(cacheDir, { recursive: true });
-  await build({
-    entryPoints: [join(root, 'src', 'cli', 'node.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
-    // the labs' pages are not the CLI's (scripts/layerStub.mjs)
-    plugins: [layerStubEsbuild(['ui'])],
-  });
+/** The first cache folder that can be written: the package's, else the system's temporary folder. */
+function cacheFor() {
+  for (const dir of [join(root, 'node_modules', '.cache', 'optiplay'), join(tmpdir(), 'optiplay-cli')]) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+      return dir;
+    } catch {
+      // not writable: try the next
+    }
+  }
+  return null;
+}
+let bundle = [join(root, 'node_modules', '.cache', 'optiplay'), join(tmpdir(), 'optiplay-cli')]
+  .map((dir) => join(dir, `cli-${stamp}.cjs`))
+  .find((file) => existsSync(file));
+if (!bundle) {
+  const cacheDir = cacheFor();
+  if (!cacheDir) {
+    process.stderr.write(
+      'optiplay: cannot prepare the command: no writable cache folder (node_modules/.cache or the temporary folder)\n',
+    );
+    process.exit(1);
+  }
+  bundle = join(cacheDir, `cli-${stamp}.cjs`);
+  try {
+    await build({
+      entryPoints: [join(root, 'src', 'cli', 'node.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      mainFields: ['module', 'main'],
+      logLevel: 'error',
+      // the labs' pages are not the CLI's (scripts/layerStub.mjs)
+      plugins: [layerStubEsbuild(['ui'])],
+    });
+  } catch (err) {
+    process.stderr.write(
+      `optiplay: cannot prepare the command (bundling src/cli failed): ${err.message.split('\n')[0]}\n`,
+    );
+    process.exit(1);
+  }
 }
 process.env.OPTIPLAY_ROOT = root;
 const { cliRun } = await import(pathToFileURL(bundle).href);

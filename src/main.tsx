@@ -1,5 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { DEFAULT_RATES, LINK_AUTORUN_SECONDS, costSeconds, specCost } from './engine/spec/cost';
+import type { ExperimentSpec } from './engine/spec/schema';
 import { LABS, labOfKind } from './labs';
 import type { RecordKey } from './store/jobSlice';
 import { jobStart } from './store/jobs';
@@ -15,19 +17,30 @@ const linked = urlRead();
 
 const params = new URLSearchParams(window.location.search);
 void engineStart(params.get('backend'), { worker: params.get('worker') !== '0' })
-  .then(({ report, notice, thread, threadReason }) =>
-    useAppStore.getState().backendSet(report, notice, thread, threadReason),
-  )
+  .then(({ report, notice, thread, threadReason }) => {
+    useAppStore.getState().backendSet(report, notice, thread, threadReason);
+    if (linked) linkOpen(linked, report.active);
+  })
   .catch((err: Error) => useAppStore.setState({ raceError: `The engine could not start: ${err.message}` }));
 raceControllerStart();
 // The engine's tensor count and bytes, for the benchmark suite (bench/run.mjs checks that every lab
 // gives back what it took) and for anyone curious in the devtools console: await optiplay.memory()
 Object.assign(window, { optiplay: { memory: engineMemory } });
 urlSyncStart();
-// a shared training experiment is trained on opening, so the link reproduces it (not a CSV one: its file is not in the link)
-if (linked) {
-  const lab = labOfKind(linked.kind);
-  if (lab.onLink === 'run' && lab.data?.(linked).name !== 'csv') jobStart(lab.run as RecordKey);
+
+/**
+ * A shared training experiment is trained on opening, so the link reproduces it (not a CSV one: its
+ * file is not in the link), unless it would take long on this device: then the page shows it with the
+ * estimate and waits for Run (a 300-character link must not start hours of work in a student's tab).
+ */
+function linkOpen(spec: ExperimentSpec, backend: string): void {
+  const lab = labOfKind(spec.kind);
+  if (lab.onLink !== 'run' || lab.data?.(spec).name === 'csv') return;
+  const cost = specCost(spec);
+  const seconds = cost ? costSeconds(cost, DEFAULT_RATES[backend] ?? DEFAULT_RATES.cpu) : 0;
+  if (cost && seconds > LINK_AUTORUN_SECONDS)
+    useAppStore.getState().linkHeldSet({ lab: lab.id, what: cost.what, seconds, backend });
+  else jobStart(lab.run as RecordKey);
 }
 // the open lab's page starts loading with the engine
 void LABS[useAppStore.getState().lab].page();

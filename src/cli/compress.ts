@@ -83,10 +83,12 @@ function summary(r: CompressResult): string {
     .join('; ')}`;
 }
 
-export const cli: CliHandler<CompressSpec> = async (spec, io, { csv, csvText }) => {
+export const cli: CliHandler<CompressSpec> = async (spec, io, { csv, csvText, allowLarge }) => {
+  const budget = { spec, allowLarge };
   let last = '';
   const r = await compressRun(spec, (path) => io.readAsset(path), {
     csvText,
+    budget,
     onProgress: (p) => {
       if (p.label !== last) io.stderr(`[${p.stage + 1}/${p.stages}] ${p.label}\n`);
       last = p.label;

@@ -32,6 +32,8 @@ function fakeIo(files: Record<string, string> = {}, stdin = '') {
     writeFile: async (p, t) => {
       files[p] = t;
     },
+    // the fake's files are all writable; node.ts's real check runs in the installed-command test
+    writable: async (p, inputs) => (inputs.includes(p) ? `it is the input file ${p}` : null),
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
   };
@@ -273,5 +275,74 @@ describe('optiplay run: search specs', () => {
     expect(await main(['run', 's.json'], st.io)).toBe(0);
     expect(JSON.parse(st.out()).runs.map((x: { batchSize: number }) => x.batchSize)).toEqual([8, 32]);
     expect(st.err()).toMatch(/^batch 8 \(lr 0.100\): done; test loss \S+ after 1 epochs/m);
+  });
+});
+
+describe('optiplay run: heavy and unusable input', () => {
+  const heavy = {
+    version: 1,
+    kind: 'train',
+    data: { name: 'mnist' },
+    model: { kind: 'mlp', hidden: [1024, 1024] },
+    training: { batchSize: 128, epochs: 1000, seeds: 2 },
+    runs: Array.from({ length: 4 }, () => ({ optimizer: { name: 'sgd' } })),
+  };
+
+  it('refuses an experiment over the work limit with exit 2; --allow-large gets past the check', async () => {
+    const f = fakeIo({ 'h.json': JSON.stringify(heavy) });
+    expect(await main(['run', 'h.json'], f.io)).toBe(2);
+    expect(f.err()).toMatch(/^this experiment trains 8 models of 1.9 M parameters: .* multiply-adds, over the limit/);
+    // with the flag the spec is accepted and the run starts; a missing --out folder then stops it before it trains
+    const g = fakeIo({ 'h.json': JSON.stringify(heavy) });
+    g.io.writable = async () => 'the folder /nope does not exist';
+    expect(await main(['run', 'h.json', '--allow-large', '--out', '/nope/r.json'], g.io)).toBe(2);
+    expect(g.err()).toBe('optiplay: cannot write the result to /nope/r.json: the folder /nope does not exist\n');
+  });
+
+  it('refuses to write the result over its input file', async () => {
+    const f = fakeIo({ 'x.json': JSON.stringify(spec) });
+    expect(await main(['run', 'x.json', '--out', 'x.json'], f.io)).toBe(2);
+    expect(f.err()).toContain('it is the input file x.json');
+    expect(f.files['x.json']).toBe(JSON.stringify(spec));
+  });
+
+  it('exits 2, naming the cause, for a CSV that cannot be used', async () => {
+    const csvSpec = {
+      version: 1,
+      kind: 'train',
+      data: { name: 'csv', label: 'y', features: ['a'] },
+      model: { kind: 'mlp', hidden: [4] },
+      training: { batchSize: 2, epochs: 1 },
+      runs: [{ optimizer: { name: 'sgd' } }],
+    };
+    const cases: [string, RegExp][] = [
+      ['', /the file is empty/],
+      ['a,y\n', /a header but no rows/],
+      ['a,y\n1,0\n', /only 1 row could be read/],
+      ['a,z\n1,0\n2,1\n', /there is no column "y"/],
+      ['a,y\n1,3\n2,3\n3,3\n', /every row has label 3: there is nothing to classify/],
+      [
+        'a,y\nx,0\ny,1\n',
+        /only 0 rows could be read; a dataset needs at least 2 \(line 2 "x" in column "a" is not a number; line 3/,
+      ],
+      [
+        `a,y\n${Array.from({ length: 300 }, (_, i) => `${i},id${i}`).join('\n')}\n`,
+        /has 300 different values in 300 rows: .*probably an ID/,
+      ],
+    ];
+    for (const [text, message] of cases) {
+      const f = fakeIo({ 's.json': JSON.stringify(csvSpec), 'd.csv': text });
+      expect(await main(['run', 's.json', '--data', 'd.csv'], f.io), text).toBe(2);
+      expect(f.err(), text).toMatch(message);
+    }
+  });
+
+  it('reads a link whose + and $ a chat app percent-encoded', async () => {
+    const { linkEncode } = await import('../engine/spec/link');
+    let link = '';
+    for (let seed = 0; !/[+$]/.test(link); seed++) link = `http://x/#${linkEncode({ ...spec, seed })}`;
+    const mangled = link.replace(/\+/g, '%2B').replace(/\$/g, '%24');
+    const f = fakeIo();
+    expect(await main(['run', mangled], f.io)).toBe(0);
   });
 });

@@ -20,10 +20,11 @@ export function cliTrialsCsv(spec: SearchSpec, result: SearchResult): string {
   return `${rows.join('\n')}\n`;
 }
 
-export const cli: CliHandler<SearchSpec> = async (spec, io, { csv, csvText }) => {
+export const cli: CliHandler<SearchSpec> = async (spec, io, { csv, csvText, allowLarge }) => {
+  const budget = { spec, allowLarge };
   const load = (path: string) => io.readAsset(path);
   if (spec.view.tool === 'finder') {
-    const r = await lrFinderRun(spec.base, spec.finder, load, { csvText });
+    const r = await lrFinderRun(spec.base, spec.finder, load, { csvText, budget });
     io.stderr(
       `lr range test (${r.optimizer}): ${r.points.length} steps, stopped: ${r.stop}; steepest descent at lr ${fmt(r.suggestion?.steepestLr ?? null)}, minimum/10 ${fmt(r.suggestion?.minimumLr ?? null)}\n`,
     );
@@ -34,6 +35,7 @@ export const cli: CliHandler<SearchSpec> = async (spec, io, { csv, csvText }) =>
   if (spec.view.tool === 'study') {
     const r = await batchStudyRun(spec.base, spec.study, load, {
       csvText,
+      budget,
       onRun: (run) => {
         const e = run.epochs[run.epochs.length - 1];
         io.stderr(
@@ -48,6 +50,7 @@ export const cli: CliHandler<SearchSpec> = async (spec, io, { csv, csvText }) =>
   }
   const result = await searchRun(spec, load, {
     csvText,
+    budget,
     onTrials: (changed) => {
       for (const t of changed.filter(
         (x) => x.done > 0 && x.status !== 'queued' && x.status !== 'running' && !x.pruned,

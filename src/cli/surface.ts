@@ -2,6 +2,7 @@
 import type { SurfaceSpec } from '../engine/spec/schema';
 import type { SurfaceResult } from '../engine/surface/runSurface';
 import { surfaceRun } from '../engine/surface/runSurface';
+import { csvCell } from '../engine/data/csv';
 import type { CliHandler } from './io';
 
 export function cliSurfaceCsv(result: SurfaceResult, labels: string[]): string {
@@ -9,7 +10,7 @@ export function cliSurfaceCsv(result: SurfaceResult, labels: string[]): string {
   result.runs.forEach((run, i) => {
     run.path.forEach(([x, y], step) => {
       const lr = run.lr[step] ?? '';
-      const label = `"${labels[i].replace(/"/g, '""')}"`;
+      const label = csvCell(labels[i]);
       rows.push([i, label, step, x, y, run.loss[step] ?? '', lr, run.status].join(','));
     });
   });

@@ -1,12 +1,13 @@
 /** `optiplay run` for a `train` spec: each epoch's metrics on stderr as it goes, the result (JSON or per-epoch CSV) on stdout. */
 import type { TrainSpec } from '../engine/spec/trainSchema';
 import { trainSpecRun, type TrainSpecResult } from '../engine/training/runTrainSpec';
+import { csvCell } from '../engine/data/csv';
 import type { CliHandler } from './io';
 
 export function cliTrainCsv(result: TrainSpecResult, labels: string[]): string {
   const rows = ['run,label,epoch,step,trainLoss,testLoss,trainAccuracy,testAccuracy,status'];
   result.runs.forEach((run, i) => {
-    const label = `"${labels[i].replace(/"/g, '""')}"`;
+    const label = csvCell(labels[i]);
     for (const e of run.epochs)
       rows.push(
         [
@@ -27,10 +28,12 @@ export function cliTrainCsv(result: TrainSpecResult, labels: string[]): string {
 
 const pct = (v: number | null) => (v === null ? '' : ` ${(100 * v).toFixed(1)}%`);
 
-export const cli: CliHandler<TrainSpec> = async (spec, io, { csv, csvText }) => {
+export const cli: CliHandler<TrainSpec> = async (spec, io, { csv, csvText, allowLarge }) => {
+  const budget = { spec, allowLarge };
   const labels = spec.runs.map((r, i) => r.label ?? `${i + 1} (${r.optimizer.name}, lr ${r.optimizer.lr})`);
   const result = await trainSpecRun(spec, (path) => io.readAsset(path), {
     csvText,
+    budget,
     onData: (info) => {
       for (const p of info.csvProblems?.slice(0, 20) ?? []) io.stderr(`skipped line ${p.line}: ${p.message}\n`);
       if ((info.csvProblems?.length ?? 0) > 20)

@@ -22,6 +22,8 @@ export interface JobContext<E = unknown, O = Record<string, unknown>> {
   /** the CSV file's text, for an experiment on data.name = 'csv' */
   csvText?: string;
   onEvent?: (event: E) => void;
+  /** lifts the work limit (the CLI's --allow-large); never the memory limit */
+  allowLarge?: boolean;
   options?: O;
 }
 

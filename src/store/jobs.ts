@@ -21,6 +21,7 @@ export function jobStart(key: RecordKey, options: { paused?: boolean } = {}): nu
   const { lab, job: def } = jobOf(key);
   const record = def.record!;
   const s = useAppStore.getState();
+  if (s.linkHeld?.lab === lab.id) s.linkHeldSet(null); // the held link's job, started from the lab's own button
   const spec = s.specs[lab.id];
   let csvText: string | undefined;
   if (lab.data?.(spec).name === 'csv') {

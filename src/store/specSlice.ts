@@ -21,6 +21,17 @@ export interface SpecSlice {
   /** an edit of a lab's spec; returns the errors (and keeps the previous spec) when it is not valid */
   specEdit<L extends LabId>(lab: L, fn: (spec: LabSpecs[L]) => unknown): SpecError[] | null;
   linkErrorsSet(errors: SpecError[] | null): void;
+  /** a link whose job would take long: shown with its estimate, started only by Run */
+  linkHeld: LinkHeld | null;
+  linkHeldSet(held: LinkHeld | null): void;
+}
+
+export interface LinkHeld {
+  lab: LabId;
+  /** what the job does ("trains 8 models of 1.9 M parameters") and how long it should take here */
+  what: string;
+  seconds: number;
+  backend: string;
 }
 
 /** Parsed as `lab`'s kind, or the errors. */
@@ -47,4 +58,6 @@ export const createSpecSlice: StateCreator<AppState, [], [], SpecSlice> = (set, 
     return null;
   },
   linkErrorsSet: (linkErrors) => set({ linkErrors }),
+  linkHeld: null,
+  linkHeldSet: (linkHeld) => set({ linkHeld }),
 });

@@ -1,9 +1,13 @@
 import { lazy, Suspense } from 'react';
 import { backendDescribe } from '../engine/backendInfo';
+import { durationFormat } from '../engine/spec/cost';
 import { specErrorsFormat } from '../engine/spec/schema';
-import { LAB_LIST, type LabId } from '../labs';
+import { LABS, LAB_LIST, type LabId } from '../labs';
+import type { RecordKey } from '../store/jobSlice';
+import { jobStart } from '../store/jobs';
 import { surfaceViewSet } from '../store/surfaceEdits';
 import { useAppStore, selectBackend } from '../store/store';
+import { LabErrorBoundary } from './controls/LabErrorBoundary';
 
 // each lab's page loads when it is opened (or a link names it): the registry's lazy import
 const PAGES = Object.fromEntries(LAB_LIST.map((l) => [l.id, lazy(l.page)])) as Record<LabId, ReturnType<typeof lazy>>;
@@ -45,8 +49,31 @@ function Banners() {
   const linkErrors = useAppStore((s) => s.linkErrors);
   const notice = useAppStore((s) => s.backendNotice);
   const threadReason = useAppStore((s) => s.engineThreadReason);
+  const held = useAppStore((s) => s.linkHeld);
+  const lab = useAppStore((s) => s.lab);
   return (
     <>
+      {held && held.lab === lab && (
+        <div role="status" className="banner warn" data-testid="link-held">
+          <span>
+            This experiment {held.what}: it will take {durationFormat(held.seconds)} on your device ({held.backend}), so
+            it did not start on opening.
+          </span>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              useAppStore.getState().linkHeldSet(null);
+              jobStart(LABS[held.lab].run as RecordKey);
+            }}
+          >
+            Run
+          </button>
+          <button type="button" onClick={() => useAppStore.getState().linkHeldSet(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {linkErrors && (
         <div role="alert" className="banner error" data-testid="link-error">
           <strong>This link could not be opened, so the default experiment is shown.</strong>
@@ -117,7 +144,9 @@ export function App() {
           </p>
         }
       >
-        <Page />
+        <LabErrorBoundary key={lab} lab={lab}>
+          <Page />
+        </LabErrorBoundary>
       </Suspense>
     </div>
   );

@@ -4,5 +4,10 @@ import type { CompressSpec } from '../spec/compressSchema';
 import { compressRun, type CompressProgress, type CompressResult } from './runCompress';
 
 export function compress(spec: CompressSpec, ctx: JobContext<CompressProgress>): Promise<CompressResult> {
-  return compressRun(spec, ctx.loadAsset, { signal: ctx.signal, csvText: ctx.csvText, onProgress: ctx.onEvent });
+  return compressRun(spec, ctx.loadAsset, {
+    signal: ctx.signal,
+    csvText: ctx.csvText,
+    budget: { spec, allowLarge: ctx.allowLarge },
+    onProgress: ctx.onEvent,
+  });
 }

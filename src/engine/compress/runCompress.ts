@@ -4,6 +4,8 @@
  * Everything a view draws comes back as plain numbers.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { DataError } from '../data/dataError';
+import type { CostBudget } from '../spec/cost';
 import { datasetSplit, type Dataset } from '../data/dataset';
 import { layerWeightShape, modelParamCount, modelShape, type ModelSpec } from '../models/shape';
 import { optimizerWithLr } from '../optimizers/registry';
@@ -77,6 +79,8 @@ export type CompressResult =
 
 export interface CompressOptions {
   csvText?: string;
+  /** the whole experiment, checked against the cost limits once a CSV file's shape is known */
+  budget?: CostBudget;
   signal?: AbortSignal;
   onProgress?: (p: CompressProgress) => void;
 }
@@ -155,7 +159,7 @@ export async function compressRun(
   loadAsset: AssetLoader,
   options: CompressOptions = {},
 ): Promise<CompressResult> {
-  const { dataset, train, test } = await trainDataSplit(spec.base, loadAsset, options.csvText);
+  const { dataset, train, test } = await trainDataSplit(spec.base, loadAsset, options.csvText, options.budget);
   const run = spec.base.runs[0];
   const stages = compressStages(spec);
   let stage = -1;
@@ -200,6 +204,12 @@ export async function compressRun(
 
   if (spec.method === 'transfer') {
     const t = spec.transfer;
+    // a CSV file's classes are known only now: refuse before any pretraining, with the reason
+    const over = [...t.source, ...t.target].find((c) => c >= dataset.nClasses);
+    if (over !== undefined)
+      throw new DataError(
+        `transfer splits the classes into a source and a target task: ${dataset.name} has ${dataset.nClasses} class${dataset.nClasses === 1 ? '' : 'es'}, and class ${over} is not among them; give source and target classes it has (at least 2 each), or use mnist`,
+      );
     const source = splitBy(dataset, t.source, spec.base.data.testFraction, seed);
     const target = splitBy(dataset, t.target, spec.base.data.testFraction, seed);
     const r = await transferStudy(

@@ -6,7 +6,7 @@ import { adadelta } from './adadelta';
 import { adagrad } from './adagrad';
 import { adam, adamw } from './adam';
 import { adamax } from './adamax';
-import type { HyperValues, OptimizerDefinition } from './define';
+import { hyperSplit, ruleContext, type HyperValues, type OptimizerDefinition } from './define';
 import { nadam } from './nadam';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
@@ -70,4 +70,13 @@ export function optimizerGroups(
 export function optimizerWithLr(setting: OptimizerSetting, lr: number): OptimizerSetting {
   const { name, ...hyper } = setting;
   return optimizerSetting(name, { ...hyper, lr });
+}
+
+/** How many state tensors the optimizer keeps per parameter with these settings (Adam 2, AMSGrad 3, plain SGD 0). */
+export function optimizerStateSlots(setting: OptimizerSetting): number {
+  const def = OPTIMIZERS[setting.name];
+  const values = optimizerWithDefaults(setting.name, setting);
+  const { h, options } = hyperSplit([values]);
+  const state = def.init?.({ rows: 1, h });
+  return def.rule(ruleContext(1, h, options, 1, Number(values.lr)), state).slots.length;
 }

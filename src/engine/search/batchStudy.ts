@@ -10,6 +10,7 @@
  * σ² = (1/N) Σ_i ‖g_i − g‖² is the spread of per-example gradients, estimated from `examples` rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { CostBudget } from '../spec/cost';
 import { datasetPermutation, type Dataset } from '../data/dataset';
 import { modelForward, modelInit, modelLoss, perModelSumSquares } from '../models/models';
 import { modelShape, type ModelShape, type ModelSpec } from '../models/shape';
@@ -59,6 +60,8 @@ export interface BatchStudyResult {
 export interface BatchStudyOptions {
   signal?: AbortSignal;
   csvText?: string;
+  /** the whole experiment, checked against the cost limits once a CSV file's shape is known */
+  budget?: CostBudget;
   onRun?: (run: BatchStudyRun) => void;
 }
 
@@ -171,7 +174,7 @@ export async function batchStudyRun(
   loadAsset: AssetLoader,
   options: BatchStudyOptions = {},
 ): Promise<BatchStudyResult> {
-  const { train, test } = await trainDataSplit(base, loadAsset, options.csvText);
+  const { train, test } = await trainDataSplit(base, loadAsset, options.csvText, options.budget);
   const run = base.runs[0];
   const baseLr = Number(run.optimizer.lr);
   const runs: BatchStudyRun[] = [];

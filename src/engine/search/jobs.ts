@@ -11,6 +11,7 @@ export function search(spec: SearchSpec, ctx: JobContext<SearchEvent>): Promise<
   return searchRun(spec, ctx.loadAsset, {
     signal: ctx.signal,
     csvText: ctx.csvText,
+    budget: { spec, allowLarge: ctx.allowLarge },
     onTrials: (trials) => ctx.onEvent?.({ type: 'trials', trials }),
     onProgress: (progress) => ctx.onEvent?.({ type: 'progress', progress }),
   });
@@ -21,6 +22,7 @@ export function finder(spec: SearchSpec, ctx: JobContext<LrFinderPoint[]>): Prom
   return lrFinderRun(spec.base, spec.finder, ctx.loadAsset, {
     signal: ctx.signal,
     csvText: ctx.csvText,
+    budget: { spec, allowLarge: ctx.allowLarge },
     onPoints: ctx.onEvent,
   });
 }
@@ -30,6 +32,7 @@ export function study(spec: SearchSpec, ctx: JobContext<BatchStudyRun>): Promise
   return batchStudyRun(spec.base, spec.study, ctx.loadAsset, {
     signal: ctx.signal,
     csvText: ctx.csvText,
+    budget: { spec, allowLarge: ctx.allowLarge },
     onRun: ctx.onEvent,
   });
 }

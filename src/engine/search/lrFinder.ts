@@ -9,6 +9,7 @@
  * its minimum; and the rate at the minimum divided by 10 (a common rule of thumb).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { CostBudget } from '../spec/cost';
 import { optimizerWithLr } from '../optimizers/registry';
 import type { SearchSpec } from '../spec/searchSchema';
 import type { TrainSpec } from '../spec/trainSchema';
@@ -67,6 +68,8 @@ export function lrFinderSuggest(lrs: number[], smoothed: number[], skip = 3): Lr
 export interface LrFinderOptions {
   signal?: AbortSignal;
   csvText?: string;
+  /** the whole experiment, checked against the cost limits once a CSV file's shape is known */
+  budget?: CostBudget;
   onPoints?: (points: LrFinderPoint[]) => void;
 }
 
@@ -76,7 +79,7 @@ export async function lrFinderRun(
   loadAsset: AssetLoader,
   options: LrFinderOptions = {},
 ): Promise<LrFinderResult> {
-  const { train, test } = await trainDataSplit(base, loadAsset, options.csvText);
+  const { train, test } = await trainDataSplit(base, loadAsset, options.csvText, options.budget);
   const run = base.runs[0];
   const { minLr, maxLr, steps } = finder;
   const gamma = (maxLr / minLr) ** (1 / Math.max(1, steps - 1));

@@ -17,6 +17,7 @@
  */
 import type { Status } from '../status';
 import * as tf from '@tensorflow/tfjs-core';
+import type { CostBudget } from '../spec/cost';
 import { optimizerGroupKey } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import type { SearchSpec } from '../spec/searchSchema';
@@ -90,6 +91,8 @@ export interface SearchResult {
 export interface SearchOptions {
   signal?: AbortSignal;
   csvText?: string;
+  /** the whole experiment, checked against the cost limits once a CSV file's shape is known */
+  budget?: CostBudget;
   /** trials that changed (new, started, an epoch finished, done) */
   onTrials?: (trials: SearchTrial[]) => void;
   onProgress?: (progress: SearchProgress) => void;
@@ -107,7 +110,7 @@ export async function searchRun(
   options: SearchOptions = {},
 ): Promise<SearchResult> {
   const t0 = performance.now();
-  const { dataset, train, test } = await trainDataSplit(spec.base, loadAsset, options.csvText);
+  const { dataset, train, test } = await trainDataSplit(spec.base, loadAsset, options.csvText, options.budget);
   const plan = searchPlan(spec);
   const trials: SearchTrial[] = [];
   const evaluations: SearchEvaluation[] = [];

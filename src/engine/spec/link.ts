@@ -35,9 +35,11 @@ export function linkPayload(input: string): string | null {
 }
 
 /** Decodes a share link (a URL, its hash, or the bare "s=…" part) into a validated spec. */
-export function linkDecode(input: string): SpecResult {
-  const payload = linkPayload(input);
-  if (payload === null) return fail(`no experiment in this link (expected "#${LINK_PARAM}=…" in the address)`);
+export function linkDecode(input: string, options: { allowLarge?: boolean } = {}): SpecResult {
+  // a chat app or mail client may percent-encode the link's '+' and '$' (or turn '+' into a space)
+  const raw = linkPayload(input);
+  if (raw === null) return fail(`no experiment in this link (expected "#${LINK_PARAM}=…" in the address)`);
+  const payload = raw.replace(/%2B/gi, '+').replace(/%24/gi, '$').replace(/ /g, '+');
   if (payload.length === 0) return fail('the link is empty after "#s="; it was probably cut off');
   if (payload.length > LINK_MAX_ENCODED)
     return fail(`the link is too long (${payload.length} characters; at most ${LINK_MAX_ENCODED})`);
@@ -58,5 +60,5 @@ export function linkDecode(input: string): SpecResult {
   } catch {
     return fail('the link is corrupted or truncated: its contents are not valid JSON');
   }
-  return specParse(doc);
+  return specParse(doc, options);
 }

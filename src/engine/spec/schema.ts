@@ -9,6 +9,7 @@ import { OPTIMIZER_NAMES, optimizerWithDefaults } from '../optimizers/registry';
 import { SCHEDULE_NAMES, scheduleWithDefaults } from '../schedules/registry';
 import { numberInRange, optimizerSchema, scheduleSchema, unionError } from './fields';
 import { compressSpecSchema, type CompressSpec } from './compressSchema';
+import { specCostProblems } from './cost';
 import { searchSpecSchema, type SearchSpec } from './searchSchema';
 import { trainSpecSchema, type TrainSpec } from './trainSchema';
 
@@ -218,8 +219,12 @@ const SPEC_SCHEMAS = {
   compress: compressSpecSchema,
 } as const;
 
-/** Validates any JSON value as an ExperimentSpec; errors name the field path and the reason. */
-export function specParse(input: unknown): SpecResult {
+/**
+ * Validates any JSON value as an ExperimentSpec; errors name the field path and the reason. A spec whose
+ * estimated memory or work is over the limits (cost.ts) is refused with the estimate; `allowLarge`
+ * lifts the work limit (the CLI's --allow-large).
+ */
+export function specParse(input: unknown, options: { allowLarge?: boolean } = {}): SpecResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', message: 'an experiment must be a JSON object' }] };
   }
@@ -256,7 +261,10 @@ export function specParse(input: unknown): SpecResult {
     })),
   });
   const parsed = SPEC_SCHEMAS[doc.kind as ExperimentSpec['kind']].safeParse(input);
-  return parsed.success ? { ok: true, spec: parsed.data as ExperimentSpec } : toErrors(parsed.error.issues);
+  if (!parsed.success) return toErrors(parsed.error.issues);
+  const spec = parsed.data as ExperimentSpec;
+  const over = specCostProblems(spec, null, options);
+  return over.length ? { ok: false, errors: over } : { ok: true, spec };
 }
 
 /** A built-in spec of `kind` (presets, defaults, tests); version and kind are added. Throws otherwise: a programming error. */

@@ -9,6 +9,7 @@
  * for reduceOnPlateau, the mean loss of each run (its schedule observes the mean).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { yielder } from '../yieldPoint';
 import { MetricBuffer } from '../metrics/metricBuffer';
 import { OBJECTIVES } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
@@ -124,7 +125,9 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
     };
     try {
       if (hasMinima) markReached(0);
+      const breathe = yielder();
       for (let step = 0; step < spec.steps; step++) {
+        await breathe();
         if (options.signal?.aborted) break;
         runs.forEach((_, k) => lr.fill(schedules[k].lrAt(step), k * count, (k + 1) * count));
         // the value only where a schedule observes it (reduceOnPlateau)

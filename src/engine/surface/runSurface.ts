@@ -9,6 +9,7 @@
  * loss and lr then hold the d steps before the bad point d; nothing throws.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { yielder } from '../yieldPoint';
 import { OBJECTIVES, type Point } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
 import { MetricBuffer } from '../metrics/metricBuffer';
@@ -165,8 +166,10 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
 
   let stepsDone = 0;
   let chunkStart = 0;
+  const breathe = yielder();
   try {
     for (let step = 0; step < spec.steps && alive.some(Boolean); step++) {
+      await breathe();
       if (options.signal?.aborted) break;
       for (const g of groups) {
         if (!g.rows.some((r) => alive[r])) continue;

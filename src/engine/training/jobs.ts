@@ -44,6 +44,7 @@ export function train(spec: TrainSpec, ctx: JobContext<TrainEvent, TrainJobOptio
   const live = ctx.options?.live ?? false;
   return trainSpecRun(spec, ctx.loadAsset, {
     csvText: ctx.csvText,
+    budget: { spec, allowLarge: ctx.allowLarge },
     keepWeights: ctx.options?.keepWeights,
     signal: ctx.signal,
     control: ctx.control,

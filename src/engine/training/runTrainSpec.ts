@@ -9,7 +9,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AssetLoader } from '../job';
 import { csvDataset, csvTable, type CsvProblem } from '../data/csv';
+import { DataError } from '../data/dataError';
 import { datasetSplit, type Dataset } from '../data/dataset';
+import { specCostProblems, type CostBudget } from '../spec/cost';
+import { specErrorsFormat } from '../spec/schema';
 import { irisLoad } from '../data/iris';
 import { MNIST_ASSET, mnistParse } from '../data/mnist';
 import { syntheticMake } from '../data/synthetic';
@@ -76,6 +79,8 @@ export interface TrainSpecResult {
 export interface TrainSpecOptions {
   /** the CSV file's text, for data.name = 'csv' */
   csvText?: string;
+  /** the whole experiment, checked against the cost limits once a CSV file's shape is known */
+  budget?: CostBudget;
   signal?: AbortSignal;
   /** pause/step; `group` says which optimizer group asks (each takes its own single step) */
   control?: { shouldWait(group: number): boolean; wait(group: number): Promise<void> };
@@ -109,12 +114,13 @@ export async function trainDataset(
   if (data.name === 'mnist') return { dataset: mnistParse(await loadAsset(MNIST_ASSET), data.limit) };
   if (data.name === 'csv') {
     if (csvText === undefined)
-      throw new Error(
+      throw new DataError(
         `this experiment uses your own CSV file${data.file ? ` (${data.file})` : ''}, which never leaves your machine and is not in the link: load it to run`,
       );
     // columns are chosen once the file is loaded, so a spec may name none yet
-    if (!data.label) throw new Error('choose the label column of the CSV file (data.label)');
-    if (!data.features?.length) throw new Error('choose at least one feature column of the CSV file (data.features)');
+    if (!data.label) throw new DataError('choose the label column of the CSV file (data.label)');
+    if (!data.features?.length)
+      throw new DataError('choose at least one feature column of the CSV file (data.features)');
     const { dataset, problems } = csvDataset(
       csvTable(csvText),
       { label: data.label ?? '', features: data.features ?? [] },
@@ -186,13 +192,22 @@ function probeOf(p: TrainProbe, k: number): TrainRunProbe {
   };
 }
 
-/** A train spec's data, loaded and split with the spec's seed (as every tool that trains it splits it). */
+/**
+ * A train spec's data, loaded and split with the spec's seed (as every tool that trains it splits it).
+ * A CSV file's shape is known only now: the whole experiment's cost (`budget`) is checked against it.
+ */
 export async function trainDataSplit(
   spec: TrainSpec,
   loadAsset: AssetLoader,
   csvText?: string,
+  budget?: CostBudget,
 ): Promise<{ dataset: Dataset; train: Dataset; test: Dataset; csvProblems?: CsvProblem[] }> {
   const { dataset, csvProblems } = await trainDataset(spec, loadAsset, csvText);
+  if (budget && spec.data.name === 'csv') {
+    const shape = { rows: dataset.n, task: dataset.task, nFeatures: dataset.nFeatures, nClasses: dataset.nClasses };
+    const over = specCostProblems(budget.spec, shape, budget);
+    if (over.length) throw new DataError(specErrorsFormat(over).join('; '));
+  }
   return {
     dataset,
     ...datasetSplit(dataset, spec.data.testFraction, spec.seed),
@@ -225,7 +240,7 @@ export async function trainSpecRun(
   loadAsset: AssetLoader,
   options: TrainSpecOptions = {},
 ): Promise<TrainSpecResult> {
-  const { train, test, csvProblems } = await trainDataSplit(spec, loadAsset, options.csvText);
+  const { train, test, csvProblems } = await trainDataSplit(spec, loadAsset, options.csvText, options.budget);
   options.onData?.(dataInfo(spec, train, test, csvProblems));
   const S = spec.training.seeds;
   const runs: TrainModelResult[] = new Array(spec.runs.length);

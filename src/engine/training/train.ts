@@ -6,6 +6,7 @@
  * (types.ts TrainHook, compress/hooks.ts). What an epoch's numbers mean: README, Training lab.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { yielder } from '../yieldPoint';
 import type { Dataset } from '../data/dataset';
 import { MetricBuffer } from '../metrics/metricBuffer';
 import { modelInit } from '../models/models';
@@ -52,6 +53,20 @@ function paramsFromWeights(weights: ModelWeights[][]): ParamMap {
       tf.tensor(Float32Array.from(weights.flatMap((m) => m[i].values)), [weights.length, ...w.shape]),
     ]),
   );
+}
+
+/** How many times worse than guessing a final test loss may be before the run counts as diverged. */
+const FAR_WORSE = 10;
+
+/** The loss of guessing: ln C (uniform over the classes; ln 2 for a binary head), or the targets' variance (predicting their mean). */
+function chanceLoss(shape: ModelShape, train: Dataset): number {
+  if (shape.head === 'binary') return Math.LN2;
+  if (shape.head === 'multiclass') return Math.log(Math.max(2, shape.layers[shape.layers.length - 1].out));
+  let mean = 0;
+  for (const y of train.y) mean += y / train.n;
+  let variance = 0;
+  for (const y of train.y) variance += (y - mean) ** 2 / train.n;
+  return Math.max(variance, 1e-6);
 }
 
 /** The forward view of every hook in turn (the parameters themselves without one). */
@@ -202,6 +217,7 @@ export async function trainRun(
       }
     };
 
+    const breathe = yielder();
     for (epoch = 1; epoch <= cfg.epochs; epoch++) {
       if (options.signal?.aborted || frozen.every(Boolean)) break;
       order.epochStart(epoch);
@@ -211,6 +227,7 @@ export async function trainRun(
           await options.control.wait();
           busySince = performance.now(); // a pause is not work to make up for
         }
+        await breathe();
         if (options.signal?.aborted) break;
         for (const h of hooks) if (h.before) replace(await h.before(step, params));
         if (step >= (cfg.maxSteps ?? Infinity)) {
@@ -253,7 +270,8 @@ export async function trainRun(
       tf.dispose(Object.values(view).filter((t) => !Object.values(params).includes(t))); // a hook's copies (QAT)
       for (let k = 0; k < K; k++) {
         if (models[k].status !== 'running') continue;
-        if (!Number.isFinite(tr[k].loss) || !Number.isFinite(te.loss[k])) {
+        const accuracyBad = classify && !(Number.isFinite(tr[k].accuracy) && Number.isFinite(te.accuracy?.[k] ?? NaN));
+        if (!Number.isFinite(tr[k].loss) || !Number.isFinite(te.loss[k]) || accuracyBad) {
           models[k].status = 'diverged';
           models[k].divergedAt = step;
           frozen[k] = true;
@@ -292,6 +310,16 @@ export async function trainRun(
         const size = v.length / K;
         for (let k = 0; k < K; k++)
           weights[k].push({ name, shape: t.shape.slice(1), values: Array.from(v.subarray(k * size, (k + 1) * size)) });
+      }
+    }
+    // a run that ends far worse than guessing did not train: it is reported as diverged, not done
+    const chance = chanceLoss(shape, train);
+    for (const m of models) {
+      const last = m.epochs[m.epochs.length - 1];
+      if (m.status === 'running' && !options.signal?.aborted && last && last.testLoss > FAR_WORSE * chance) {
+        m.status = 'diverged';
+        m.divergedAt = step;
+        m.reason = `its test loss ${last.testLoss.toPrecision(3)} is over ${FAR_WORSE}× what guessing scores (${chance.toPrecision(3)})`;
       }
     }
     for (const m of models) if (m.status === 'running') m.status = options.signal?.aborted ? 'cancelled' : 'done';

@@ -100,6 +100,8 @@ export interface TrainModelResult {
   /** running while it trains; early-stopped by patience; cancelled when the job was (status.ts) */
   status: Extract<Status, 'running' | 'done' | 'diverged' | 'early-stopped' | 'cancelled'>;
   divergedAt?: number;
+  /** why a run that produced finite numbers counts as diverged (it ended far worse than guessing) */
+  reason?: string;
   /** the epoch after which early stopping froze it */
   stoppedAfter?: number;
 }

@@ -1,7 +1,8 @@
 /** Exports of a training record: metrics as CSV and JSON, trained weights as JSON (plain text builders). */
+import { csvCell } from '../../engine/data/csv';
 import type { TrainRecord } from '../../labs/train';
 
-const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const quote = csvCell;
 /** an empty cell for a value not measured (null, or NaN: the diagnostics between their steps) */
 const cell = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : String(v));
 
