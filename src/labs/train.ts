@@ -8,7 +8,7 @@ import { trainSpecParseValid } from '../engine/spec/schema';
 import type { TrainSpec } from '../engine/spec/trainSchema';
 import type { TrainDelta, TrainEvent } from '../engine/training/jobs';
 import type { TrainDataInfo, TrainRunProbe, TrainSpecResult } from '../engine/training/runTrainSpec';
-import type { ModelWeights, TrainModelResult } from '../engine/training/types';
+import { trainModelEmpty, type ModelWeights, type TrainModelResult } from '../engine/training/types';
 import { RUN_COLORS } from './colors';
 import { defineLab, type JobRecord } from './types';
 
@@ -63,10 +63,6 @@ export function trainRecordTitle(spec: TrainSpec): string {
   return `${data} · ${model} · batch ${spec.training.batchSize} · ${spec.training.epochs} epochs${spec.training.seeds > 1 ? ` · ${spec.training.seeds} seeds` : ''}`;
 }
 
-function emptyModel(): TrainModelResult {
-  return { stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'running' };
-}
-
 /** Appends a delta to a model's series (they start at `from`; a repeated delta is not added twice). */
 function apply(m: TrainModelResult, d: TrainDelta): TrainModelResult {
   for (const key of ['stepLoss', 'stepAccuracy', 'lr', 'gradNorm', 'updateRatio'] as const) {
@@ -96,7 +92,7 @@ export function trainEventApply(record: TrainRecord, event: TrainEvent): Partial
     if (d.seed === 0) runs[d.run] = { ...run, ...apply(run, d) } as RecordRun;
     else {
       const seeds = run.seeds.slice();
-      seeds[d.seed - 1] = apply(seeds[d.seed - 1] ?? emptyModel(), d);
+      seeds[d.seed - 1] = apply(seeds[d.seed - 1] ?? trainModelEmpty(), d);
       runs[d.run] = { ...runs[d.run], seeds };
     }
   }
@@ -126,7 +122,7 @@ export const trainLab = defineLab<TrainSpec>({
           runs: spec.runs.map((r, i) => ({
             label: trainRunLabel(r, i),
             color: r.color ?? RUN_COLORS[i % RUN_COLORS.length],
-            ...emptyModel(),
+            ...trainModelEmpty(),
             seeds: [],
             probe: null,
           })),

@@ -12,6 +12,7 @@
 import { datasetTestRows } from '../data/dataset';
 import { modelParamCount, modelShape, type ModelShape, type ModelSpec } from '../models/shape';
 import { optimizerStateSlots, type OptimizerSetting } from '../optimizers/registry';
+import { EVAL_ROWS } from '../training/steps';
 import { searchPlan } from '../search/plan';
 import type { CompressSpec } from './compressSchema';
 import type { ExperimentSpec, SpecError, SurfaceSpec } from './schema';
@@ -104,9 +105,6 @@ export function modelForwardCost(shape: ModelShape): { macs: number; activations
   }
   return { macs, activations };
 }
-
-/** Rows per evaluation slice (training/evaluate.ts EVAL_ROWS). */
-const EVAL_ROWS = 1024;
 
 /** A training of `models` models of this shape: `rows` training rows for `epochs`, evaluated on `testRows` after each. */
 export function trainingCost(t: {
@@ -285,7 +283,7 @@ function compressCost(spec: CompressSpec, data: DataShape): SpecCost | null {
 }
 
 /** The race (every run's path) and the particle cloud of a surface spec. */
-function surfaceParts(spec: SurfaceSpec): { race: TrainingCost; cloud: TrainingCost } {
+function surfaceCosts(spec: SurfaceSpec): { race: SpecCost; cloud: SpecCost } {
   const slots = slotsOf(spec.runs);
   const runs = spec.runs.length;
   const frames = Math.min(60, spec.steps + 1);
@@ -306,7 +304,10 @@ function surfaceParts(spec: SurfaceSpec): { race: TrainingCost; cloud: TrainingC
     work: points * spec.steps * POINT_STEP,
     steps: spec.steps,
   };
-  return { race, cloud };
+  return {
+    race: combine([race], `races ${plural(race.models, 'run')} for ${plural(race.steps, 'step')}`),
+    cloud: combine([cloud], `moves ${plural(cloud.models, 'point')} for ${plural(cloud.steps, 'step')}`),
+  };
 }
 
 /** The data's shape: known from the spec, or a CSV file's once loaded (null while it is not). */
@@ -322,10 +323,8 @@ export function specDataShape(spec: ExperimentSpec, loaded?: DataShape | null): 
  */
 export function specCost(spec: ExperimentSpec, loaded?: DataShape | null): SpecCost | null {
   if (spec.kind === 'surface') {
-    const { race, cloud } = surfaceParts(spec);
-    return spec.view.mode === 'race'
-      ? combine([race], `races ${plural(race.models, 'run')} for ${plural(race.steps, 'step')}`)
-      : combine([cloud], `moves ${plural(cloud.models, 'point')} for ${plural(cloud.steps, 'step')}`);
+    const { race, cloud } = surfaceCosts(spec);
+    return spec.view.mode === 'race' ? race : cloud;
   }
   const data = specDataShape(spec, loaded);
   if (!data) return null;
@@ -340,13 +339,10 @@ export function specCost(spec: ExperimentSpec, loaded?: DataShape | null): SpecC
 /** Each job a spec can start, with where in the spec its settings are (for the error's path). */
 function specJobs(spec: ExperimentSpec, data: DataShape | null): { path: string; cost: SpecCost | null }[] {
   if (spec.kind === 'surface') {
-    const { race, cloud } = surfaceParts(spec);
+    const { race, cloud } = surfaceCosts(spec);
     return [
-      { path: 'runs', cost: combine([race], `races ${plural(race.models, 'run')} for ${plural(race.steps, 'step')}`) },
-      {
-        path: 'cloud.count',
-        cost: combine([cloud], `moves ${plural(cloud.models, 'point')} for ${plural(cloud.steps, 'step')}`),
-      },
+      { path: 'runs', cost: race },
+      { path: 'cloud.count', cost: cloud },
     ];
   }
   if (!data) return [];

@@ -5,9 +5,7 @@ import { modelAccuracy, modelForward, modelLoss } from '../models/models';
 import type { ModelShape } from '../models/shape';
 import type { ParamMap } from '../optimizers/optimizer';
 import { deviceDispose, deviceUpload, type DeviceData } from './deviceData';
-
-/** Rows per forward pass when evaluating a whole set (keeps CNN activations small). */
-export const EVAL_ROWS = 1024;
+import { EVAL_ROWS } from './steps';
 
 /** Loss and accuracy of each model on a whole set, computed in slices of EVAL_ROWS and weighted by size. */
 export async function evaluate(

@@ -9,7 +9,7 @@ import { modelConfusion, modelForward, modelPredict, modelProbabilities } from '
 import type { ModelShape } from '../models/shape';
 import type { ParamMap } from '../optimizers/optimizer';
 import type { DeviceData } from './deviceData';
-import { EVAL_ROWS } from './evaluate';
+import { EVAL_ROWS } from './steps';
 import type { TrainProbe, WeightHistogram } from './types';
 
 function histogram(values: Float32Array, bins: number, layer: number): WeightHistogram {

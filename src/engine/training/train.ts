@@ -18,14 +18,15 @@ import { evaluate } from './evaluate';
 import { probeTake } from './probes';
 import { Diagnostics, METRIC_ROW, stepGradients, type StepSettings } from './step';
 import { DIAGNOSTICS_EVERY, trainStepsPerEpoch } from './steps';
-import type {
-  ModelWeights,
-  TrainConfig,
-  TrainHook,
-  TrainModelResult,
-  TrainOptions,
-  TrainProbe,
-  TrainResult,
+import {
+  trainModelEmpty,
+  type ModelWeights,
+  type TrainConfig,
+  type TrainHook,
+  type TrainModelResult,
+  type TrainOptions,
+  type TrainProbe,
+  type TrainResult,
 } from './types';
 
 export type * from './types';
@@ -87,15 +88,7 @@ export async function trainRun(
   const L = shape.layers.length;
   const chunkSize = Math.max(1, options.chunkSize ?? 50);
   const stepsPerEpoch = trainStepsPerEpoch(train.n, cfg.batchSize);
-  const models: TrainModelResult[] = Array.from({ length: K }, () => ({
-    stepLoss: [],
-    stepAccuracy: [],
-    lr: [],
-    gradNorm: [],
-    updateRatio: [],
-    epochs: [],
-    status: 'running',
-  }));
+  const models: TrainModelResult[] = Array.from({ length: K }, trainModelEmpty);
   const classify = shape.head !== 'regression';
   const frozen = new Array<boolean>(K).fill(false);
   const bestTest = new Array<number>(K).fill(Infinity);

@@ -106,6 +106,11 @@ export interface TrainModelResult {
   stoppedAfter?: number;
 }
 
+/** A model before its first step: empty series, running (the loop's start, and the page's copy before the first delta). */
+export function trainModelEmpty(): TrainModelResult {
+  return { stepLoss: [], stepAccuracy: [], lr: [], gradNorm: [], updateRatio: [], epochs: [], status: 'running' };
+}
+
 export interface WeightHistogram {
   layer: number;
   min: number;
