@@ -24,11 +24,15 @@ function macrotask(): Promise<void> {
   });
 }
 
-/** A function to await once per step: cheap when it is not yet time, a macrotask when it is. */
-export function yielder(ms = YIELD_MS): () => Promise<void> | void {
+/**
+ * A function to await once per step: cheap when it is not yet time, a macrotask when it is. `everyStep`
+ * (the cpu backend) yields at every step instead: concurrent loops (the training lab's optimizer groups)
+ * then interleave in the same order on every run, where a clock would make their order vary.
+ */
+export function yielder(options: { everyStep?: boolean } = {}): () => Promise<void> | void {
   let last = performance.now();
   return () => {
-    if (performance.now() - last < ms) return;
+    if (!options.everyStep && performance.now() - last < YIELD_MS) return;
     return macrotask().then(() => {
       last = performance.now();
     });

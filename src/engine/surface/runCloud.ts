@@ -125,7 +125,7 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
     };
     try {
       if (hasMinima) markReached(0);
-      const breathe = yielder();
+      const breathe = yielder({ everyStep: tf.getBackend() === 'cpu' });
       for (let step = 0; step < spec.steps; step++) {
         await breathe();
         if (options.signal?.aborted) break;

@@ -166,7 +166,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
 
   let stepsDone = 0;
   let chunkStart = 0;
-  const breathe = yielder();
+  const breathe = yielder({ everyStep: tf.getBackend() === 'cpu' });
   try {
     for (let step = 0; step < spec.steps && alive.some(Boolean); step++) {
       await breathe();

@@ -210,7 +210,7 @@ export async function trainRun(
       }
     };
 
-    const breathe = yielder();
+    const breathe = yielder({ everyStep: tf.getBackend() === 'cpu' });
     for (epoch = 1; epoch <= cfg.epochs; epoch++) {
       if (options.signal?.aborted || frozen.every(Boolean)) break;
       order.epochStart(epoch);
