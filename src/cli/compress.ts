@@ -1,18 +1,21 @@
 /** `optiplay run` for a `compress` spec: runs the method's study and prints its table. */
 import { transferScores, type TransferScore } from '../engine/compress/transferScores';
 import { compressRun, type CompressResult } from '../engine/compress/runCompress';
+import type { Metrics } from '../engine/compress/stage';
 import type { CompressSpec } from '../engine/spec/compressSchema';
 import type { CliHandler } from './io';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined || Number.isNaN(v) ? '' : (100 * v).toFixed(2);
+/** A model's accuracy in percent, or "diverged" where its training did (no number would be honest). */
+const cell = (m: Metrics | null | undefined) => (m?.diverged ? 'diverged' : pct(m?.testAccuracy));
 
 /** The study as rows: one per sparsity, bit width, round, strategy and label count, or student. */
 export function cliCompressCsv(r: CompressResult): string {
   const rows: (string | number)[][] = [];
   if (r.method === 'pruning' && r.schedule === 'lottery') {
     rows.push(['round', 'sparsity', 'rewoundAccuracy', 'randomInitAccuracy']);
-    for (const x of r.rounds) rows.push([x.round, x.sparsity, pct(x.rewound.testAccuracy), pct(x.random.testAccuracy)]);
+    for (const x of r.rounds) rows.push([x.round, x.sparsity, cell(x.rewound), cell(x.random)]);
   } else if (r.method === 'pruning') {
     rows.push([
       'sparsity',
@@ -22,64 +25,50 @@ export function cliCompressCsv(r: CompressResult): string {
       'sparseBytes',
       ...r.layers.map((l) => `${l.name}Sparsity`),
     ]);
-    rows.push([
-      0,
-      pct(r.dense.testAccuracy),
-      pct(r.dense.testAccuracy),
-      r.paramCount,
-      r.denseBytes,
-      ...r.layers.map(() => 0),
-    ]);
+    rows.push([0, cell(r.dense), cell(r.dense), r.paramCount, r.denseBytes, ...r.layers.map(() => 0)]);
     for (const x of r.rows)
-      rows.push([
-        x.sparsity,
-        pct(x.oneShot.testAccuracy),
-        pct(x.fineTuned?.testAccuracy),
-        x.nonzero,
-        x.sparseBytes,
-        ...x.layerSparsity,
-      ]);
+      rows.push([x.sparsity, cell(x.oneShot), cell(x.fineTuned), x.nonzero, x.sparseBytes, ...x.layerSparsity]);
   } else if (r.method === 'quantization') {
     rows.push(['bits', 'ptqAccuracy', 'qatAccuracy', 'bytes', ...r.layers.map((l) => `${l.name}Error`)]);
-    rows.push([32, pct(r.study.float.testAccuracy), '', r.study.floatBytes, ...r.layers.map(() => 0)]);
-    for (const x of r.study.rows)
-      rows.push([x.bits, pct(x.ptq.testAccuracy), pct(x.qat?.testAccuracy), x.sizeBytes, ...x.layerError]);
+    rows.push([32, cell(r.study.float), '', r.study.floatBytes, ...r.layers.map(() => 0)]);
+    for (const x of r.study.rows) rows.push([x.bits, cell(x.ptq), cell(x.qat), x.sizeBytes, ...x.layerError]);
   } else if (r.method === 'distillation') {
     rows.push(['model', 'epoch', 'testAccuracy', 'testLoss']);
-    rows.push(['teacher', '', pct(r.study.teacher.testAccuracy), r.study.teacher.testLoss]);
+    rows.push(['teacher', '', cell(r.study.teacher), r.study.teacher.testLoss]);
     for (const [name, epochs] of [
       ['scratch', r.study.scratch],
       ['distilled', r.study.distilled],
     ] as const)
-      for (const e of epochs) rows.push([name, e.epoch, pct(e.testAccuracy), e.testLoss]);
+      for (const e of epochs) rows.push([name, e.epoch, cell(e), e.testLoss]);
   } else {
     rows.push(['labels', 'strategy', 'draw', 'epoch', 'testAccuracy', 'testLoss']);
     for (const x of r.runs)
-      for (const e of x.epochs) rows.push([x.labels, x.strategy, x.draw + 1, e.epoch, pct(e.testAccuracy), e.testLoss]);
+      for (const e of x.epochs) rows.push([x.labels, x.strategy, x.draw + 1, e.epoch, cell(e), e.testLoss]);
   }
   return `${rows.map((row) => row.join(',')).join('\n')}\n`;
 }
 
 /** The study's headline on stderr, as a user would say it. */
 function summary(r: CompressResult): string {
-  const acc = (v: number | null | undefined) => `${pct(v)} %`;
+  const acc = (m: Metrics | null | undefined) => (m?.diverged ? 'diverged' : `${pct(m?.testAccuracy)} %`);
+  const accOf = (v: number | null | undefined, diverged?: boolean) => (diverged ? 'diverged' : `${pct(v)} %`);
   if (r.method === 'pruning' && r.schedule === 'lottery') {
-    return `dense ${acc(r.dense.testAccuracy)}; ${r.rounds.map((x) => `${(100 * x.sparsity).toFixed(1)} % pruned: rewound ${acc(x.rewound.testAccuracy)}, random init ${acc(x.random.testAccuracy)}`).join('; ')}`;
+    return `dense ${acc(r.dense)}; ${r.rounds.map((x) => `${(100 * x.sparsity).toFixed(1)} % pruned: rewound ${acc(x.rewound)}, random init ${acc(x.random)}`).join('; ')}`;
   }
   if (r.method === 'pruning') {
-    return `dense ${acc(r.dense.testAccuracy)}; ${r.rows.map((x) => `${Math.round(100 * x.sparsity)} %: one-shot ${acc(x.oneShot.testAccuracy)}${x.fineTuned ? `, ${r.schedule === 'gradual' ? 'gradual' : 'fine-tuned'} ${acc(x.fineTuned.testAccuracy)}` : ''}`).join('; ')}`;
+    return `dense ${acc(r.dense)}; ${r.rows.map((x) => `${Math.round(100 * x.sparsity)} %: one-shot ${acc(x.oneShot)}${x.fineTuned ? `, ${r.schedule === 'gradual' ? 'gradual' : 'fine-tuned'} ${acc(x.fineTuned)}` : ''}`).join('; ')}`;
   }
   if (r.method === 'quantization') {
-    return `float ${acc(r.study.float.testAccuracy)} (${r.study.floatBytes} B); ${r.study.rows.map((x) => `${x.bits} bits: PTQ ${acc(x.ptq.testAccuracy)}${x.qat ? `, QAT ${acc(x.qat.testAccuracy)}` : ''} (${x.sizeBytes} B)`).join('; ')}`;
+    return `float ${acc(r.study.float)} (${r.study.floatBytes} B); ${r.study.rows.map((x) => `${x.bits} bits: PTQ ${acc(x.ptq)}${x.qat ? `, QAT ${acc(x.qat)}` : ''} (${x.sizeBytes} B)`).join('; ')}`;
   }
   if (r.method === 'distillation') {
     const last = (e: { testAccuracy: number | null }[]) => e[e.length - 1]?.testAccuracy;
-    return `teacher ${acc(r.study.teacher.testAccuracy)} (${r.paramCount} parameters, ${r.study.teacherRows} rows); student (${r.studentParams} parameters, ${r.study.studentRows} rows) from scratch ${acc(last(r.study.scratch))}, distilled ${acc(last(r.study.distilled))}`;
+    return `teacher ${acc(r.study.teacher)} (${r.paramCount} parameters, ${r.study.teacherRows} rows); student (${r.studentParams} parameters, ${r.study.studentRows} rows) from scratch ${accOf(last(r.study.scratch), r.study.diverged?.scratch)}, distilled ${accOf(last(r.study.distilled), r.study.diverged?.distilled)}`;
   }
   const spread = (x: TransferScore) =>
     x.sd !== null ? ` ± ${(100 * x.sd).toFixed(1)} (${x.finals.map((f) => pct(f)).join(', ')})` : '';
-  return `source ${acc(r.source.testAccuracy)}; ${transferScores(r.runs)
-    .map((x) => `${x.labels} labels ${x.strategy} ${acc(x.mean)}${spread(x)}`)
+  return `source ${acc(r.source)}; ${transferScores(r.runs)
+    .map((x) => `${x.labels} labels ${x.strategy} ${accOf(x.mean)}${spread(x)}`)
     .join('; ')}`;
 }
 

@@ -27,6 +27,8 @@ export interface DistillStudy {
   /** the student trained on the labels alone, and distilled, on the same budget and initial weights */
   scratch: EpochMetrics[];
   distilled: EpochMetrics[];
+  /** which student's training diverged, where one did (its curve stops there) */
+  diverged?: { scratch: boolean; distilled: boolean };
   /** the teacher's softened probabilities for one test row at each temperature */
   softTargets: { T: number; probs: number[] }[];
   sample: { index: number; label: number };
@@ -108,6 +110,14 @@ export async function distillStudy(
     studentRows: rows,
     scratch: scratch.models[0].epochs,
     distilled: distilled.models[0].epochs,
+    ...(scratch.models[0].status === 'diverged' || distilled.models[0].status === 'diverged'
+      ? {
+          diverged: {
+            scratch: scratch.models[0].status === 'diverged',
+            distilled: distilled.models[0].status === 'diverged',
+          },
+        }
+      : {}),
     softTargets: options.temperatures.map((T) => ({ T, probs: softTargets(row, T) })),
     sample: { index: sample, label: test.y[sample] },
   };

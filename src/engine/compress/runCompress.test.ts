@@ -177,4 +177,26 @@ describe('compressRun', () => {
     await expect(run).rejects.toThrow('cancelled');
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
+
+  it('a fine-tuning that diverges is reported as diverged, not as an accuracy', async () => {
+    const r = await compressRun(
+      spec({
+        method: 'quantization',
+        base: {
+          data: { name: 'mnist', limit: 400 },
+          model: { kind: 'mlp', hidden: [16], activation: 'tanh', init: 'xavier' },
+          training: { batchSize: 40, epochs: 2 },
+          run: { optimizer: { name: 'sgd', lr: 0.1 } },
+        },
+        fineTune: { epochs: 1, lr: 10 },
+        quantization: { bits: [4], qat: true },
+      }),
+      load,
+    );
+    if (r.method !== 'quantization') throw new Error(r.method);
+    expect(r.study.float.diverged).toBeUndefined();
+    const qat = r.study.rows[0].qat!;
+    expect(qat.diverged).toBe(true);
+    expect(qat.testAccuracy).toBeNull();
+  }, 60_000);
 });

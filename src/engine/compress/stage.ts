@@ -16,6 +16,8 @@ import { compressConfig, type TrainCompression } from './hooks';
 export interface Metrics {
   testLoss: number;
   testAccuracy: number | null;
+  /** the model's training diverged (a NaN or a loss far worse than guessing): its numbers mean nothing */
+  diverged?: true;
 }
 
 /** What a stage starts from and what shapes its training. */
@@ -59,8 +61,10 @@ export async function stageRun(
   return r;
 }
 
-export const lastMetrics = (r: { models: { epochs: EpochMetrics[] }[] }): Metrics => {
-  const e = r.models[0].epochs[r.models[0].epochs.length - 1];
+export const lastMetrics = (r: { models: { epochs: EpochMetrics[]; status: string }[] }): Metrics => {
+  const m = r.models[0];
+  const e = m.epochs[m.epochs.length - 1];
+  if (m.status === 'diverged') return { testLoss: NaN, testAccuracy: null, diverged: true };
   return { testLoss: e?.testLoss ?? NaN, testAccuracy: e?.testAccuracy ?? null };
 };
 
@@ -76,7 +80,10 @@ export async function evaluateParams(
   onActivation?: (h: tf.Tensor, layer: number) => tf.Tensor,
 ): Promise<Metrics> {
   const r = await trainEvaluate(shape, params, ds, onActivation);
-  return { testLoss: r.loss[0], testAccuracy: r.accuracy ? r.accuracy[0] : null };
+  const testAccuracy = r.accuracy ? r.accuracy[0] : null;
+  if (!Number.isFinite(r.loss[0]) || (testAccuracy !== null && !Number.isFinite(testAccuracy)))
+    return { testLoss: NaN, testAccuracy: null, diverged: true };
+  return { testLoss: r.loss[0], testAccuracy };
 }
 
 export function shapeOf(model: ModelSpec, train: Dataset): ModelShape {

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ObjectiveName } from './registry';
+import { gradientsGuarded } from '../tape';
 
 const split = (xy: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] => {
   const [x, y] = tf.unstack(xy, 1) as [tf.Tensor1D, tf.Tensor1D];
@@ -86,10 +87,14 @@ export function objectiveValueAndGrad(
   const f = OBJECTIVE_FNS[name];
   // Rows are independent, so seeding the backward pass with ones gives each row's own gradient.
   const seed = tf.ones([xy.shape[0]]);
-  const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => f(p as tf.Tensor2D, params) as tf.Tensor)(
-    xy,
-    seed as tf.Tensor,
-  );
-  seed.dispose();
+  let out: { value: tf.Tensor; grad: tf.Tensor };
+  try {
+    out = gradientsGuarded(() =>
+      tf.valueAndGrad((p: tf.Tensor) => f(p as tf.Tensor2D, params) as tf.Tensor)(xy, seed as tf.Tensor),
+    );
+  } finally {
+    seed.dispose();
+  }
+  const { value, grad } = out;
   return { value: value as tf.Tensor1D, grad: grad as tf.Tensor2D };
 }

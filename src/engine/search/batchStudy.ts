@@ -22,6 +22,7 @@ import type { TrainSpec } from '../spec/trainSchema';
 import { trainDataSplit, trainSpecConfig, type AssetLoader } from '../training/runTrainSpec';
 import { trainRun, type EpochMetrics, type TrainModelResult } from '../training/train';
 import { thinSteps } from './thin';
+import { gradientsGuarded } from '../tape';
 
 export interface BatchStudyRun {
   batchSize: number;
@@ -79,9 +80,11 @@ function gradsOf(
   oneHot: tf.Tensor | null,
 ): tf.Tensor[] {
   const names = Object.keys(params);
-  return tf.grads(() =>
-    tf.sum(modelLoss(shape, modelForward(shape, params, x), y, oneHot as tf.Tensor2D | tf.Tensor3D | null)),
-  )(names.map((n) => params[n]));
+  return gradientsGuarded(() =>
+    tf.grads(() =>
+      tf.sum(modelLoss(shape, modelForward(shape, params, x), y, oneHot as tf.Tensor2D | tf.Tensor3D | null)),
+    )(names.map((n) => params[n])),
+  );
 }
 
 /** Σ over parameters of ‖g_k − g‖², per model k: [K]. */

@@ -138,27 +138,27 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
             }
           : objectiveValueAndGrad(objectiveName, objectiveParams, xy);
         let gradIn: tf.Tensor2D = grad;
-        if (rngs.some((r) => r !== null)) {
-          const noise = new Float32Array(rows * 2);
-          rngs.forEach((rng, k) => {
-            if (!rng) return;
-            const sigma = spec.runs[runs[k]].noise;
-            for (let i = k * count * 2; i < (k + 1) * count * 2; i++) noise[i] = sigma * rng.normal();
-          });
-          gradIn = tf.tidy(() => tf.add(grad, tf.tensor2d(noise, [rows, 2])));
-          grad.dispose();
+        try {
+          if (rngs.some((r) => r !== null)) {
+            const noise = new Float32Array(rows * 2);
+            rngs.forEach((rng, k) => {
+              if (!rng) return;
+              const sigma = spec.runs[runs[k]].noise;
+              for (let i = k * count * 2; i < (k + 1) * count * 2; i++) noise[i] = sigma * rng.normal();
+            });
+            gradIn = tf.tidy(() => tf.add(grad, tf.tensor2d(noise, [rows, 2])));
+          }
+          const next = optimizer.step({ xy }, { xy: gradIn }, lr).xy as tf.Tensor2D;
+          xy.dispose();
+          xy = next;
+          if (needsMetric && value) {
+            const means = tf.tidy(() => tf.mean(tf.reshape(value, [runs.length, count]), 1));
+            const m = await means.data().finally(() => means.dispose());
+            schedules.forEach((s, k) => s.observe(m[k]));
+          }
+        } finally {
+          tf.dispose([grad, gradIn, ...(value ? [value] : [])]); // also when a step fails
         }
-        const next = optimizer.step({ xy }, { xy: gradIn }, lr).xy as tf.Tensor2D;
-        gradIn.dispose();
-        xy.dispose();
-        xy = next;
-        if (needsMetric && value) {
-          const means = tf.tidy(() => tf.mean(tf.reshape(value, [runs.length, count]), 1));
-          const m = await means.data();
-          means.dispose();
-          schedules.forEach((s, k) => s.observe(m[k]));
-        }
-        value?.dispose();
         if (hasMinima) markReached(step + 1);
         if (frameSteps.includes(step + 1)) buffer.push('frame', tf.clone(xy));
       }

@@ -16,6 +16,7 @@ import { specErrorsFormat } from '../spec/schema';
 import { irisLoad } from '../data/iris';
 import { MNIST_ASSET, mnistParse } from '../data/mnist';
 import { syntheticMake } from '../data/synthetic';
+import { concurrently } from '../concurrent';
 import { optimizerGroups } from '../optimizers/registry';
 import { randomMixSeed } from '../random';
 import type { TrainSpec } from '../spec/trainSchema';
@@ -248,7 +249,7 @@ export async function trainSpecRun(
   const probes: (TrainRunProbe | null)[] = spec.runs.map(() => null);
   const weights: ModelWeights[][] = [];
   let stepsPerEpoch = 0;
-  const trainGroup = async (members: number[], group: number) => {
+  const trainGroup = async (members: number[], group: number, signal: AbortSignal) => {
     const control: TrainControl | undefined = options.control && {
       shouldWait: () => options.control!.shouldWait(group),
       wait: () => options.control!.wait(group),
@@ -270,7 +271,7 @@ export async function trainSpecRun(
         shuffleSeeds: expand((_, s) => (s === 0 ? spec.seed : randomMixSeed(spec.seed, s, 0x5eed))),
       },
       {
-        signal: options.signal,
+        signal,
         control,
         probes: options.probes,
         keepWeights: options.keepWeights,
@@ -300,7 +301,11 @@ export async function trainSpecRun(
       if (result.weights) weights[i] = result.weights[m * S];
     });
   };
-  await Promise.all(optimizerGroups(spec.runs.map((r) => r.optimizer)).map(trainGroup));
+  const groups = optimizerGroups(spec.runs.map((r) => r.optimizer));
+  await concurrently(
+    groups.map((members, group) => (signal) => trainGroup(members, group, signal)),
+    options.signal,
+  );
   return {
     backend: tf.getBackend(),
     dataset: datasetSummary(train, test),

@@ -17,6 +17,7 @@ import type { ParamMap } from '../optimizers/optimizer';
 import { randomMixSeed } from '../random';
 import { regularizationPenalty, trainGradClip } from './regularize';
 import type { BatchRows, TrainConfig } from './types';
+import { gradientsGuarded } from '../tape';
 
 export const METRIC_ROW = { loss: 0, accuracy: 1, dataLoss: 2, norm: 3, ratio: 4 } as const;
 
@@ -59,51 +60,57 @@ export function stepGradients(
   const dropout = cfg.dropout ? { rate: cfg.dropout, seed: randomMixSeed(cfg.seed, step, 0xd40) } : undefined;
   // one forward pass: each model's loss with dy = 1 gives each model its own gradient, without the
   // programs of a sum; the ones stay in JavaScript unless a gradient reads them
-  const gradList = tf.grads(() => {
-    const out = modelForward(shape, s.view(params), batch.x, dropout);
-    outputs = tf.keep(out);
-    let loss: tf.Tensor1D;
-    if (s.loss) loss = s.loss(out, batch);
-    else if (statsLoss) {
-      const r = softmaxXent(out, batch.oneHot!);
-      loss = r.loss;
-      statsKept = tf.keep(r.stats);
-    } else loss = modelLoss(shape, out, batch.y!, batch.oneHot);
-    const pen = regularizationPenalty(params, cfg.l1, cfg.l2);
-    penalised = pen !== null;
-    dataLosses = tf.keep(loss);
-    losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
-    return losses;
-  })(
-    names.map((n) => params[n]),
-    tf.tensor1d(new Float32Array(K).fill(1)),
-  );
-  const perModel = losses as unknown as tf.Tensor1D;
-  const out = outputs as unknown as tf.Tensor3D;
-  const stats = statsKept as tf.Tensor2D | null;
-  const dataLoss = dataLosses as unknown as tf.Tensor1D;
-  const diagnose = diagnostics !== 'none';
-  const norm =
-    diagnostics === 'ops' ? [tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c)))] : [];
-  // the loss stats are rows 0 and 1 already
-  const value = (
-    stats && !penalised && !diagnose
-      ? tf.clone(stats)
-      : stats
-        ? tf.concat([
-            penalised ? tf.stack([perModel, tf.reshape(tf.slice(stats, [1, 0], [1, K]), [K])]) : stats,
-            tf.stack([dataLoss, ...norm]),
-          ])
-        : tf.stack([
-            perModel,
-            classify ? modelAccuracy(shape, out, batch.y!) : tf.zerosLike(perModel),
-            dataLoss,
-            ...norm,
-          ])
-  ) as tf.Tensor2D;
-  tf.dispose([perModel, dataLoss, out, ...(stats ? [stats] : [])]); // kept inside tf.grads so they survived that scope; their values are in value now
-  const grads = Object.fromEntries(names.map((n, i) => [n, gradList[i]]));
-  return { value, grads: trainGradClip(grads, cfg.clipValue, cfg.clipNorm) };
+  try {
+    const gradList = gradientsGuarded(() =>
+      tf.grads(() => {
+        const out = modelForward(shape, s.view(params), batch.x, dropout);
+        outputs = tf.keep(out);
+        let loss: tf.Tensor1D;
+        if (s.loss) loss = s.loss(out, batch);
+        else if (statsLoss) {
+          const r = softmaxXent(out, batch.oneHot!);
+          loss = r.loss;
+          statsKept = tf.keep(r.stats);
+        } else loss = modelLoss(shape, out, batch.y!, batch.oneHot);
+        const pen = regularizationPenalty(params, cfg.l1, cfg.l2);
+        penalised = pen !== null;
+        dataLosses = tf.keep(loss);
+        losses = tf.keep(pen ? tf.add(loss, pen) : loss) as tf.Tensor1D;
+        return losses;
+      })(
+        names.map((n) => params[n]),
+        tf.tensor1d(new Float32Array(K).fill(1)),
+      ),
+    );
+    const perModel = losses as unknown as tf.Tensor1D;
+    const out = outputs as unknown as tf.Tensor3D;
+    const stats = statsKept as tf.Tensor2D | null;
+    const dataLoss = dataLosses as unknown as tf.Tensor1D;
+    const diagnose = diagnostics !== 'none';
+    const norm =
+      diagnostics === 'ops' ? [tf.sqrt(gradList.map((g) => perModelSumSquares(g)).reduce((a, c) => tf.add(a, c)))] : [];
+    // the loss stats are rows 0 and 1 already
+    const value = (
+      stats && !penalised && !diagnose
+        ? tf.clone(stats)
+        : stats
+          ? tf.concat([
+              penalised ? tf.stack([perModel, tf.reshape(tf.slice(stats, [1, 0], [1, K]), [K])]) : stats,
+              tf.stack([dataLoss, ...norm]),
+            ])
+          : tf.stack([
+              perModel,
+              classify ? modelAccuracy(shape, out, batch.y!) : tf.zerosLike(perModel),
+              dataLoss,
+              ...norm,
+            ])
+    ) as tf.Tensor2D;
+    const grads = Object.fromEntries(names.map((n, i) => [n, gradList[i]]));
+    return { value, grads: trainGradClip(grads, cfg.clipValue, cfg.clipNorm) };
+  } finally {
+    // kept inside tf.grads so they outlive its scope; their values are in value by now (or the step failed)
+    tf.dispose([losses, dataLosses, outputs, statsKept].filter((t) => t !== null));
+  }
 }
 
 /**

@@ -108,20 +108,32 @@ export async function trainRun(
   let probe: TrainProbe | null = null;
 
   const hooks: TrainHook[] = [];
-  const trainData = deviceUpload(train, shape);
-  const testData = deviceUpload(test, shape);
-  const order = new BatchOrder(trainData, shuffleSeeds, cfg.batchSize);
-  const buffer = new MetricBuffer();
-  const diagnostics = new Diagnostics(
-    shape,
-    Math.max(1, Math.round(options.diagnosticsEvery ?? DIAGNOSTICS_EVERY)),
-    cfg.clipNorm !== null || cfg.clipValue !== null,
-  );
-  let params: ParamMap = cfg.initialWeights
-    ? paramsFromWeights(cfg.initialWeights)
-    : modelInit(shape, cfg.model.init, cfg.initSeeds);
-  const optimizer = optimizerCreate(cfg.optimizers[0].name, cfg.optimizers);
+  /** what the run holds on the device, given back in reverse order however the run ends (a fault while setting up too) */
+  const held: (() => void)[] = [];
+  const hold = <T>(value: T, release: (v: T) => void): T => {
+    held.push(() => release(value));
+    return value;
+  };
+  let params: ParamMap = {};
   try {
+    const trainData = hold(deviceUpload(train, shape), deviceDispose);
+    const testData = hold(deviceUpload(test, shape), deviceDispose);
+    const order = hold(new BatchOrder(trainData, shuffleSeeds, cfg.batchSize), (o) => o.dispose());
+    const buffer = hold(new MetricBuffer(), (b) => b.dispose());
+    const diagnostics = hold(
+      new Diagnostics(
+        shape,
+        Math.max(1, Math.round(options.diagnosticsEvery ?? DIAGNOSTICS_EVERY)),
+        cfg.clipNorm !== null || cfg.clipValue !== null,
+      ),
+      (d) => d.dispose(),
+    );
+    const optimizer = hold(optimizerCreate(cfg.optimizers[0].name, cfg.optimizers), (o) => o.dispose());
+    held.push(() => tf.dispose(Object.values(params)));
+    params = cfg.initialWeights
+      ? paramsFromWeights(cfg.initialWeights)
+      : modelInit(shape, cfg.model.init, cfg.initSeeds);
+    held.push(() => hooks.forEach((h) => h.dispose?.()));
     for (const make of cfg.hooks ?? []) hooks.push(make({ shape, K, train }));
     const replace = (replaced: ParamMap | null) => {
       if (!replaced) return;
@@ -230,10 +242,20 @@ export async function trainRun(
         const lrs = schedules.map((s, k) => (frozen[k] ? 0 : s.lrAt(step)));
         const mode = diagnostics.mode(step, params);
         const { value, grads } = tf.tidy(() => stepGradients(settings, params, order.batch(b, want), step, mode));
-        const stepped = optimizer.step(params, grads, lrs);
-        const next = hooks.reduce((p, h) => (h.constrain ? h.constrain(p, params) : p), stepped);
-        const metrics = diagnostics.rows(mode, value, grads, params, next);
-        tf.dispose([...Object.values(params), ...Object.values(grads), value]);
+        // on a fault mid-step the step's own tensors go back here, the parameters in the finally below
+        let next: ParamMap | null = null;
+        let metrics: tf.Tensor;
+        try {
+          next = optimizer.step(params, grads, lrs);
+          for (const h of hooks) if (h.constrain) next = h.constrain(next, params);
+          metrics = diagnostics.rows(mode, value, grads, params, next);
+        } catch (err) {
+          if (next) tf.dispose(Object.values(next));
+          throw err;
+        } finally {
+          tf.dispose([...Object.values(grads), value]);
+        }
+        tf.dispose(Object.values(params));
         params = next;
         buffer.push('metrics', metrics);
         pendingLr.push(lrs);
@@ -318,13 +340,6 @@ export async function trainRun(
     for (const m of models) if (m.status === 'running') m.status = options.signal?.aborted ? 'cancelled' : 'done';
     return { backend: tf.getBackend(), stepsPerEpoch, models, probe, ...(weights ? { weights } : {}) };
   } finally {
-    buffer.dispose();
-    tf.dispose(Object.values(params));
-    deviceDispose(trainData);
-    deviceDispose(testData);
-    order.dispose();
-    diagnostics.dispose();
-    optimizer.dispose();
-    for (const h of hooks) h.dispose?.();
+    for (const release of held.reverse()) release();
   }
 }

@@ -18,6 +18,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { CompressResult, QuantHistogram } from '../../engine/compress/runCompress';
+import type { Metrics } from '../../engine/compress/stage';
 import { TRANSFER_STRATEGIES } from '../../engine/spec/compressSchema';
 import {
   bytesLabel,
@@ -41,6 +42,8 @@ const BITS_COLORS: Record<number, string> = { 8: '#16a34a', 4: '#d97706', 2: '#d
 const margin = { top: 8, right: 16, bottom: 18, left: 4 };
 const axisTick = { fontSize: 11 };
 const fmtPct = (v: unknown) => (v === null || v === undefined ? '—' : `${Number(v).toFixed(2)} %`);
+/** A model's test accuracy, or that its training diverged (a number would mean nothing). */
+const accLabel = (m: Metrics | null | undefined) => (m?.diverged ? 'diverged' : fmtPct(pct(m?.testAccuracy)));
 
 function Figure(props: {
   testId: string;
@@ -201,7 +204,7 @@ function PruneViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'oneShot'
           <tbody>
             <tr data-testid="prune-row-dense" data-finetuned={pct(r.dense.testAccuracy) ?? ''}>
               <td>dense</td>
-              <td>{fmtPct(pct(r.dense.testAccuracy))}</td>
+              <td>{accLabel(r.dense)}</td>
               <td>—</td>
               <td>{r.paramCount.toLocaleString('en')}</td>
               <td>{bytesLabel(r.denseBytes)}</td>
@@ -216,8 +219,8 @@ function PruneViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'oneShot'
                 data-finetuned={pct(x.fineTuned?.testAccuracy) ?? ''}
               >
                 <td>{Math.round(x.sparsity * 1000) / 10} %</td>
-                <td>{fmtPct(pct(x.oneShot.testAccuracy))}</td>
-                <td>{fmtPct(pct(x.fineTuned?.testAccuracy))}</td>
+                <td>{accLabel(x.oneShot)}</td>
+                <td>{accLabel(x.fineTuned)}</td>
                 <td>{x.nonzero.toLocaleString('en')}</td>
                 <td>
                   {bytesLabel(x.sparseBytes)} ({Math.round((100 * x.sparseBytes) / r.denseBytes)} %)
@@ -326,8 +329,8 @@ function LotteryViews({ r }: { r: Extract<Result<'pruning'>, { schedule: 'lotter
               >
                 <td>{x.round}</td>
                 <td>{(x.sparsity * 100).toFixed(1)} %</td>
-                <td>{fmtPct(pct(x.rewound.testAccuracy))}</td>
-                <td>{fmtPct(pct(x.random.testAccuracy))}</td>
+                <td>{accLabel(x.rewound)}</td>
+                <td>{accLabel(x.random)}</td>
               </tr>
             ))}
           </tbody>
@@ -455,7 +458,7 @@ function QuantViews({ r }: { r: Result<'quantization'> }) {
           <tbody>
             <tr data-testid="quant-row-32" data-ptq={pct(r.study.float.testAccuracy) ?? ''}>
               <td>32 (float)</td>
-              <td>{fmtPct(pct(r.study.float.testAccuracy))}</td>
+              <td>{accLabel(r.study.float)}</td>
               <td>—</td>
               <td>{bytesLabel(r.study.floatBytes)}</td>
               {r.layers.map((l) => (
@@ -470,8 +473,8 @@ function QuantViews({ r }: { r: Result<'quantization'> }) {
                 data-qat={pct(x.qat?.testAccuracy) ?? ''}
               >
                 <td>{x.bits}</td>
-                <td>{fmtPct(pct(x.ptq.testAccuracy))}</td>
-                <td>{fmtPct(pct(x.qat?.testAccuracy))}</td>
+                <td>{accLabel(x.ptq)}</td>
+                <td>{accLabel(x.qat)}</td>
                 <td>
                   {bytesLabel(x.sizeBytes)} ({(r.study.floatBytes / x.sizeBytes).toFixed(1)}× smaller)
                 </td>
@@ -570,13 +573,14 @@ function DistillViews({ r, classNames }: { r: Result<'distillation'>; classNames
         data-scratch={scratch ?? ''}
         data-distilled={distilled ?? ''}
       >
-        Teacher ({r.paramCount.toLocaleString('en')} parameters): <strong>{fmtPct(teacher)}</strong>. Student (
-        {r.studentParams.toLocaleString('en')} parameters, {(r.paramCount / r.studentParams).toFixed(1)}× smaller), same
-        epochs and initial weights
+        Teacher ({r.paramCount.toLocaleString('en')} parameters): <strong>{accLabel(r.study.teacher)}</strong>. Student
+        ({r.studentParams.toLocaleString('en')} parameters, {(r.paramCount / r.studentParams).toFixed(1)}× smaller),
+        same epochs and initial weights
         {r.study.studentRows < r.study.teacherRows
           ? `, trained on ${r.study.studentRows.toLocaleString('en')} of the teacher's ${r.study.teacherRows.toLocaleString('en')} rows`
           : ''}
-        : from scratch <strong>{fmtPct(scratch)}</strong>, distilled <strong>{fmtPct(distilled)}</strong>
+        : from scratch <strong>{r.study.diverged?.scratch ? 'diverged' : fmtPct(scratch)}</strong>, distilled{' '}
+        <strong>{r.study.diverged?.distilled ? 'diverged' : fmtPct(distilled)}</strong>
         {scratch !== null && distilled !== null
           ? ` (${distilled >= scratch ? '+' : ''}${(distilled - scratch).toFixed(2)} points)`
           : ''}
@@ -664,9 +668,8 @@ function TransferViews({ r }: { r: Result<'transfer'> }) {
   return (
     <div className="compress-views">
       <p className="small">
-        Pretrained on classes {r.sourceClasses.join(', ')} (test accuracy {fmtPct(pct(r.source.testAccuracy))}); adapted
-        to classes {r.targetClasses.join(', ')} ({r.dataset.test} test rows) with few labels. The head is new in every
-        strategy.
+        Pretrained on classes {r.sourceClasses.join(', ')} (test accuracy {accLabel(r.source)}); adapted to classes{' '}
+        {r.targetClasses.join(', ')} ({r.dataset.test} test rows) with few labels. The head is new in every strategy.
         {draws > 1
           ? ` Every strategy adapted on the same ${draws} draws of labelled samples; curves and table show the mean, ± the spread (sd) over the draws.`
           : ''}
