@@ -24,6 +24,21 @@ test('a heavy training link opens without starting, shows its estimate, and Run 
   await held.getByRole('button', { name: 'Run' }).click();
   await expect(held).toHaveCount(0);
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  // paused and out of sight, it still holds its models on the device: the header says so, and stops it
+  await page.getByTestId('train-pause').click();
+  await page.getByTestId('lab-search').click();
+  const chip = page.getByTestId('running-train');
+  await expect(chip).toContainText('Training paused');
+  // once its data is on the device: MNIST's 60,000 digits alone are 190 MB
+  await expect(page.getByTestId('engine-memory')).toContainText(/^[1-9]\d+(\.\d)? MB held while paused/, {
+    timeout: 60_000,
+  });
+  await shot(page, 'paused-elsewhere', backend);
+  await page.getByTestId('running-train-stop').click();
+  await expect(page.getByTestId('running-jobs')).toHaveCount(0);
+  await page.getByTestId('lab-train').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('history-memory')).toContainText(/The history holds \d/);
 });
 
 test('Cancel stops a search on the cpu backend within a second', async ({ page, backend }) => {

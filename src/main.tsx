@@ -24,8 +24,9 @@ void engineStart(params.get('backend'), { worker: params.get('worker') !== '0' }
   .catch((err: Error) => useAppStore.setState({ raceError: `The engine could not start: ${err.message}` }));
 raceControllerStart();
 // The engine's tensor count and bytes, for the benchmark suite (bench/run.mjs checks that every lab
-// gives back what it took) and for anyone curious in the devtools console: await optiplay.memory()
-Object.assign(window, { optiplay: { memory: engineMemory } });
+// gives back what it took) and for anyone curious in the devtools console: await optiplay.memory();
+// the app's state (optiplay.store.getState()), for the same console and the fault tests
+Object.assign(window, { optiplay: { memory: engineMemory, store: useAppStore } });
 urlSyncStart();
 
 /**

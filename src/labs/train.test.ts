@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainDelta } from '../engine/training/jobs';
-import { DEFAULT_TRAIN_SPEC, trainEventApply, type TrainRecord } from './train';
+import {
+  DEFAULT_TRAIN_SPEC,
+  HISTORY_WEIGHTS_BYTES,
+  trainEventApply,
+  trainHistoryTrim,
+  trainRecordBytes,
+  type TrainRecord,
+} from './train';
 
 const record = (): TrainRecord => ({
   id: 1,
@@ -73,5 +80,41 @@ describe('trainEventApply', () => {
       stepsPerEpoch: 10,
     };
     expect(trainEventApply(r, { type: 'data', info })).toEqual({ data: info, status: 'running' });
+  });
+});
+
+describe('the history keeps its memory bounded', () => {
+  /** a finished record whose one run holds `values` trained weights and 3 steps of curves */
+  const finished = (id: number, values: number): TrainRecord => {
+    const r = record();
+    r.id = id;
+    r.status = 'done';
+    r.runs[0] = {
+      ...r.runs[0],
+      stepLoss: [1, 2, 3],
+      lr: [0.1, 0.1, 0.1],
+      updateRatio: [
+        [1, 2],
+        [1, 2],
+        [1, 2],
+      ],
+    };
+    r.weights = [[{ name: 'l0/w', shape: [values], values: new Array<number>(values).fill(0.5) }]];
+    return r;
+  };
+
+  it('counts the curves and the weights of a record as 8-byte numbers', () => {
+    expect(trainRecordBytes(finished(1, 100))).toEqual({ curves: (3 + 3 + 6) * 8, weights: 800 });
+  });
+
+  it('lets the oldest records’ weights go once the weights are over the cap; the newest keeps its own', () => {
+    const quarter = HISTORY_WEIGHTS_BYTES / 8 / 4; // values that take a quarter of the cap
+    const records = [1, 2, 3, 4, 5].map((id) => finished(id, quarter));
+    // the newest four fill the cap exactly; the first is let go
+    expect(trainHistoryTrim(records)).toEqual([{ id: 1, patch: { weights: null, weightsDropped: true } }]);
+    expect(trainHistoryTrim(records.slice(1))).toEqual([]);
+    // a newest record over the cap on its own keeps its weights (they can still be downloaded); all older go
+    const big = [finished(1, quarter), finished(2, 5 * quarter)];
+    expect(trainHistoryTrim(big).map((t) => t.id)).toEqual([1]);
   });
 });

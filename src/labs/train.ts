@@ -40,9 +40,45 @@ export interface TrainFields {
   step: number;
   wallMs: number;
   weights: ModelWeights[][] | null;
+  /** the trained weights were let go to keep the history's memory bounded (HISTORY_WEIGHTS_BYTES) */
+  weightsDropped?: boolean;
 }
 
 export type TrainRecord = JobRecord<TrainFields, TrainSpec>;
+
+/** The history keeps trained weights, newest first, up to this many bytes; the newest record's always. */
+export const HISTORY_WEIGHTS_BYTES = 128 * 2 ** 20;
+/** what a JavaScript number in an array takes */
+const NUMBER_BYTES = 8;
+
+/** What a record holds in memory: its per-step curves (every run and seed) and its trained weights. */
+export function trainRecordBytes(r: TrainRecord): { curves: number; weights: number } {
+  let numbers = 0;
+  for (const run of r.runs)
+    for (const m of [run, ...run.seeds])
+      numbers +=
+        m.stepLoss.length +
+        m.stepAccuracy.length +
+        m.lr.length +
+        m.gradNorm.length +
+        m.updateRatio.reduce((a, u) => a + u.length, 0);
+  let weights = 0;
+  for (const model of r.weights ?? []) for (const w of model) weights += w.values.length;
+  return { curves: numbers * NUMBER_BYTES, weights: weights * NUMBER_BYTES };
+}
+
+/** Which records let their weights go, oldest first, so that the history's weights fit HISTORY_WEIGHTS_BYTES. */
+export function trainHistoryTrim(records: TrainRecord[]): { id: number; patch: Partial<TrainRecord> }[] {
+  const out: { id: number; patch: Partial<TrainRecord> }[] = [];
+  let kept = 0;
+  [...records].reverse().forEach((r, i) => {
+    if (!r.weights) return;
+    const bytes = trainRecordBytes(r).weights;
+    if (i === 0 || kept + bytes <= HISTORY_WEIGHTS_BYTES) kept += bytes;
+    else out.push({ id: r.id, patch: { weights: null, weightsDropped: true } });
+  });
+  return out;
+}
 
 export function trainRunLabel(run: TrainSpec['runs'][number], index: number): string {
   if (run.label) return run.label;
@@ -128,6 +164,7 @@ export const trainLab = defineLab<TrainSpec>({
           })),
         }),
         event: trainEventApply,
+        trim: trainHistoryTrim,
         result: (r: TrainRecord, result: TrainSpecResult) => ({
           wallMs: Date.now() - r.startedAt,
           weights: result.weights ?? null,

@@ -51,6 +51,8 @@ export interface JobDefinition<S = never, E = never, R = never, X = object> {
     event(record: JobRecord<X, S>, event: E): Partial<JobRecord<X, S>>;
     /** the result is authoritative: a streamed event may arrive after it over the worker channel */
     result(record: JobRecord<X, S>, result: R): Partial<JobRecord<X, S>>;
+    /** after a job ends: what older records let go to keep the history's memory bounded */
+    trim?(records: JobRecord<X, S>[]): { id: number; patch: Partial<JobRecord<X, S>> }[];
   };
 }
 

@@ -80,6 +80,8 @@ export function jobStart(key: RecordKey, options: { paused?: boolean } = {}): nu
     )
     .finally(() => {
       if (running.get(key)?.id === id) running.delete(key);
+      const s = useAppStore.getState();
+      for (const { id: old, patch } of record.trim?.(s.jobs[key]) ?? []) s.jobUpdate(key, old, () => patch);
     });
   return id;
 }

@@ -8,6 +8,7 @@ import { jobStart } from '../store/jobs';
 import { surfaceViewSet } from '../store/surfaceEdits';
 import { useAppStore, selectBackend } from '../store/store';
 import { LabErrorBoundary } from './controls/LabErrorBoundary';
+import { RunningJobs } from './controls/RunningJobs';
 
 // each lab's page loads when it is opened (or a link names it): the registry's lazy import
 const PAGES = Object.fromEntries(LAB_LIST.map((l) => [l.id, lazy(l.page)])) as Record<LabId, ReturnType<typeof lazy>>;
@@ -134,6 +135,7 @@ export function App() {
             {presenting ? 'Exit presentation' : 'Present'}
           </button>
         )}
+        <RunningJobs />
         <BackendBadge />
       </header>
       <Banners />

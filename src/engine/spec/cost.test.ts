@@ -24,8 +24,8 @@ describe('the cost model', () => {
     expect(c.work).toBe(998_400);
     expect(c.steps).toBe(80); // 8 steps per epoch × 10
     // memory: 3 models × 42 parameters × 4 B × (3 + 0 slots); activations 3 × max(120, 80) × (2·8 + 2·2 + 2) × 4;
-    // data (320 + 80) × (2 + 1 + 2) × 4
-    expect(c.bytes).toBe(3 * 42 * 4 * 3 + 3 * 120 * 22 * 4 + 400 * 5 * 4);
+    // data (320 + 80) × (2 + 1 + 2) × 4; the curves: 3 models × 80 steps × (4 + 2 layers) numbers × 8 B, twice
+    expect(c.bytes).toBe(3 * 42 * 4 * 3 + 3 * 120 * 22 * 4 + 400 * 5 * 4 + 3 * 80 * 6 * 16);
     expect(c.what).toBe('trains 3 models of 42 parameters');
   });
 
@@ -44,7 +44,8 @@ describe('the cost model', () => {
     // parameters 25·4 + 4 + 576·10 + 10 = 5,874; Adam keeps 2 slots: × 4 B × (3 + 4)
     expect(c.peak.params).toBe(5_874);
     const acts = Math.max(300, 200) * (2 * 4 * 576 + 2 * 10 + 784) * 4;
-    expect(c.bytes).toBe(5_874 * 4 * 7 + acts + 1000 * (784 + 1 + 10) * 4);
+    // curves: 8 steps × (4 + 2 layers) numbers × 8 B, twice
+    expect(c.bytes).toBe(5_874 * 4 * 7 + acts + 1000 * (784 + 1 + 10) * 4 + 8 * 6 * 16);
   });
 
   it('the hostile link of the issue is refused on memory, naming the estimate and the limit', () => {
@@ -58,7 +59,9 @@ describe('the cost model', () => {
     expect(r.ok).toBe(false);
     const msg = !r.ok ? r.errors[0].message : '';
     expect(msg).toMatch(/^this experiment trains 80 models of 6\.1 M parameters: \d+(\.\d)? GB of weights/);
-    expect(msg).toContain('over the 512 MB limit; lower the width, the batch size, the runs or the seeds');
+    expect(msg).toContain(
+      'over the 512 MB limit; lower the width, the batch size, the steps (epochs × rows ÷ batch), the runs or the seeds',
+    );
   });
 
   it('a long experiment under the memory limit is refused on work; --allow-large lifts that limit only', () => {

@@ -106,6 +106,14 @@ export function modelForwardCost(shape: ModelShape): { macs: number; activations
   return { macs, activations };
 }
 
+/**
+ * What each step records per model, kept for the charts and the history (engine/training/train.ts):
+ * loss, accuracy, learning rate, gradient norm and one update ratio per layer, as JavaScript numbers,
+ * once where the engine runs and once on the page.
+ */
+export const SERIES_BYTES = 2 * 8;
+const curveNumbers = (shape: ModelShape) => 4 + shape.layers.length;
+
 /** A training of `models` models of this shape: `rows` training rows for `epochs`, evaluated on `testRows` after each. */
 export function trainingCost(t: {
   label: string;
@@ -132,11 +140,12 @@ export function trainingCost(t: {
   // activations of a batch and their gradients, or of an evaluation slice (forward only)
   const acts = t.models * Math.max(3 * batch, Math.min(EVAL_ROWS, t.testRows)) * (activations + t.data.nFeatures) * 4;
   const data = (t.rows + t.testRows) * (t.data.nFeatures + 1 + t.data.nClasses) * 4;
+  const curves = t.models * steps * curveNumbers(t.shape) * SERIES_BYTES;
   return {
     label: t.label,
     models: t.models,
     params,
-    bytes: state + acts + data,
+    bytes: state + acts + data + curves,
     work: t.models * macs * (3 * trainRows + evalPasses * t.testRows),
     steps,
   };
@@ -357,7 +366,7 @@ function specJobs(spec: ExperimentSpec, data: DataShape | null): { path: string;
 const LOWER: Record<ExperimentSpec['kind'], { bytes: string; work: string }> = {
   surface: { bytes: 'lower the points or the runs', work: 'lower the steps, the points or the runs' },
   train: {
-    bytes: 'lower the width, the batch size, the runs or the seeds',
+    bytes: 'lower the width, the batch size, the steps (epochs × rows ÷ batch), the runs or the seeds',
     work: 'lower the epochs, the width, the data, the runs or the seeds',
   },
   search: {
@@ -386,7 +395,7 @@ export function specCostProblems(
     if (cost.bytes > COST_LIMITS.bytes)
       errors.push({
         path,
-        message: `this experiment ${cost.what}: ${bytesFormat(cost.bytes)} of weights, optimizer state, activations and data, over the ${bytesFormat(COST_LIMITS.bytes)} limit; ${lower.bytes}`,
+        message: `this experiment ${cost.what}: ${bytesFormat(cost.bytes)} of weights, optimizer state, activations, data and per-step curves, over the ${bytesFormat(COST_LIMITS.bytes)} limit; ${lower.bytes}`,
       });
     else if (cost.work > COST_LIMITS.work && !options.allowLarge)
       errors.push({

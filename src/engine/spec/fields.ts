@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { OPTIMIZERS, OPTIMIZER_NAMES, optimizerWithDefaults, type HyperMeta } from '../optimizers/registry';
 import { SCHEDULES, SCHEDULE_NAMES, WARMUP_META, type ScheduleParamMeta } from '../schedules/registry';
 
+// no compiled validators: zod's probe for them (new Function) is an eval the app's Content-Security-Policy
+// refuses and reports (scripts/csp.mjs); the interpreted path validates the same
+z.config({ jitless: true });
+
 const fmt = (v: number) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential() : String(v));
 
 export function numberInRange(meta: { min: number; max: number; integer?: boolean }) {

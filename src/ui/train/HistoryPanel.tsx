@@ -1,7 +1,7 @@
 /** The run history: every press of Train, its final metrics, overlay and baseline toggles, and exports. */
 import { selectTrainRecords, useAppStore } from '../../store/store';
 import { useOverlay } from './TrainCharts';
-import type { TrainRecord } from '../../labs/train';
+import { HISTORY_WEIGHTS_BYTES, trainRecordBytes, type TrainRecord } from '../../labs/train';
 import { downloadText, recordMetricsCsv, recordMetricsJson, recordWeightsJson } from './exports';
 import { overlaySeries } from './TrainCharts';
 import { useThrottledStore } from '../charts/useThrottledStore';
@@ -13,6 +13,9 @@ function runStatus(run: TrainRecord['runs'][number], record: TrainRecord): strin
   if (run.status === 'early-stopped') return `early stop after epoch ${run.stoppedAfter}`;
   return record.status === 'done' ? 'done' : record.status;
 }
+
+const mb = (bytes: number) =>
+  bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 
 function fileName(record: TrainRecord, ext: string) {
   return `optiplay-run${record.id}-${record.spec.data.name}.${ext}`;
@@ -26,11 +29,27 @@ export function HistoryPanel() {
   if (history.length === 0) return null;
   // the colours the charts use (runs of several overlaid records get one colour each)
   const colors = new Map(overlaySeries(history, overlay, baseline).map((s) => [`${s.record.id}:${s.run}`, s.color]));
+  const held = history
+    .map(trainRecordBytes)
+    .reduce((a, b) => ({ curves: a.curves + b.curves, weights: a.weights + b.weights }));
+  const dropped = history.filter((r) => r.weightsDropped).length;
   return (
     <section className="history" aria-label="run history">
       <h3>
         History <span className="muted small">tick to overlay on the charts; ☆ pins a baseline</span>
       </h3>
+      <p
+        className="muted small"
+        data-testid="history-memory"
+        data-curves={held.curves}
+        data-weights={held.weights}
+        title={`trained weights are kept for the newest runs up to ${mb(HISTORY_WEIGHTS_BYTES)}; remove runs (×) to free the rest`}
+      >
+        The history holds {mb(held.curves + held.weights)}: curves {mb(held.curves)}, trained weights {mb(held.weights)}
+        {dropped > 0 &&
+          ` (the weights of ${dropped} older ${dropped === 1 ? 'run was' : 'runs were'} let go to stay under ${mb(HISTORY_WEIGHTS_BYTES)})`}
+        .
+      </p>
       <table>
         <thead>
           <tr>
@@ -132,7 +151,13 @@ export function HistoryPanel() {
                         type="button"
                         className="link small"
                         disabled={!record.weights}
-                        title={record.weights ? 'trained parameters as JSON' : 'available when the run has finished'}
+                        title={
+                          record.weights
+                            ? 'trained parameters as JSON'
+                            : record.weightsDropped
+                              ? `let go to keep the history under ${mb(HISTORY_WEIGHTS_BYTES)} of weights: train it again (settings) to get them`
+                              : 'available when the run has finished'
+                        }
                         onClick={() => {
                           const text = recordWeightsJson(record);
                           if (text) downloadText(fileName(record, 'weights.json'), text, 'application/json');
