@@ -229,10 +229,18 @@ test('your own CSV: pick the label and features, bad rows are listed by line, it
     rows.push(`${a.toFixed(3)},${b.toFixed(3)},n${i},${i % 2 ? 'outer' : 'inner'}`);
   }
   rows.splice(5, 0, 'oops,1.0,x,inner'); // line 6
+  // the engine reads the file (in its worker) and says what is wrong with one it cannot use
+  await page
+    .getByTestId('csv-file')
+    .setInputFiles({ name: 'header.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,kind\n') });
+  await expect(page.getByTestId('csv-error')).toContainText(
+    'header.csv could not be read: the file has a header but no rows',
+  );
   await page
     .getByTestId('csv-file')
     .setInputFiles({ name: 'rings.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
   await expect(page.getByTestId('csv-label')).toHaveValue('kind');
+  await expect(page.getByTestId('csv-error')).toHaveCount(0);
   await page.getByLabel('note').uncheck(); // not a number: not a feature
   await page.getByTestId('epochs').fill('25');
   await page.getByTestId('epochs').press('Enter');

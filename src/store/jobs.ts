@@ -23,7 +23,7 @@ export function jobStart(key: RecordKey, options: { paused?: boolean } = {}): nu
   const s = useAppStore.getState();
   if (s.linkHeld?.lab === lab.id) s.linkHeldSet(null); // the held link's job, started from the lab's own button
   const spec = s.specs[lab.id];
-  let csvText: string | undefined;
+  let csvFile: Blob | undefined;
   if (lab.data?.(spec).name === 'csv') {
     if (!s.csvFile) {
       const where = lab.id === 'train' ? '' : ' in the training lab';
@@ -33,7 +33,7 @@ export function jobStart(key: RecordKey, options: { paused?: boolean } = {}): nu
       );
       return null;
     }
-    csvText = s.csvFile.text;
+    csvFile = s.csvFile.blob;
   }
   jobCancel(key);
   s.jobErrorSet(lab.id, null);
@@ -57,7 +57,7 @@ export function jobStart(key: RecordKey, options: { paused?: boolean } = {}): nu
   const job = engineJob(
     key,
     spec,
-    { csvText, paused: options.paused, options: key === 'train' ? { keepWeights: true, live: true } : {} },
+    { csvFile, paused: options.paused, options: key === 'train' ? { keepWeights: true, live: true } : {} },
     (event) => update(key, id, (r) => (r.status === 'cancelled' ? {} : record.event(r, event))),
   );
   running.set(key, { id, job });

@@ -8,7 +8,8 @@ import type { AppState } from './store';
 
 export interface CsvFile {
   name: string;
-  text: string;
+  /** the file itself: the engine reads it for each job (in its worker), the page never holds its text */
+  blob: Blob;
   header: string[];
   /** data rows (before parsing problems are found) */
   rows: number;

@@ -104,6 +104,11 @@ export async function engineGrid(spec: SurfaceSpec, nx: number, ny: number): Pro
   return (await engine()).grid(spec, nx, ny);
 }
 
+/** A CSV file's columns and rows, read and parsed by the engine (in its worker: the page does not freeze on a big file). */
+export async function engineCsvInspect(file: Blob): Promise<{ header: string[]; rows: number }> {
+  return (await engine()).csvInspect(file);
+}
+
 export async function engineMemory(): Promise<{ numTensors: number; numBytes: number }> {
   return (await engine()).memory();
 }

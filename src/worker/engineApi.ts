@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backendSelect } from '../engine/backend';
 import { backendIsName, type BackendReport } from '../engine/backendInfo';
+import { csvTable } from '../engine/data/csv';
 import type { AssetLoader, JobRunner } from '../engine/job';
 import type { ExperimentSpec, SurfaceSpec } from '../engine/spec/schema';
 import { surfaceGrid, type SurfaceGrid } from '../engine/surface/grid';
@@ -21,7 +22,8 @@ export interface BackendStart {
 export interface JobRunOptions {
   /** the page's folder, for the datasets under public/ */
   assetBase?: string;
-  csvText?: string;
+  /** the user's CSV file: read and parsed here, off the page's thread */
+  csvFile?: Blob;
   /** start paused (the first Step trains one step) */
   paused?: boolean;
   /** the job's own options (which runs to race, whether to keep the weights …) */
@@ -93,6 +95,8 @@ export interface EngineApi {
     onEvent: ((event: unknown) => void) | null,
   ): Promise<unknown>;
   grid(spec: SurfaceSpec, nx: number, ny: number): Promise<SurfaceGrid>;
+  /** reads and parses a CSV file (off the page's thread in the worker): its columns and rows, or a DataError's message */
+  csvInspect(file: Blob): Promise<{ header: string[]; rows: number }>;
   /** pause or resume a job (training) */
   pause(job: number, paused: boolean): void;
   /** one more step of a paused job */
@@ -137,7 +141,7 @@ export function engineApiCreate(): EngineApi {
           signal: controller.signal,
           control: gate,
           loadAsset: assetLoaderFor(options.assetBase ?? ''),
-          csvText: options.csvText,
+          csvText: options.csvFile ? await options.csvFile.text() : undefined,
           onEvent: onEvent ?? undefined,
           options: options.options,
         });
@@ -151,6 +155,11 @@ export function engineApiCreate(): EngineApi {
       await ready();
       const { name, ...params } = spec.objective;
       return surfaceGrid(name, params, nx, ny);
+    },
+
+    async csvInspect(file) {
+      const table = csvTable(await file.text());
+      return { header: table.header, rows: table.rows.length };
     },
 
     pause(job, paused) {

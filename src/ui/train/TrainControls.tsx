@@ -1,6 +1,7 @@
 /** The training lab's settings: data, model, training and the runs. Impossible settings are refused with the reason next to the control. */
 import { useId, useState } from 'react';
-import { csvTable } from '../../engine/data/csv';
+import { CSV_LIMITS } from '../../engine/data/csv';
+import { engineCsvInspect } from '../../worker/client';
 import { datasetTestRows } from '../../engine/data/dataset';
 import { ACTIVATIONS, INITS, MODEL_KINDS } from '../../engine/models/shape';
 import { OPTIMIZERS, OPTIMIZER_NAMES, type OptimizerName } from '../../engine/optimizers/registry';
@@ -63,13 +64,20 @@ function CsvPicker({ locked }: { locked: boolean }) {
   const data = useAppStore((s) => s.specs.train.data);
   const [errors, edit] = useEdit();
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [reading, setReading] = useState<string | null>(null);
   const id = useId();
   const onFile = async (file: File) => {
     try {
-      const text = await file.text();
-      const table = csvTable(text);
+      // refused before it is read; read and parsed by the engine, off the page's thread
+      if (file.size > CSV_LIMITS.bytes)
+        throw new Error(
+          `it has ${(file.size / 2 ** 20).toFixed(0)} MB; at most ${CSV_LIMITS.bytes / 2 ** 20} MB: use fewer rows`,
+        );
+      setLoadError(null);
+      setReading(file.name);
+      const table = await engineCsvInspect(file).finally(() => setReading(null));
       if (table.header.length < 2) throw new Error('the file needs a header row with at least two columns');
-      useAppStore.getState().csvFileSet({ name: file.name, text, header: table.header, rows: table.rows.length });
+      useAppStore.getState().csvFileSet({ name: file.name, blob: file, header: table.header, rows: table.rows });
       setLoadError(null);
       const label = table.header[table.header.length - 1];
       edit((s) => ({
@@ -91,6 +99,11 @@ function CsvPicker({ locked }: { locked: boolean }) {
         disabled={locked}
         onChange={(e) => e.target.files?.[0] && void onFile(e.target.files[0])}
       />
+      {reading && (
+        <p className="muted small" role="status" data-testid="csv-reading">
+          Reading {reading}…
+        </p>
+      )}
       {loadError && (
         <p role="alert" className="field-error" data-testid="csv-error">
           {loadError}
