@@ -13,7 +13,7 @@ const nodeIo: CliIo = {
   },
   readFile: (path) => readFile(path, 'utf8'),
   async readAsset(path) {
-    // bin/optiplay.mjs says where the package is; the bundle itself lives in node_modules/.cache
+    // bin/optiplay.mjs says where the package is; the bundle itself lives in dist-cli
     const bytes = await readFile(join(process.env.OPTIPLAY_ROOT ?? process.cwd(), 'public', path));
     return new Uint8Array(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
   },
