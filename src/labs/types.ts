@@ -36,6 +36,8 @@ export interface JobBase<S = ExperimentSpec> {
   /** when progress last came */
   updatedAt: number;
   finishedAt: number | null;
+  /** its entry in the experiment library, once kept there */
+  libraryUid?: string;
 }
 
 export type JobRecord<X = object, S = ExperimentSpec> = JobBase<S> & X;

@@ -17,6 +17,8 @@ export interface JobSlice {
   /** why a lab's job could not start */
   jobErrors: Partial<Record<LabId, string | null>>;
   jobAdd(key: RecordKey, record: JobRecord): void;
+  /** records from the library, before the ones of this session (the views keep what they show) */
+  jobRestore(key: RecordKey, records: JobRecord[]): void;
   jobUpdate(key: RecordKey, id: number, fn: (r: JobRecord) => Partial<JobRecord>): void;
   jobRemove(key: RecordKey, id: number): void;
   jobShow(key: RecordKey, id: number | null): void;
@@ -34,6 +36,7 @@ export const createJobSlice: StateCreator<AppState, [], [], JobSlice> = (set) =>
       // a new training takes the views' focus (its first run)
       ...(key === 'train' ? { focus: null } : {}),
     })),
+  jobRestore: (key, records) => set((s) => ({ jobs: { ...s.jobs, [key]: [...records, ...s.jobs[key]] } })),
   jobUpdate: (key, id, fn) =>
     set((s) => ({
       jobs: { ...s.jobs, [key]: s.jobs[key].map((r) => (r.id === id ? ({ ...r, ...fn(r) } as JobRecord) : r)) },

@@ -8,10 +8,13 @@ import { jobOf } from '../labs';
 import type { JobRecord } from '../labs/types';
 import { engineJob, type Job } from '../worker/client';
 import type { RecordKey } from './jobSlice';
+import { libraryKeep } from './library';
 import { useAppStore } from './store';
 
 const running = new Map<RecordKey, { id: number; job: Job<unknown> }>();
 let nextId = 1;
+/** an id for a record of this session (restored records get theirs here too) */
+export const jobIdNext = () => nextId++;
 
 const update = (key: RecordKey, id: number, fn: (r: JobRecord) => Partial<JobRecord>) =>
   useAppStore.getState().jobUpdate(key, id, (r) => ({ ...fn(r), updatedAt: Date.now() }));
@@ -37,7 +40,7 @@ export function jobStart(key: RecordKey, options: { paused?: boolean } = {}): nu
   }
   jobCancel(key);
   s.jobErrorSet(lab.id, null);
-  const id = nextId++;
+  const id = jobIdNext();
   const now = Date.now();
   s.jobAdd(key, {
     id,
@@ -82,6 +85,7 @@ export function jobStart(key: RecordKey, options: { paused?: boolean } = {}): nu
       if (running.get(key)?.id === id) running.delete(key);
       const s = useAppStore.getState();
       for (const { id: old, patch } of record.trim?.(s.jobs[key]) ?? []) s.jobUpdate(key, old, () => patch);
+      void libraryKeep(key, id); // kept across reloads, whatever its end (done, cancelled with its part, failed)
     });
   return id;
 }

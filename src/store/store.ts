@@ -5,11 +5,12 @@ import type { FinderRecord, SearchRecord, StudyRecord } from '../labs/search';
 import type { TrainRecord } from '../labs/train';
 import { createBackendSlice, type BackendSlice } from './backendSlice';
 import { createJobSlice, type JobSlice } from './jobSlice';
+import { createLibrarySlice, type LibrarySlice } from './librarySlice';
 import { createRaceSlice, type RaceSlice } from './raceSlice';
 import { createSpecSlice, type SpecSlice } from './specSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
 
-export type AppState = BackendSlice & SpecSlice & JobSlice & RaceSlice & ViewSlice;
+export type AppState = BackendSlice & SpecSlice & JobSlice & RaceSlice & ViewSlice & LibrarySlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createBackendSlice(...a),
@@ -17,6 +18,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createJobSlice(...a),
   ...createRaceSlice(...a),
   ...createViewSlice(...a),
+  ...createLibrarySlice(...a),
 }));
 
 export const selectSurfaceSpec = (s: AppState) => s.specs.surface;

@@ -9,6 +9,7 @@ import { surfaceViewSet } from '../store/surfaceEdits';
 import { useAppStore, selectBackend } from '../store/store';
 import { LabErrorBoundary } from './controls/LabErrorBoundary';
 import { RunningJobs } from './controls/RunningJobs';
+import { LibraryButton, LibraryPanel } from './library/LibraryPanel';
 
 // each lab's page loads when it is opened (or a link names it): the registry's lazy import
 const PAGES = Object.fromEntries(LAB_LIST.map((l) => [l.id, lazy(l.page)])) as Record<LabId, ReturnType<typeof lazy>>;
@@ -135,10 +136,12 @@ export function App() {
             {presenting ? 'Exit presentation' : 'Present'}
           </button>
         )}
+        <LibraryButton />
         <RunningJobs />
         <BackendBadge />
       </header>
       <Banners />
+      <LibraryPanel />
       <Suspense
         fallback={
           <p className="lab-loading" role="status">
