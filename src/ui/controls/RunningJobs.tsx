@@ -5,6 +5,7 @@
  * nothing, so this says so instead of letting a job run unseen.
  */
 import { useEffect, useState } from 'react';
+import { bytesFormat } from '../../engine/spec/cost';
 import { jobOf } from '../../labs';
 import type { RecordKey } from '../../store/jobSlice';
 import { jobCancel } from '../../store/jobs';
@@ -20,10 +21,6 @@ const JOB_LABELS: Record<RecordKey, string> = {
 };
 
 const POLL_MS = 2000;
-
-function megabytes(bytes: number): string {
-  return bytes >= 1 << 30 ? `${(bytes / (1 << 30)).toFixed(2)} GB` : `${(bytes / (1 << 20)).toFixed(1)} MB`;
-}
 
 export function RunningJobs() {
   const active = useAppStore(
@@ -90,7 +87,7 @@ export function RunningJobs() {
           data-testid="engine-memory"
           title={`${memory.numTensors.toLocaleString('en')} tensors: the models, optimizer state and data of the jobs above, on the device`}
         >
-          {megabytes(memory.numBytes)} held{jobs.some((j) => j.state === 'paused') ? ' while paused' : ''}
+          {bytesFormat(memory.numBytes)} held{jobs.some((j) => j.state === 'paused') ? ' while paused' : ''}
         </span>
       )}
     </span>

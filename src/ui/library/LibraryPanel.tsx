@@ -4,6 +4,7 @@
  * export (all or the ticked entries, one .json.gz file) and import, and the space used.
  */
 import { useState } from 'react';
+import { bytesFormat as mb } from '../../engine/spec/cost';
 import { LAB_LIST } from '../../labs';
 import type { LibraryMeta } from '../../library/library';
 import {
@@ -18,13 +19,6 @@ import {
 } from '../../store/library';
 import { useAppStore } from '../../store/store';
 import { jobOf } from '../../labs';
-
-const mb = (bytes: number) =>
-  bytes >= 1 << 30
-    ? `${(bytes / (1 << 30)).toFixed(1)} GB`
-    : bytes >= 1 << 20
-      ? `${(bytes / (1 << 20)).toFixed(1)} MB`
-      : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 function download(bytes: Uint8Array, name: string) {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/gzip' }));

@@ -1,6 +1,7 @@
 /** The run history: every press of Train, its final metrics, overlay and baseline toggles, and exports. */
 import { selectTrainRecords, useAppStore } from '../../store/store';
 import { useOverlay } from './TrainCharts';
+import { bytesFormat as mb } from '../../engine/spec/cost';
 import { HISTORY_WEIGHTS_BYTES, trainRecordBytes, type TrainRecord } from '../../labs/train';
 import { downloadText, recordMetricsCsv, recordMetricsJson, recordWeightsJson } from './exports';
 import { overlaySeries } from './TrainCharts';
@@ -13,9 +14,6 @@ function runStatus(run: TrainRecord['runs'][number], record: TrainRecord): strin
   if (run.status === 'early-stopped') return `early stop after epoch ${run.stoppedAfter}`;
   return record.status === 'done' ? 'done' : record.status;
 }
-
-const mb = (bytes: number) =>
-  bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 
 function fileName(record: TrainRecord, ext: string) {
   return `optiplay-run${record.id}-${record.spec.data.name}.${ext}`;
