@@ -77,7 +77,7 @@ def torch_kwargs(name, hp):
     betas = None
     for k, v in hp.items():
         if k == "beta1":
-            betas = (v, betas[1] if betas else {"adamax": 0.999}.get(name, 0.999))
+            betas = (v, betas[1] if betas else {"lion": 0.99}.get(name, 0.999))
         elif k == "beta2":
             betas = (betas[0] if betas else 0.9, v)
         else:
@@ -95,8 +95,34 @@ def torch_kwargs(name, hp):
 TORCH_OPT = {
     "sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop,
     "adadelta": torch.optim.Adadelta, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
-    "adamax": torch.optim.Adamax, "nadam": torch.optim.NAdam,
+    "adamax": torch.optim.Adamax, "nadam": torch.optim.NAdam, "radam": torch.optim.RAdam,
 }
+
+
+class Lion(torch.optim.Optimizer):
+    """The paper's Program 1 (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), in
+    torch, written from the paper and not from our TypeScript: torch.optim has no Lion."""
+
+    def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, betas=betas, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                g = p.grad
+                state = self.state[p]
+                if "exp_avg" not in state:
+                    state["exp_avg"] = torch.zeros_like(p)
+                m = state["exp_avg"]
+                update = (m * beta1 + g * (1 - beta1)).sign()
+                p.mul_(1 - group["lr"] * group["weight_decay"])
+                p.add_(update, alpha=-group["lr"])
+                m.mul_(beta2).add_(g, alpha=1 - beta2)
+
+
+TORCH_OPT["lion"] = Lion
 
 OPT_CASES = [
     ("sgd", {"lr": 1e-3}, "rosenbrock"),
@@ -130,6 +156,16 @@ OPT_CASES = [
     ("nadam", {"lr": 0.1, "beta1": 0.95}, "quadratic"),
     ("nadam", {"lr": 0.05, "eps": 1e-6}, "beale"),
     ("rmsprop", {"lr": 0.01, "eps": 1e-6, "alpha": 0.95}, "booth"),
+    # RAdam: with the default β₂ the first 5 steps are un-rectified (ρₜ ≤ 5), then rectified
+    ("radam", {"lr": 2e-3}, "rosenbrock"),
+    ("radam", {"lr": 0.02, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, "himmelblau"),
+    ("radam", {"lr": 0.01, "weightDecay": 0.05}, "beale"),
+    # β₂ = 0.9: ρ∞ = 19, rectified from step 6 on; β₂ = 0.6: ρ∞ = 4, never rectified (SGD with momentum)
+    ("radam", {"lr": 0.02, "beta2": 0.9}, "quadratic"),
+    ("radam", {"lr": 0.002, "beta2": 0.6}, "booth"),
+    ("lion", {"lr": 0.01}, "rosenbrock"),
+    ("lion", {"lr": 0.02, "beta1": 0.95, "beta2": 0.98, "weightDecay": 0.1}, "himmelblau"),
+    ("lion", {"lr": 0.005, "beta1": 0.8}, "beale"),
 ]
 
 
@@ -153,6 +189,7 @@ def optimizer_fixtures():
             opt.step()
             path.append(p.detach().tolist())
         loss.append(f(p).item())
+        assert all(math.isfinite(v) for v in loss), f"{name} {hp} on {obj} diverged: pick a smaller lr"
         cases.append({"optimizer": name, "hyper": hp, "objective": obj, "start": start,
                       "steps": STEPS, "path": path, "loss": loss})
     return {"torch": torch.__version__, "cases": cases}

@@ -7,13 +7,26 @@ import { adagrad } from './adagrad';
 import { adam, adamw } from './adam';
 import { adamax } from './adamax';
 import { hyperSplit, ruleContext, type HyperValues, type OptimizerDefinition } from './define';
+import { lion } from './lion';
 import { nadam } from './nadam';
+import { radam } from './radam';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
 
 export type { BooleanHyperMeta, HyperMeta, HyperValues, NumberHyperMeta, OptimizerMeta } from './define';
 
-export const OPTIMIZER_NAMES = ['sgd', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamw', 'adamax', 'nadam'] as const;
+export const OPTIMIZER_NAMES = [
+  'sgd',
+  'adagrad',
+  'rmsprop',
+  'adadelta',
+  'adam',
+  'adamw',
+  'adamax',
+  'nadam',
+  'radam',
+  'lion',
+] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each optimizer keeps its own JavaScript state type
@@ -26,6 +39,8 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerDefinition<any>> = {
   adamw,
   adamax,
   nadam,
+  radam,
+  lion,
 };
 
 /** A run's hyperparameters with PyTorch's defaults filled in for anything omitted. */
