@@ -75,9 +75,26 @@ OBJECTIVES = {
 def torch_kwargs(name, hp):
     kw = {}
     betas = None
+    etas, steps = [0.5, 1.2], [1e-6, 50.0]
     for k, v in hp.items():
+        if k in ("etaMinus", "etaPlus"):
+            etas[k == "etaPlus"] = v
+            kw["etas"] = tuple(etas)
+            continue
+        if k in ("eps1", "eps2"):
+            e = list(kw.get("eps", (None, 1e-3)))
+            e[k == "eps2"] = v
+            kw["eps"] = tuple(e)
+            continue
+        if k == "matchRmsAdamw":
+            kw["adjust_lr_fn"] = "match_rms_adamw" if v else None
+            continue
+        if k in ("stepMin", "stepMax"):
+            steps[k == "stepMax"] = v
+            kw["step_sizes"] = tuple(steps)
+            continue
         if k == "beta1":
-            betas = (v, betas[1] if betas else {"lion": 0.99}.get(name, 0.999))
+            betas = (v, betas[1] if betas else {"lion": 0.99, "muon": 0.95}.get(name, 0.999))
         elif k == "beta2":
             betas = (betas[0] if betas else 0.9, v)
         else:
@@ -86,6 +103,9 @@ def torch_kwargs(name, hp):
                 "weightDecay": "weight_decay", "lrDecay": "lr_decay",
                 "initialAccumulatorValue": "initial_accumulator_value", "eps": "eps", "alpha": "alpha",
                 "centered": "centered", "rho": "rho", "amsgrad": "amsgrad", "momentumDecay": "momentum_decay",
+                "lambd": "lambd", "t0": "t0",
+                "beta2Decay": "beta2_decay", "warmupSteps": "warmup_steps", "r": "r",
+                "weightLrPower": "weight_lr_power", "d": "d", "nsSteps": "ns_steps", "adamwLr": "adamw_lr",
             }[k]] = v
     if betas is not None:
         kw["betas"] = betas
@@ -96,6 +116,7 @@ TORCH_OPT = {
     "sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop,
     "adadelta": torch.optim.Adadelta, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
     "adamax": torch.optim.Adamax, "nadam": torch.optim.NAdam, "radam": torch.optim.RAdam,
+    "rprop": torch.optim.Rprop, "asgd": torch.optim.ASGD,
 }
 
 
@@ -123,6 +144,145 @@ class Lion(torch.optim.Optimizer):
 
 
 TORCH_OPT["lion"] = Lion
+
+
+class Adafactor(torch.optim.Optimizer):
+    """torch.optim.Adafactor of PyTorch >= 2.5 (absent from Debian's 1.13), written from the algorithm
+    in its documentation (Shazeer & Stern 2018 with torch's use of lr and eps1), not from our code."""
+
+    def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, beta2_decay=beta2_decay, eps=eps, d=d, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, tau, d, wd = group["lr"], group["beta2_decay"], group["d"], group["weight_decay"]
+            eps1, eps2 = group["eps"]
+            for p in group["params"]:
+                g = p.grad
+                e1 = torch.finfo(p.dtype).eps if eps1 is None else eps1
+                st = self.state[p]
+                if not st:
+                    st["t"] = 0
+                    if g.dim() > 1:
+                        st["R"] = torch.zeros(*g.shape[:-1], 1)
+                        st["C"] = torch.zeros(*g.shape[:-2], 1, g.shape[-1])
+                    else:
+                        st["V"] = torch.zeros_like(g)
+                st["t"] += 1
+                t = st["t"]
+                w = t ** tau  # 1 - beta2_t
+                rho = min(lr, 1 / math.sqrt(t))
+                alpha = max(eps2, (p.square().mean().sqrt()).item()) * rho
+                p.mul_(1 - lr * wd)
+                if g.dim() > 1:
+                    st["R"] += w * ((g * g).mean(dim=-1, keepdim=True) - st["R"])
+                    st["C"] += w * ((g * g).mean(dim=-2, keepdim=True) - st["C"])
+                    V = st["R"] * st["C"] / st["R"].mean(dim=-2, keepdim=True).clamp(min=e1)
+                else:
+                    st["V"] += w * (g * g - st["V"])
+                    V = st["V"]
+                U = g / V.clamp(min=e1 * e1).sqrt()
+                U = U / max(1.0, U.square().mean().sqrt().item() / d)
+                p.sub_(alpha * U)
+
+
+NS = (3.4445, -4.7750, 2.0315)
+
+
+class Muon(torch.optim.Optimizer):
+    """torch.optim.Muon of PyTorch >= 2.9 (Jordan et al. 2024), written from its documented algorithm
+    and Keller Jordan's post, with the Newton-Schulz iteration in float32 (torch: bfloat16). Parameters
+    that are not matrices, or every parameter when vectors_as_matrices (the 2-D surface's 1x2 theta),
+    go to AdamW with eps 1e-10 as the reference's MuonWithAuxAdam does."""
+
+    def __init__(self, params, lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True, ns_steps=5, eps=1e-7,
+                 adjust_lr_fn=None, adamw_lr=3e-4, betas=(0.9, 0.95), vectors_as_matrices=False):
+        super().__init__(params, dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=nesterov,
+                                      ns_steps=ns_steps, eps=eps, adjust_lr_fn=adjust_lr_fn, adamw_lr=adamw_lr,
+                                      betas=betas))
+        self.vectors_as_matrices = vectors_as_matrices
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, wd, mu = group["lr"], group["weight_decay"], group["momentum"]
+            for p in group["params"]:
+                g = p.grad
+                st = self.state[p]
+                matrix = p.dim() == 2 or (p.dim() == 1 and self.vectors_as_matrices)
+                if not matrix:
+                    if not st:
+                        st["t"], st["m"], st["v"] = 0, torch.zeros_like(p), torch.zeros_like(p)
+                    st["t"] += 1
+                    b1, b2 = group["betas"]
+                    alr = group["adamw_lr"]
+                    p.mul_(1 - alr * wd)
+                    st["m"].mul_(b1).add_(g, alpha=1 - b1)
+                    st["v"].mul_(b2).addcmul_(g, g, value=1 - b2)
+                    denom = st["v"].sqrt() / math.sqrt(1 - b2 ** st["t"]) + 1e-10
+                    p.addcdiv_(st["m"], denom, value=-alr / (1 - b1 ** st["t"]))
+                    continue
+                if not st:
+                    st["buf"] = torch.zeros_like(g)
+                buf = st["buf"]
+                buf.lerp_(g, 1 - mu)
+                u = g.lerp(buf, mu) if group["nesterov"] else buf
+                X = u.reshape(1, -1) if p.dim() == 1 else u
+                tall = X.shape[0] > X.shape[1]
+                if tall:
+                    X = X.T
+                X = X / X.norm().clamp(min=group["eps"])
+                a, b, c = NS
+                for _ in range(group["ns_steps"]):
+                    G = X @ X.T
+                    X = a * X + (b * G + c * G @ G) @ X
+                if tall:
+                    X = X.T
+                A, B = (1, p.shape[0]) if p.dim() == 1 else p.shape
+                ratio = 0.2 * math.sqrt(max(A, B)) if group["adjust_lr_fn"] == "match_rms_adamw" else math.sqrt(max(1, A / B))
+                p.mul_(1 - lr * wd)
+                p.add_(X.reshape(p.shape), alpha=-lr * ratio)
+
+
+class ScheduleFreeAdamW(torch.optim.Optimizer):
+    """Schedule-free AdamW (Defazio et al. 2024, "The Road Less Scheduled"), in the paper's explicit
+    three-sequence form (z, x and y = (1 - beta1) z + beta1 x kept separately), not the in-place y
+    update our TypeScript and the schedulefree package use: the two must agree."""
+
+    def __init__(self, params, lr=2.5e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, warmup_steps=0, r=0.0,
+                 weight_lr_power=2.0):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                      warmup_steps=warmup_steps, r=r, weight_lr_power=weight_lr_power))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            b1, b2 = group["betas"]
+            gs = group.setdefault("sf", {"t": 0, "lr_max": -1.0, "weight_sum": 0.0})
+            gs["t"] += 1
+            t = gs["t"]
+            warm = group["warmup_steps"]
+            lr = group["lr"] * (t / warm if warm and t <= warm else 1.0)
+            gs["lr_max"] = max(gs["lr_max"], lr)
+            weight = t ** group["r"] * gs["lr_max"] ** group["weight_lr_power"]
+            gs["weight_sum"] += weight
+            c = weight / gs["weight_sum"] if gs["weight_sum"] else 0.0
+            for p in group["params"]:
+                st = self.state[p]
+                if not st:
+                    st["z"], st["x"], st["v"] = p.clone(), p.clone(), torch.zeros_like(p)
+                g = p.grad
+                st["v"].mul_(b2).addcmul_(g, g, value=1 - b2)
+                gn = g / ((st["v"] / (1 - b2 ** t)).sqrt() + group["eps"]) + group["weight_decay"] * p
+                st["z"].sub_(lr * gn)
+                st["x"].mul_(1 - c).add_(c * st["z"])
+                p.copy_((1 - b1) * st["z"] + b1 * st["x"])
+
+
+TORCH_OPT["schedulefree"] = ScheduleFreeAdamW
+TORCH_OPT["adafactor"] = Adafactor
+TORCH_OPT["muon"] = lambda params, **kw: Muon(params, vectors_as_matrices=True, **kw)
 
 OPT_CASES = [
     ("sgd", {"lr": 1e-3}, "rosenbrock"),
@@ -166,6 +326,29 @@ OPT_CASES = [
     ("lion", {"lr": 0.01}, "rosenbrock"),
     ("lion", {"lr": 0.02, "beta1": 0.95, "beta2": 0.98, "weightDecay": 0.1}, "himmelblau"),
     ("lion", {"lr": 0.005, "beta1": 0.8}, "beale"),
+    ("rprop", {"lr": 0.01}, "rosenbrock"),
+    ("rprop", {"lr": 0.05, "etaMinus": 0.3, "etaPlus": 1.5}, "himmelblau"),
+    ("rprop", {"lr": 0.1, "stepMin": 1e-3, "stepMax": 0.2}, "beale"),
+    ("rprop", {"lr": 0.5}, "quadratic"),
+    # ASGD: t0 inside the run, so the average lags the iterate for the last steps
+    ("asgd", {"lr": 1e-3}, "rosenbrock"),
+    ("asgd", {"lr": 0.01, "lambd": 0.01, "alpha": 0.5, "t0": 50, "weightDecay": 0.05}, "himmelblau"),
+    ("asgd", {"lr": 0.05, "lambd": 0.1, "t0": 20}, "quadratic"),
+    # Adafactor: theta is a vector here (not factored); the factored form is in MATRIX_CASES
+    ("adafactor", {"lr": 0.01}, "rosenbrock"),
+    ("adafactor", {"lr": 0.05, "beta2Decay": -0.5, "d": 2.0, "weightDecay": 0.01}, "himmelblau"),
+    ("adafactor", {"lr": 0.02, "eps2": 0.01, "eps1": 1e-6}, "beale"),
+    ("adafactor", {"lr": 0.1}, "quadratic"),
+    # Muon on the surface: theta as a 1x2 matrix
+    ("muon", {"lr": 0.01}, "rosenbrock"),
+    ("muon", {"lr": 0.05, "momentum": 0.9, "nesterov": False, "weightDecay": 0.0}, "himmelblau"),
+    ("muon", {"lr": 0.02, "nsSteps": 3, "eps": 1e-5}, "beale"),
+    ("muon", {"lr": 0.05, "matchRmsAdamw": True}, "quadratic"),
+    # schedule-free AdamW: x (the average) is recorded too
+    ("schedulefree", {"lr": 0.05}, "rosenbrock"),
+    ("schedulefree", {"lr": 0.1, "warmupSteps": 20, "beta1": 0.8, "weightDecay": 0.01}, "himmelblau"),
+    ("schedulefree", {"lr": 0.05, "r": 1.0, "weightLrPower": 1.0, "beta2": 0.99, "eps": 1e-6}, "beale"),
+    ("schedulefree", {"lr": 0.2, "warmupSteps": 10}, "quadratic"),
 ]
 
 
@@ -190,9 +373,56 @@ def optimizer_fixtures():
             path.append(p.detach().tolist())
         loss.append(f(p).item())
         assert all(math.isfinite(v) for v in loss), f"{name} {hp} on {obj} diverged: pick a smaller lr"
-        cases.append({"optimizer": name, "hyper": hp, "objective": obj, "start": start,
-                      "steps": STEPS, "path": path, "loss": loss})
-    return {"torch": torch.__version__, "cases": cases}
+        case = {"optimizer": name, "hyper": hp, "objective": obj, "start": start,
+                "steps": STEPS, "path": path, "loss": loss}
+        if name in ("asgd", "schedulefree"):
+            # after the last step: ASGD's average, schedule-free's x
+            case["average"] = opt.state[p]["ax" if name == "asgd" else "x"].tolist()
+        cases.append(case)
+    return {"torch": torch.__version__, "cases": cases, "matrixCases": matrix_fixtures()}
+
+
+# --- matrix cases: least squares in a weight matrix and a bias, f(W, b) = 0.5 * |X W + b - Y|^2 ------
+# before the relative steps (which do not shrink with the gradient) start to bounce around the minimum,
+# where float32 rounding decides the path
+MATRIX_STEPS = 40
+MATRIX_CASES = [
+    ("adafactor", {"lr": 0.05}, (6, 3, 4)),
+    ("adafactor", {"lr": 0.03, "beta2Decay": -0.6, "weightDecay": 0.02, "d": 1.5}, (6, 4, 2)),
+    ("muon", {"lr": 0.02, "adamwLr": 0.01}, (6, 3, 4)),
+    ("muon", {"lr": 0.03, "adamwLr": 0.02, "beta1": 0.8, "beta2": 0.9, "nesterov": False, "matchRmsAdamw": True},
+     (6, 4, 2)),
+    ("muon", {"lr": 0.02, "adamwLr": 0.01, "weightDecay": 0.0, "nsSteps": 4}, (6, 4, 2)),
+]
+
+
+def matrix_fixtures():
+    g = torch.Generator().manual_seed(7)
+    cases = []
+    for name, hp, (n, din, dout) in MATRIX_CASES:
+        X = torch.randn(n, din, generator=g)
+        Y = torch.randn(n, dout, generator=g)
+        W0 = 0.5 * torch.randn(din, dout, generator=g)
+        b0 = 0.1 * torch.randn(dout, generator=g)
+        W = W0.clone().requires_grad_(True)
+        b = b0.clone().requires_grad_(True)
+        kw = torch_kwargs(name, hp)
+        opt = (Muon if name == "muon" else Adafactor)([W, b], **kw)
+        loss = []
+        for _ in range(MATRIX_STEPS):
+            opt.zero_grad()
+            r = X @ W + b - Y
+            l = 0.5 * (r * r).sum()
+            l.backward()
+            loss.append(l.item())
+            opt.step()
+        r = X @ W + b - Y
+        loss.append((0.5 * (r * r).sum()).item())
+        assert all(math.isfinite(v) for v in loss), f"{name} {hp} diverged"
+        cases.append({"optimizer": name, "hyper": hp, "X": X.tolist(), "Y": Y.tolist(), "W0": W0.tolist(),
+                      "b0": b0.tolist(), "steps": MATRIX_STEPS, "W": W.detach().tolist(), "b": b.detach().tolist(),
+                      "loss": loss})
+    return cases
 
 
 # --- schedules --------------------------------------------------------------------------------

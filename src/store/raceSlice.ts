@@ -87,6 +87,7 @@ export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) 
           lr: r.lr.concat(d.lr),
           grad: r.grad.concat(d.grad),
           distance: r.distance.concat(d.distance),
+          ...(d.average ? { average: (r.average ?? []).concat(d.average) } : {}),
           status: d.status,
           done: false,
           ...(d.divergedAt !== undefined ? { divergedAt: d.divergedAt, reason: d.reason } : {}),
@@ -102,6 +103,7 @@ export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) 
             lr: cur.lr.slice(0, at),
             grad: cur.grad.slice(0, at),
             distance: cur.distance.slice(0, at),
+            ...(cur.average ? { average: cur.average.slice(0, at) } : {}),
           };
         }
       }

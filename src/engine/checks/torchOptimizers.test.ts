@@ -5,18 +5,28 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { objectiveParams } from '../objectives/registry';
 import { objectiveValueAndGrad } from '../objectives/tensor';
 import { testingMaxRelError, testingTensorCount, testingUseCpu } from '../testing';
 import { optimizerCreate } from '../optimizers/optimizer';
 import { OPTIMIZERS, OPTIMIZER_NAMES } from '../optimizers/registry';
-import { TORCH_CASES as cases, optimizerTrajectories as trajectories, type TorchCase as Case } from './torchOptimizers';
+import {
+  MATRIX_CASES,
+  TORCH_CASES as cases,
+  matrixTrajectory,
+  optimizerTrajectories as trajectories,
+  type TorchCase as Case,
+} from './torchOptimizers';
 
 beforeAll(testingUseCpu);
 
 describe('optimizers match torch.optim', () => {
   it('fixtures cover every optimizer and every hyperparameter, over at least 100 steps', () => {
     const seen = new Set(
-      cases.flatMap((c) => [c.optimizer, ...Object.keys(c.hyper).map((k) => `${c.optimizer}.${k}`)]),
+      [...cases, ...MATRIX_CASES].flatMap((c) => [
+        c.optimizer,
+        ...Object.keys(c.hyper).map((k) => `${c.optimizer}.${k}`),
+      ]),
     );
     for (const name of OPTIMIZER_NAMES) {
       for (const h of OPTIMIZERS[name].hyper) expect(seen).toContain(`${name}.${h.key}`);
@@ -30,6 +40,42 @@ describe('optimizers match torch.optim', () => {
       expect(testingMaxRelError(ours, c.path.flat())).toBeLessThan(1e-4);
     });
   }
+
+  for (const c of MATRIX_CASES) {
+    const shape = `${c.W0.length}×${c.W0[0].length}`;
+    it(`${c.optimizer} ${JSON.stringify(c.hyper)} on least squares, W ${shape} (a matrix) and b (a vector)`, async () => {
+      const before = testingTensorCount();
+      const ours = await matrixTrajectory(c);
+      expect(testingMaxRelError(ours.loss, c.loss)).toBeLessThan(1e-4);
+      expect(testingMaxRelError([...ours.W, ...ours.b], [...c.W.flat(), ...c.b])).toBeLessThan(1e-4);
+      expect(testingTensorCount()).toBe(before);
+    });
+  }
+
+  it("keeps ASGD's averaged parameters as torch does (θ̄ lags θ once t > t₀)", () => {
+    const withAverage = cases.filter((c) => c.average);
+    expect(new Set(withAverage.map((c) => c.optimizer))).toEqual(
+      new Set(OPTIMIZER_NAMES.filter((n) => OPTIMIZERS[n].averaged)),
+    );
+    let lagging = 0;
+    for (const c of withAverage) {
+      const opt = optimizerCreate(c.optimizer, [c.hyper]);
+      let xy: tf.Tensor2D = tf.tensor2d([c.start]);
+      for (let s = 0; s < c.steps; s++) {
+        const { value, grad } = objectiveValueAndGrad(c.objective, objectiveParams(c.objective), xy);
+        const next = opt.step({ xy }, { xy: grad }, [Number(c.hyper.lr)]).xy as tf.Tensor2D;
+        tf.dispose([value, grad, xy]);
+        xy = next;
+      }
+      const average = opt.slot('xy', OPTIMIZERS[c.optimizer].averaged!.slot)!;
+      expect(testingMaxRelError(Array.from(average.dataSync()), c.average!)).toBeLessThan(1e-4);
+      if (testingMaxRelError(c.average!, c.path[c.steps]) > 1e-3) lagging++;
+      tf.dispose([average, xy]);
+      opt.dispose();
+    }
+    // t₀ inside the run: the average is not the last point
+    expect(lagging).toBeGreaterThanOrEqual(1);
+  });
 
   it('steps rows with different hyperparameters together, each matching its own torch run', async () => {
     // every optimizer whose fixtures share an objective and options: batch them into one program

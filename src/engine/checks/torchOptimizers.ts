@@ -19,9 +19,67 @@ export interface TorchCase {
   steps: number;
   path: [number, number][];
   loss: number[];
+  /** ASGD: the averaged parameters θ̄ after the last step */
+  average?: [number, number];
 }
 
 export const TORCH_CASES = fixtures.cases as unknown as TorchCase[];
+
+/** Least squares in a matrix and a bias, f(W, b) = ½‖XW + b − Y‖²: the factored and matrix steps (Adafactor, Muon). */
+export interface MatrixCase {
+  optimizer: OptimizerName;
+  hyper: Record<string, number | boolean>;
+  X: number[][];
+  Y: number[][];
+  W0: number[][];
+  b0: number[];
+  steps: number;
+  /** after the last step */
+  W: number[][];
+  b: number[];
+  /** f before each step, and after the last */
+  loss: number[];
+}
+
+export const MATRIX_CASES = fixtures.matrixCases as unknown as MatrixCase[];
+
+/** One matrix case on the current backend: W [1, in, out] (a matrix per run), b [1, out] (a vector). */
+export async function matrixTrajectory(c: MatrixCase): Promise<{ W: number[]; b: number[]; loss: number[] }> {
+  const opt = optimizerCreate(c.optimizer, [c.hyper]);
+  const X = tf.tensor2d(c.X);
+  const Y = tf.tensor2d(c.Y);
+  let W: tf.Tensor = tf.tensor3d([c.W0]);
+  let b: tf.Tensor = tf.tensor2d([c.b0]);
+  const losses: tf.Tensor[] = [];
+  const lossOf = (w: tf.Tensor, bias: tf.Tensor) =>
+    tf.tidy(() => {
+      const r = tf.sub(tf.add(tf.matMul(X, tf.squeeze(w, [0]) as tf.Tensor2D), bias), Y);
+      return { r, loss: tf.mul(0.5, tf.sum(tf.square(r))) };
+    });
+  try {
+    for (let s = 0; s < c.steps; s++) {
+      const { r, loss } = lossOf(W, b);
+      losses.push(loss);
+      const grads = tf.tidy(() => ({
+        W: tf.expandDims(tf.matMul(X, r, true, false), 0),
+        b: tf.expandDims(tf.sum(r, 0), 0),
+      }));
+      const next = opt.step({ W, b }, grads, [Number(c.hyper.lr)]);
+      tf.dispose([r, grads.W, grads.b, W, b]);
+      ({ W, b } = next);
+    }
+    const { r, loss } = lossOf(W, b);
+    r.dispose();
+    losses.push(loss);
+    const all = tf.stack(losses);
+    const out = { W: Array.from(await W.data()), b: Array.from(await b.data()), loss: Array.from(await all.data()) };
+    all.dispose();
+    return out;
+  } finally {
+    tf.dispose([X, Y, W, b, ...losses]);
+    opt.dispose();
+  }
+}
 /** the torch version that made the fixtures */
 export const TORCH_VERSION = String(fixtures.torch);
 
@@ -35,9 +93,11 @@ export async function optimizerTrajectories(
   objective: ObjectiveName,
   rows: TorchCase[],
 ): Promise<number[][]> {
+  // θ = (x, y) is one 1×2 matrix per run (Muon), as on the surface
   const opt = optimizerCreate(
     name,
     rows.map((c) => c.hyper),
+    { vectorsAsMatrices: true },
   );
   const params = objectiveParams(objective);
   const points: tf.Tensor2D[] = [tf.tensor2d(rows.map((c) => c.start))];
@@ -64,7 +124,7 @@ export async function optimizerTrajectories(
   );
 }
 
-/** Every fixture on the current backend, each run alone: its worst relative error against torch. */
+/** Every fixture on the current backend, each run alone: its worst relative error against the reference. */
 export async function torchCheckAll(): Promise<{ label: string; optimizer: OptimizerName; maxRelError: number }[]> {
   const out = [];
   for (const c of TORCH_CASES) {
@@ -73,6 +133,14 @@ export async function torchCheckAll(): Promise<{ label: string; optimizer: Optim
       label: `${c.optimizer} ${JSON.stringify(c.hyper)} on ${c.objective}`,
       optimizer: c.optimizer,
       maxRelError: maxRelError(path, c.path.flat()),
+    });
+  }
+  for (const c of MATRIX_CASES) {
+    const ours = await matrixTrajectory(c);
+    out.push({
+      label: `${c.optimizer} ${JSON.stringify(c.hyper)} on least squares W ${c.W0.length}×${c.W0[0].length}, b`,
+      optimizer: c.optimizer,
+      maxRelError: maxRelError([...ours.W, ...ours.b], [...c.W.flat(), ...c.b]),
     });
   }
   return out;

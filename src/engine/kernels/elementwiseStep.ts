@@ -263,7 +263,7 @@ function stepNaive(inputs: Record<string, HostArray>, attrs: StepAttrs): Float64
 
 // --- the cases: every optimizer's rule and its options, shared and per-row scalars, odd shapes -----
 
-const signedSlots = new Set(['m', 'momentum', 'gradAvg']);
+const signedSlots = new Set(['m', 'momentum', 'gradAvg', 'prev', 'ax', 'z', 'x']);
 
 /** A deterministic array: signed for gradients, momenta and means, positive in [0.5, 1] for second moments. */
 function fill(n: number, seed: number, signed: boolean): Float32Array {
@@ -276,10 +276,11 @@ function fill(n: number, seed: number, signed: boolean): Float32Array {
 /** One optimizer's rule at step t for rows with these hyperparameters (its JavaScript state advanced through t). */
 export function optimizerRuleAt(name: OptimizerName, rows: Record<string, number | boolean>[], t: number): StepRule {
   const def = OPTIMIZERS[name];
+  if (!def.rule) throw new Error(`${name} is a tensor step, not an element-wise rule`);
   const { h, options } = hyperSplit(rows.map((r) => optimizerWithDefaults(name, r)));
   const state = def.init?.({ rows: rows.length, h });
   let rule: StepRule | null = null;
-  for (let s = 1; s <= t; s++) rule = def.rule(ruleContext(rows.length, h, options, s, h.lr), state);
+  for (let s = 1; s <= t; s++) rule = def.rule!(ruleContext(rows.length, h, options, s, h.lr), state);
   return rule!;
 }
 
@@ -328,6 +329,11 @@ const OPTION_SETS: { name: OptimizerName; hyper: Record<string, number | boolean
   { name: 'adamw', hyper: { weightDecay: 0.05 } },
   { name: 'adamax', hyper: { weightDecay: 0.05 } },
   { name: 'nadam', hyper: { weightDecay: 0.05, momentumDecay: 0.01 } },
+  { name: 'radam', hyper: { weightDecay: 0.05 } },
+  { name: 'lion', hyper: { weightDecay: 0.1 } },
+  { name: 'rprop', hyper: {} },
+  { name: 'asgd', hyper: { weightDecay: 0.05, t0: 1 } },
+  { name: 'schedulefree', hyper: { weightDecay: 0.05, warmupSteps: 2 } },
 ];
 
 export const elementwiseStep = defineKernel<StepAttrs>({

@@ -18,6 +18,8 @@ export interface NumberHyperMeta {
   scale: 'log' | 'linear';
   /** must be a whole number */
   integer?: boolean;
+  /** changes the step's structure (Muon's iteration count): runs that differ in it step apart */
+  structural?: boolean;
 }
 
 export interface BooleanHyperMeta {
@@ -58,8 +60,8 @@ export interface RuleContext {
  * gradient), `@slot` (a state tensor's old value), `$scalar` and earlier `lets` by name.
  */
 export interface StepRule {
-  /** the state tensors, in order, with their value before the first step (default 0) */
-  slots: { name: string; init?: RowValue }[];
+  /** the state tensors, in order, with their value before the first step (default 0; 'param': a copy of θ₀) */
+  slots: { name: string; init?: RowValue | 'param' }[];
   scalars: Record<string, RowValue>;
   lets: [string, string][];
   /** each slot's new value */
@@ -79,6 +81,13 @@ export interface OptimizerMeta {
   /** the update rule in LaTeX, using the hyperparameters' symbols; one line per aligned row */
   latex: string;
   hyper: HyperMeta[];
+  /**
+   * A state slot holding averaged parameters that the page shows beside the path (ASGD's θ̄,
+   * schedule-free's x, the point it evaluates); `label` names it in the legend.
+   */
+  averaged?: { slot: string; label: string; description: string };
+  /** what a user should know beyond the rule (how it acts on the 2-D surface, what it cannot batch), shown under it */
+  note?: string;
   /** a further check across hyperparameters, as torch makes; returns the problem or null */
   check?: (values: HyperValues) => { key: string; message: string } | null;
 }
@@ -86,8 +95,14 @@ export interface OptimizerMeta {
 export interface OptimizerDefinition<S = undefined> extends OptimizerMeta {
   /** per-row values kept in JavaScript from step to step (e.g. NAdam's product of μ), made before the first */
   init?: (ctx: { rows: number; h: Readonly<Record<string, RowValue>> }) => S;
-  /** this step's rule; called once per step, before any parameter is updated */
-  rule: (ctx: RuleContext, state: S) => StepRule;
+  /** this step's rule; called once per step, before any parameter is updated (absent for a tensor step) */
+  rule?: (ctx: RuleContext, state: S) => StepRule;
+  /**
+   * A step that is not element-wise (norms over a tensor, factored moments, matrix iterations): it
+   * is written in tensor ops in tensorSteps.ts; here, how many θ-sized state tensors it keeps at
+   * most (for the cost model).
+   */
+  tensor?: { stateSlots: number };
 }
 
 export function defineOptimizer<S = undefined>(def: OptimizerDefinition<S>): OptimizerDefinition<S> {

@@ -5,12 +5,17 @@
 import { adadelta } from './adadelta';
 import { adagrad } from './adagrad';
 import { adam, adamw } from './adam';
+import { adafactor } from './adafactor';
 import { adamax } from './adamax';
+import { asgd } from './asgd';
 import { hyperSplit, ruleContext, type HyperValues, type OptimizerDefinition } from './define';
 import { lion } from './lion';
+import { muon } from './muon';
 import { nadam } from './nadam';
 import { radam } from './radam';
 import { rmsprop } from './rmsprop';
+import { rprop } from './rprop';
+import { scheduleFree } from './scheduleFree';
 import { sgd } from './sgd';
 
 export type { BooleanHyperMeta, HyperMeta, HyperValues, NumberHyperMeta, OptimizerMeta } from './define';
@@ -26,6 +31,11 @@ export const OPTIMIZER_NAMES = [
   'nadam',
   'radam',
   'lion',
+  'rprop',
+  'asgd',
+  'adafactor',
+  'muon',
+  'schedulefree',
 ] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
@@ -41,6 +51,11 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerDefinition<any>> = {
   nadam,
   radam,
   lion,
+  rprop,
+  asgd,
+  adafactor,
+  muon,
+  schedulefree: scheduleFree,
 };
 
 /** A run's hyperparameters with PyTorch's defaults filled in for anything omitted. */
@@ -62,8 +77,10 @@ export function optimizerSetting(name: OptimizerName, given: Partial<HyperValues
  * and the same on/off options (numeric hyperparameters may differ per row).
  */
 export function optimizerGroupKey(setting: Record<string, number | boolean | string>): string {
+  const def = OPTIMIZERS[setting.name as OptimizerName];
+  const structural = new Set(def?.hyper.filter((h) => h.kind === 'number' && h.structural).map((h) => h.key));
   const flags = Object.entries(setting)
-    .filter(([, v]) => typeof v === 'boolean')
+    .filter(([k, v]) => typeof v === 'boolean' || structural.has(k))
     .sort(([a], [b]) => a.localeCompare(b));
   return `${setting.name}|${JSON.stringify(flags)}`;
 }
@@ -92,6 +109,7 @@ export function optimizerStateSlots(setting: OptimizerSetting): number {
   const def = OPTIMIZERS[setting.name];
   const values = optimizerWithDefaults(setting.name, setting);
   const { h, options } = hyperSplit([values]);
+  if (!def.rule) return def.tensor?.stateSlots ?? 0;
   const state = def.init?.({ rows: 1, h });
   return def.rule(ruleContext(1, h, options, 1, Number(values.lr)), state).slots.length;
 }

@@ -25,7 +25,7 @@ export async function race(
 ): Promise<SurfaceResult> {
   const indices = ctx.options?.only ?? spec.runs.map((_, i) => i);
   // the first delta includes the start point: the store's copy of a run starts empty
-  const sent = indices.map(() => ({ path: 0, loss: 0, lr: 0, grad: 0, distance: 0 }));
+  const sent = indices.map(() => ({ path: 0, loss: 0, lr: 0, grad: 0, distance: 0, average: 0 }));
   return surfaceRun(spec, {
     only: indices,
     signal: ctx.signal,
@@ -41,6 +41,7 @@ export async function race(
               lr: r.lr.slice(s.lr),
               grad: r.grad.slice(s.grad),
               distance: r.distance.slice(s.distance),
+              ...(r.average ? { average: r.average.slice(s.average) } : {}),
               status: r.status,
               ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt, reason: r.reason } : {}),
             };
@@ -50,6 +51,7 @@ export async function race(
               lr: r.lr.length,
               grad: r.grad.length,
               distance: r.distance.length,
+              average: r.average?.length ?? 0,
             };
             return delta;
           });

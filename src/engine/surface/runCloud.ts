@@ -99,6 +99,8 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
     const optimizer = optimizerCreate(
       spec.runs[runs[0]].optimizer.name,
       runs.flatMap((r) => new Array(count).fill(spec.runs[r].optimizer)),
+      // each particle's θ = (x, y) is a 1×2 matrix (Muon)
+      { vectorsAsMatrices: true },
     );
     const schedules = runs.map((r) =>
       scheduleCreate(spec.runs[r].schedule, Number(spec.runs[r].optimizer.lr), spec.steps),

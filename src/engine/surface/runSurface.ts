@@ -15,7 +15,7 @@ import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
 import { MetricBuffer } from '../metrics/metricBuffer';
 import type { Status } from '../status';
 import { optimizerCreate } from '../optimizers/optimizer';
-import { optimizerGroups } from '../optimizers/registry';
+import { OPTIMIZERS, optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate, type LrSchedule } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
@@ -32,6 +32,11 @@ export interface SurfaceRunResult {
   lr: number[];
   /** grad[i] is the gradient the optimizer was given at step i (noise included) */
   grad: Point[];
+  /**
+   * average[i]: the optimizer's averaged parameters at path[i] (ASGD's θ̄, schedule-free's x), for
+   * optimizers that keep one (OptimizerMeta.averaged); average[0] is the start
+   */
+  average?: Point[];
   /** distance[i] from path[i] to the nearest global minimum (empty when there is none) */
   distance: number[];
   status: RunStatus;
@@ -60,6 +65,8 @@ export interface SurfaceRunOptions {
 interface Group {
   rows: number[];
   optimizer: ReturnType<typeof optimizerCreate>;
+  /** the state slot holding the averaged parameters, or null */
+  averaged: string | null;
   xy: tf.Tensor2D;
   schedules: LrSchedule[];
   rngs: (Rng | null)[];
@@ -83,11 +90,12 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
   const minima = OBJECTIVES[spec.objective.name].minima(objectiveParams);
   const nearest = (x: number, y: number) =>
     minima.length ? Math.min(...minima.map(([mx, my]) => Math.hypot(x - mx, y - my))) : NaN;
-  const results: SurfaceRunResult[] = spec.runs.map(() => ({
+  const results: SurfaceRunResult[] = spec.runs.map((run) => ({
     path: [[...spec.start] as Point],
     loss: [],
     lr: [],
     grad: [],
+    ...(OPTIMIZERS[run.optimizer.name].averaged ? { average: [[...spec.start] as Point] } : {}),
     distance: minima.length ? [nearest(...spec.start)] : [],
     status: 'running',
   }));
@@ -109,7 +117,10 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
       optimizer: optimizerCreate(
         spec.runs[rows[0]].optimizer.name,
         rows.map((r) => spec.runs[r].optimizer),
+        // each run's θ = (x, y) is a 1×2 matrix (Muon)
+        { vectorsAsMatrices: true },
       ),
+      averaged: OPTIMIZERS[spec.runs[rows[0]].optimizer.name].averaged?.slot ?? null,
       xy: tf.tensor2d(rows.map(() => spec.start)),
       schedules,
       // each run has its own noise stream, so grouping never changes the numbers
@@ -129,6 +140,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     r.loss.length = at;
     r.lr.length = at;
     r.grad.length = Math.min(r.grad.length, at);
+    if (r.average) r.average.length = Math.min(r.average.length, at);
     if (r.distance.length) r.distance.length = at;
   };
 
@@ -154,12 +166,13 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
 
   /** Reads a group's pending steps back in one go. Pending step k is step chunkStart + k. */
   const flush = async (g: Group, chunkStart: number) => {
-    const { loss = [], grad = [], xy = [] } = await g.pending.read();
+    const { loss = [], grad = [], xy = [], average = [] } = await g.pending.read();
     xy.forEach((points, k) => {
       g.rows.forEach((run, i) => {
         acceptLoss(run, chunkStart + k, loss[k][i]);
         if (alive[run]) results[run].grad.push([grad[k][2 * i], grad[k][2 * i + 1]]);
         acceptPoint(run, chunkStart + k + 1, points[2 * i], points[2 * i + 1]);
+        if (alive[run] && average[k]) results[run].average?.push([average[k][2 * i], average[k][2 * i + 1]]);
       });
     });
   };
@@ -191,6 +204,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
         g.pending.push('loss', value);
         g.pending.push('grad', gradIn);
         g.pending.push('xy', tf.clone(next));
+        if (g.averaged) g.pending.push('average', g.optimizer.slot('xy', g.averaged)!);
         g.xy.dispose();
         g.xy = next;
         if (g.needsMetric) {

@@ -222,6 +222,28 @@ function drawOverlay(ctx: CanvasRenderingContext2D, s: AppState, frame: MapFrame
         else ctx.lineTo(...p);
       }
       ctx.stroke();
+      if (r.average && r.average.length > 0) {
+        // the optimizer's averaged parameters (ASGD's θ̄, schedule-free's x): dotted, a hollow ring at its head
+        const last = Math.min(upto, r.average.length - 1);
+        ctx.save();
+        ctx.setLineDash([2, 3]);
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        for (let k = 0; k <= last; k++) {
+          const p = mapToPx(frame, ...r.average[k]);
+          if (k === 0) ctx.moveTo(...p);
+          else ctx.lineTo(...p);
+        }
+        ctx.stroke();
+        ctx.setLineDash([]);
+        const a = mapToPx(frame, ...r.average[last]);
+        ctx.beginPath();
+        ctx.arc(a[0], a[1], 6, 0, 2 * Math.PI);
+        ctx.fillStyle = 'white';
+        ctx.fill();
+        ctx.stroke();
+        ctx.restore();
+      }
       const at = mapToPx(frame, ...r.path[upto]);
       ctx.beginPath();
       ctx.arc(at[0], at[1], 5, 0, 2 * Math.PI);

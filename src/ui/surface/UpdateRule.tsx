@@ -57,6 +57,16 @@ export function UpdateRule() {
       <div dangerouslySetInnerHTML={{ __html: html.symbolic }} />
       <p className="muted small">with this run's values:</p>
       <div data-testid="update-rule-values" dangerouslySetInnerHTML={{ __html: html.numeric }} />
+      {meta.averaged && (
+        <p className="small" data-testid="update-rule-averaged">
+          Dotted path, hollow ring: the {meta.averaged.label}, {meta.averaged.description}.
+        </p>
+      )}
+      {meta.note && (
+        <p className="small" data-testid="update-rule-note">
+          {meta.note}
+        </p>
+      )}
       <p className="muted small">
         {flags.length > 0 && `${flags.join(' · ')} · `}schedule: {SCHEDULES[run.schedule.name].label}
         {run.schedule.warmupSteps > 0 && ` after ${run.schedule.warmupSteps} warmup steps`}
