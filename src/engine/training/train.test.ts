@@ -42,6 +42,29 @@ describe('trainRun', () => {
     }
   });
 
+  it('the optimizers added in wave 2 each train an MLP (two learning rates per program, one program per optimizer), with no tensors left', async () => {
+    const { train, test } = data('circle');
+    const runs = [
+      { name: 'radam' as const, lr: 0.03 },
+      { name: 'lion' as const, lr: 0.003 },
+      { name: 'rprop' as const, lr: 0.01 },
+      { name: 'asgd' as const, lr: 0.3 },
+      { name: 'adafactor' as const, lr: 0.1 },
+      { name: 'muon' as const, lr: 0.02 },
+      { name: 'schedulefree' as const, lr: 0.02 },
+    ];
+    expect(trainConfigProblem(config(mlp([8, 8]), runs), train)).toMatch(/one optimizer group, here 7/);
+    const before = tf.memory().numTensors;
+    for (const run of runs) {
+      const r = await trainRun(train, test, config(mlp([8, 8]), [run, { ...run, lr: run.lr / 2 }], { epochs: 30 }));
+      expect(tf.memory().numTensors).toBe(before);
+      const e = r.models[0].epochs;
+      expect(Number.isFinite(last(e).testLoss), run.name).toBe(true);
+      expect(last(e).testLoss, run.name).toBeLessThan(0.6 * e[0].testLoss);
+      expect(last(e).testAccuracy!, run.name).toBeGreaterThanOrEqual(0.85);
+    }
+  });
+
   it('K models with K learning rates train in one program exactly as K separate runs', async () => {
     const { train, test } = data('moons');
     const runs = [
@@ -116,7 +139,7 @@ describe('trainRun', () => {
       config(
         mlp([4]),
         [
-          { name: 'sgd', lr: 0 },
+          { name: 'adam', lr: 0 },
           { name: 'adam', lr: 0.03 },
         ],
         { epochs: 8, patience: 2 },

@@ -12,6 +12,7 @@ import { MetricBuffer } from '../metrics/metricBuffer';
 import { modelInit } from '../models/models';
 import { modelShape, type ModelShape } from '../models/shape';
 import { optimizerCreate, type ParamMap } from '../optimizers/optimizer';
+import { optimizerGroups } from '../optimizers/registry';
 import { scheduleCreate } from '../schedules/schedules';
 import { BatchOrder, deviceDispose, deviceUpload } from './deviceData';
 import { evaluate } from './evaluate';
@@ -43,6 +44,9 @@ export function trainConfigProblem(cfg: TrainConfig, train: Dataset): string | n
   const K = cfg.optimizers.length;
   if (K === 0 || cfg.schedules.length !== K || cfg.initSeeds.length !== K)
     return 'every model needs an optimizer, a schedule and a seed';
+  const groups = optimizerGroups(cfg.optimizers);
+  if (groups.length > 1)
+    return `one training program steps one optimizer group, here ${groups.length} (${cfg.optimizers.map((o) => o.name).join(', ')}): train each group on its own (runTrainSpec does)`;
   return null;
 }
 

@@ -86,7 +86,7 @@ describe('live training', () => {
       test,
       config(mlp([8, 4]), [
         { name: 'adam', lr: 0.03 },
-        { name: 'sgd', lr: 0.1 },
+        { name: 'adam', lr: 0.005 },
       ]),
       { probes: { grid: 20, bins: 10, samples: 5 } },
     );
