@@ -153,6 +153,17 @@ function arrowLegend(ctx: CanvasRenderingContext2D, frame: MapFrame, k: number, 
   ctx.restore();
 }
 
+/** Strokes the points [0, upto] as one polyline in the current style. */
+function tracePolyline(ctx: CanvasRenderingContext2D, frame: MapFrame, points: [number, number][], upto: number) {
+  ctx.beginPath();
+  for (let k = 0; k <= upto; k++) {
+    const p = mapToPx(frame, ...points[k]);
+    if (k === 0) ctx.moveTo(...p);
+    else ctx.lineTo(...p);
+  }
+  ctx.stroke();
+}
+
 function star(ctx: CanvasRenderingContext2D, [x, y]: [number, number]) {
   ctx.save();
   ctx.beginPath();
@@ -215,26 +226,14 @@ function drawOverlay(ctx: CanvasRenderingContext2D, s: AppState, frame: MapFrame
       ctx.strokeStyle = color;
       ctx.lineWidth = 2.5;
       ctx.lineJoin = 'round';
-      ctx.beginPath();
-      for (let k = 0; k <= upto; k++) {
-        const p = mapToPx(frame, ...r.path[k]);
-        if (k === 0) ctx.moveTo(...p);
-        else ctx.lineTo(...p);
-      }
-      ctx.stroke();
+      tracePolyline(ctx, frame, r.path, upto);
       if (r.average && r.average.length > 0) {
         // the optimizer's averaged parameters (ASGD's θ̄, schedule-free's x): dotted, a hollow ring at its head
         const last = Math.min(upto, r.average.length - 1);
         ctx.save();
         ctx.setLineDash([2, 3]);
         ctx.lineWidth = 2;
-        ctx.beginPath();
-        for (let k = 0; k <= last; k++) {
-          const p = mapToPx(frame, ...r.average[k]);
-          if (k === 0) ctx.moveTo(...p);
-          else ctx.lineTo(...p);
-        }
-        ctx.stroke();
+        tracePolyline(ctx, frame, r.average, last);
         ctx.setLineDash([]);
         const a = mapToPx(frame, ...r.average[last]);
         ctx.beginPath();
