@@ -379,7 +379,64 @@ def optimizer_fixtures():
             # after the last step: ASGD's average, schedule-free's x
             case["average"] = opt.state[p]["ax" if name == "asgd" else "x"].tolist()
         cases.append(case)
-    return {"torch": torch.__version__, "cases": cases, "matrixCases": matrix_fixtures()}
+    return {"torch": torch.__version__, "cases": cases, "matrixCases": matrix_fixtures(),
+            "lbfgsCases": lbfgs_fixtures()}
+
+
+# --- L-BFGS: one optimizer.step(closure) per step; the closure may run several times per step -------
+LBFGS_CASES = [
+    ({"strongWolfe": True}, "rosenbrock", 20),
+    ({"lr": 0.3, "maxIter": 4, "maxEval": 5}, "beale", 40),
+    ({"strongWolfe": True, "maxIter": 4, "historySize": 3}, "beale", 30),
+    ({"lr": 0.05, "maxIter": 1, "maxEval": 1}, "himmelblau", 60),
+    ({"strongWolfe": True, "maxIter": 2, "maxEval": 3, "historySize": 2}, "quadratic", 30),
+    ({"lr": 0.1, "maxIter": 2}, "saddle", 20),
+    ({"strongWolfe": True, "toleranceGrad": 1e-3, "toleranceChange": 1e-4}, "booth", 10),
+    ({"lr": 0.1, "maxIter": 10, "historySize": 5, "toleranceChange": 1e-6}, "himmelblau", 15),
+]
+
+
+def lbfgs_run(hp, obj, steps, dtype):
+    """One case in torch: the path, the loss at each step's start (and at the end), evaluations per step."""
+    names = {"lr": "lr", "maxIter": "max_iter", "maxEval": "max_eval", "historySize": "history_size",
+             "toleranceGrad": "tolerance_grad", "toleranceChange": "tolerance_change"}
+    f, start = OBJECTIVES[obj]
+    p = torch.tensor(start, dtype=dtype, requires_grad=True)
+    kw = {names[k]: v for k, v in hp.items() if k != "strongWolfe"}
+    kw.setdefault("max_eval", 25)  # our default, the same as torch's for max_iter = 20
+    if hp.get("strongWolfe"):
+        kw["line_search_fn"] = "strong_wolfe"
+    opt = torch.optim.LBFGS([p], **kw)
+
+    def closure():
+        opt.zero_grad()
+        l = f(p)
+        l.backward()
+        return l
+
+    path, loss, evals = [p.detach().tolist()], [], []
+    for _ in range(steps):
+        before = opt.state[p].get("func_evals", 0)
+        loss.append(float(opt.step(closure)))
+        evals.append(opt.state[p]["func_evals"] - before)
+        path.append(p.detach().tolist())
+    loss.append(f(p).item())
+    return path, loss, evals
+
+
+def lbfgs_fixtures():
+    cases = []
+    for hp, obj, steps in LBFGS_CASES:
+        path, loss, evals = lbfgs_run(hp, obj, steps, torch.float32)
+        assert all(math.isfinite(v) for v in loss), f"lbfgs {hp} on {obj} diverged"
+        # a case must test the algorithm, not float32 rounding: torch's own float32 and float64 paths
+        # agree, relative above 1 (L-BFGS with a fixed step on Rosenbrock does not: they part by 4e-4 to 0.45)
+        path64, _, _ = lbfgs_run(hp, obj, steps, torch.float64)
+        spread = max(abs(a - b) / max(1.0, abs(b)) for p32, p64 in zip(path, path64) for a, b in zip(p32, p64))
+        assert spread < 1e-5, f"lbfgs {hp} on {obj}: float32 and float64 paths differ by {spread}"
+        cases.append({"optimizer": "lbfgs", "hyper": hp, "objective": obj, "start": OBJECTIVES[obj][1],
+                      "steps": steps, "path": path, "loss": loss, "evaluations": evals})
+    return cases
 
 
 # --- matrix cases: least squares in a weight matrix and a bias, f(W, b) = 0.5 * |X W + b - Y|^2 ------

@@ -11,8 +11,10 @@ import { testingMaxRelError, testingTensorCount, testingUseCpu } from '../testin
 import { optimizerCreate } from '../optimizers/optimizer';
 import { OPTIMIZERS, OPTIMIZER_NAMES } from '../optimizers/registry';
 import {
+  LBFGS_CASES,
   MATRIX_CASES,
   TORCH_CASES as cases,
+  lbfgsTrajectory,
   matrixTrajectory,
   optimizerTrajectories as trajectories,
   type TorchCase as Case,
@@ -23,7 +25,7 @@ beforeAll(testingUseCpu);
 describe('optimizers match torch.optim', () => {
   it('fixtures cover every optimizer and every hyperparameter, over at least 100 steps', () => {
     const seen = new Set(
-      [...cases, ...MATRIX_CASES].flatMap((c) => [
+      [...cases, ...MATRIX_CASES, ...LBFGS_CASES].flatMap((c) => [
         c.optimizer,
         ...Object.keys(c.hyper).map((k) => `${c.optimizer}.${k}`),
       ]),
@@ -40,6 +42,24 @@ describe('optimizers match torch.optim', () => {
       expect(testingMaxRelError(ours, c.path.flat())).toBeLessThan(1e-4);
     });
   }
+
+  for (const c of LBFGS_CASES) {
+    it(`lbfgs ${JSON.stringify(c.hyper)} on ${c.objective}: torch's path, losses and evaluations per step`, async () => {
+      const before = testingTensorCount();
+      const ours = await lbfgsTrajectory(c);
+      expect(ours.evaluations).toEqual(c.evaluations);
+      expect(testingMaxRelError(ours.path, c.path.flat())).toBeLessThan(1e-4);
+      expect(testingMaxRelError(ours.loss, c.loss.slice(0, c.steps))).toBeLessThan(1e-4);
+      expect(testingTensorCount()).toBe(before);
+    });
+  }
+
+  it('the L-BFGS fixtures reach both line-search modes, early stops and evaluations beyond one per step', () => {
+    expect(new Set(LBFGS_CASES.map((c) => Boolean(c.hyper.strongWolfe)))).toEqual(new Set([true, false]));
+    // the line search evaluates more than once in some step; a tolerance stops some step after one evaluation
+    expect(LBFGS_CASES.some((c) => c.hyper.strongWolfe && c.evaluations.some((e) => e > 2))).toBe(true);
+    expect(LBFGS_CASES.some((c) => Number(c.hyper.maxIter ?? 20) > 1 && c.evaluations.includes(1))).toBe(true);
+  });
 
   for (const c of MATRIX_CASES) {
     const shape = `${c.W0.length}×${c.W0[0].length}`;
@@ -112,9 +132,9 @@ describe('optimizers match torch.optim', () => {
     expect(testingMaxRelError(withFixture, base.path.flat())).toBeLessThan(1e-4);
   });
 
-  it('leaks no tensors over 1,000 steps of every optimizer', () => {
+  it('leaks no tensors over 1,000 steps of every batched optimizer', () => {
     const before = testingTensorCount();
-    for (const name of OPTIMIZER_NAMES) {
+    for (const name of OPTIMIZER_NAMES.filter((n) => !OPTIMIZERS[n].closure)) {
       const opt = optimizerCreate(name, [{ lr: 1e-3 }, { lr: 2e-3 }]);
       let xy: tf.Tensor2D = tf.tensor2d([
         [-1.2, 1],
@@ -132,6 +152,23 @@ describe('optimizers match torch.optim', () => {
       opt.dispose();
     }
     expect(testingTensorCount()).toBe(before);
+  });
+
+  it('L-BFGS leaks no tensors over 300 steps with a full history that keeps shifting, and is refused as batched rows', async () => {
+    const before = testingTensorCount();
+    // a history of 3 pairs fills in the first step and shifts on every iteration after it
+    const c = {
+      ...LBFGS_CASES[0],
+      hyper: { strongWolfe: true, historySize: 3, toleranceGrad: 0, toleranceChange: 0, maxIter: 3 },
+      objective: 'himmelblau' as const,
+      start: [-4, 4] as [number, number],
+      steps: 300,
+    };
+    const ours = await lbfgsTrajectory(c);
+    expect(ours.evaluations.length).toBe(300);
+    expect(ours.path.every(Number.isFinite)).toBe(true);
+    expect(testingTensorCount()).toBe(before);
+    expect(() => optimizerCreate('lbfgs', [{}])).toThrow(/closure/);
   });
 
   it('rejects options that differ between rows stepped together', () => {

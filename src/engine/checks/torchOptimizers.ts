@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import fixtures from '../__fixtures__/torch_optimizers.json';
 import { objectiveParams, type ObjectiveName } from '../objectives/registry';
 import { objectiveValueAndGrad } from '../objectives/tensor';
+import { Lbfgs, type LbfgsClosure, type LbfgsSettings } from '../optimizers/lbfgsStep';
 import { optimizerCreate } from '../optimizers/optimizer';
-import type { OptimizerName } from '../optimizers/registry';
+import { optimizerWithDefaults, type OptimizerName } from '../optimizers/registry';
 import { maxRelError } from './compare';
 
 export interface TorchCase {
@@ -80,6 +81,49 @@ export async function matrixTrajectory(c: MatrixCase): Promise<{ W: number[]; b:
     opt.dispose();
   }
 }
+/** L-BFGS: one torch `optimizer.step(closure)` per step; evaluations[i] is how often step i ran the closure. */
+export interface LbfgsCase extends TorchCase {
+  evaluations: number[];
+}
+
+export const LBFGS_CASES = fixtures.lbfgsCases as unknown as LbfgsCase[];
+
+/** One L-BFGS case on the current backend: the path (flat), the loss at each step's start and the evaluations. */
+export async function lbfgsTrajectory(
+  c: LbfgsCase,
+): Promise<{ path: number[]; loss: number[]; evaluations: number[] }> {
+  const opt = new Lbfgs(optimizerWithDefaults('lbfgs', c.hyper) as unknown as LbfgsSettings);
+  const params = objectiveParams(c.objective);
+  const closure: LbfgsClosure = async (x) => {
+    const { value, grad } = tf.tidy(() => {
+      const out = objectiveValueAndGrad(c.objective, params, tf.reshape(x, [1, 2]));
+      return { value: out.value, grad: tf.reshape(out.grad, [2]) as tf.Tensor1D };
+    });
+    const loss = (await value.data())[0];
+    value.dispose();
+    return { loss, grad };
+  };
+  let x: tf.Tensor1D = tf.tensor1d(c.start);
+  const path = [...c.start];
+  const loss: number[] = [];
+  const evaluations: number[] = [];
+  try {
+    for (let s = 0; s < c.steps; s++) {
+      const r = await opt.step(x, Number(optimizerWithDefaults('lbfgs', c.hyper).lr), closure);
+      r.grad.dispose();
+      x.dispose();
+      x = r.x;
+      path.push(...(await x.data()));
+      loss.push(r.loss);
+      evaluations.push(r.evaluations);
+    }
+    return { path, loss, evaluations };
+  } finally {
+    x.dispose();
+    opt.dispose();
+  }
+}
+
 /** the torch version that made the fixtures */
 export const TORCH_VERSION = String(fixtures.torch);
 
@@ -133,6 +177,16 @@ export async function torchCheckAll(): Promise<{ label: string; optimizer: Optim
       label: `${c.optimizer} ${JSON.stringify(c.hyper)} on ${c.objective}`,
       optimizer: c.optimizer,
       maxRelError: maxRelError(path, c.path.flat()),
+    });
+  }
+  for (const c of LBFGS_CASES) {
+    const ours = await lbfgsTrajectory(c);
+    const sameEvaluations = ours.evaluations.every((e, i) => e === c.evaluations[i]);
+    out.push({
+      label: `lbfgs ${JSON.stringify(c.hyper)} on ${c.objective}, ${c.steps} steps`,
+      optimizer: c.optimizer,
+      // a different number of evaluations is a different algorithm, whatever the path
+      maxRelError: sameEvaluations ? maxRelError(ours.path, c.path.flat()) : Infinity,
     });
   }
   for (const c of MATRIX_CASES) {

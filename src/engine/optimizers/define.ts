@@ -103,6 +103,11 @@ export interface OptimizerDefinition<S = undefined> extends OptimizerMeta {
    * most (for the cost model).
    */
   tensor?: { stateSlots: number };
+  /**
+   * The step calls the objective itself, possibly several times (torch's `optimizer.step(closure)`,
+   * L-BFGS): it has its own loop (lbfgsStep.ts), one run at a time, not rows of a batched step.
+   */
+  closure?: true;
 }
 
 export function defineOptimizer<S = undefined>(def: OptimizerDefinition<S>): OptimizerDefinition<S> {

@@ -56,6 +56,10 @@ export class Optimizer {
     rows: HyperValues[],
     private readonly shape: { vectorsAsMatrices?: boolean } = {},
   ) {
+    if (definition.closure)
+      throw new Error(
+        `${definition.label} steps with a closure, one run at a time (lbfgsStep.ts), not as batched rows`,
+      );
     this.rows = rows.length;
     ({ h: this.h, options: this.options } = hyperSplit(rows));
     this.kept = definition.init?.({ rows: this.rows, h: this.h });

@@ -9,6 +9,7 @@ import { adafactor } from './adafactor';
 import { adamax } from './adamax';
 import { asgd } from './asgd';
 import { hyperSplit, ruleContext, type HyperValues, type OptimizerDefinition } from './define';
+import { lbfgs } from './lbfgs';
 import { lion } from './lion';
 import { muon } from './muon';
 import { nadam } from './nadam';
@@ -36,6 +37,7 @@ export const OPTIMIZER_NAMES = [
   'adafactor',
   'muon',
   'schedulefree',
+  'lbfgs',
 ] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
@@ -56,6 +58,7 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerDefinition<any>> = {
   adafactor,
   muon,
   schedulefree: scheduleFree,
+  lbfgs,
 };
 
 /** A run's hyperparameters with PyTorch's defaults filled in for anything omitted. */
@@ -108,6 +111,8 @@ export function optimizerWithLr(setting: OptimizerSetting, lr: number): Optimize
 export function optimizerStateSlots(setting: OptimizerSetting): number {
   const def = OPTIMIZERS[setting.name];
   const values = optimizerWithDefaults(setting.name, setting);
+  // L-BFGS: m pairs (s, y), the direction and the previous gradient
+  if (def.closure) return 2 * Number(values.historySize) + 2;
   const { h, options } = hyperSplit([values]);
   if (!def.rule) return def.tensor?.stateSlots ?? 0;
   const state = def.init?.({ rows: 1, h });

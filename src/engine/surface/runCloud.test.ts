@@ -37,6 +37,24 @@ describe('cloudRun', () => {
     expect(gd.reachedAt[7]).toBe(firstWithin);
   });
 
+  it('leaves an L-BFGS run out of the cloud with the reason, and clouds the other runs as before', async () => {
+    const s = spec({
+      objective: { name: 'himmelblau' },
+      steps: 40,
+      seed: 5,
+      runs: [{ optimizer: { name: 'lbfgs' } }, { optimizer: { name: 'sgd', lr: 0.01 } }],
+    });
+    const before = tf.memory().numTensors;
+    const cloud = await cloudRun(s, { count: 50, epsilon: 0.05, frames: 5 });
+    const alone = await cloudRun({ ...s, runs: [s.runs[1]] }, { count: 50, epsilon: 0.05, frames: 5 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(cloud.runs[0].skipped).toMatch(/L-BFGS is not batched/);
+    expect(cloud.runs[0].frames).toHaveLength(0);
+    expect(cloud.frameSteps).toEqual(alone.frameSteps);
+    expect(cloud.runs[1].frames).toEqual(alone.runs[0].frames);
+    expect(cloud.runs[1].skipped).toBeUndefined();
+  });
+
   it('uses the same seeded start points for every run and every backend', () => {
     const s = spec({ objective: { name: 'rosenbrock' }, seed: 9, runs: [{ optimizer: { name: 'sgd' } }] });
     const a = cloudStarts(s, 1000);

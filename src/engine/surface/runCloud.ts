@@ -14,7 +14,7 @@ import { MetricBuffer } from '../metrics/metricBuffer';
 import { OBJECTIVES } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
 import { optimizerCreate } from '../optimizers/optimizer';
-import { optimizerGroups } from '../optimizers/registry';
+import { OPTIMIZERS, optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate } from '../schedules/schedules';
 import type { SurfaceSpec } from '../spec/schema';
@@ -45,6 +45,8 @@ export interface CloudRunResult {
   medianSteps: number | null;
   /** particles whose values became NaN/Inf or left the bound */
   diverged: number;
+  /** why this run has no cloud (an optimizer that cannot step particles as batched rows: L-BFGS) */
+  skipped?: string;
 }
 
 export interface CloudResult {
@@ -94,7 +96,18 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
   const reachedByRun: Int32Array[] = [];
   const finalByRun: Float32Array[] = [];
 
+  const skipped = new Map<number, string>();
   for (const runs of optimizerGroups(spec.runs.map((r) => r.optimizer))) {
+    const def = OPTIMIZERS[spec.runs[runs[0]].optimizer.name];
+    if (def.closure) {
+      // thousands of particles, each with its own line search and readbacks, one after another: not a cloud
+      for (const r of runs)
+        skipped.set(
+          r,
+          `${def.label} is not batched: each step runs its own line search with readbacks, so its particles would step one after another. Race it in the path view instead.`,
+        );
+      continue;
+    }
     const rows = runs.length * count;
     const optimizer = optimizerCreate(
       spec.runs[runs[0]].optimizer.name,
@@ -183,6 +196,19 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
   }
 
   spec.runs.forEach((_, r) => {
+    const reason = skipped.get(r);
+    if (reason) {
+      results.push({
+        frames: [],
+        reachedAt: new Int32Array(0),
+        basin: new Int8Array(0),
+        shareReached: 0,
+        medianSteps: null,
+        diverged: 0,
+        skipped: reason,
+      });
+      return;
+    }
     const reachedAt = reachedByRun[r];
     const final = finalByRun[r];
     const basin = new Int8Array(count);
@@ -217,7 +243,7 @@ export async function cloudRun(spec: SurfaceSpec, options: CloudOptions): Promis
       diverged,
     });
   });
-  const framesDone = Math.min(...results.map((r) => r.frames.length));
+  const framesDone = Math.min(...results.filter((r) => !r.skipped).map((r) => r.frames.length));
   return {
     backend: tf.getBackend(),
     count,

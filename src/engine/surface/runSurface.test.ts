@@ -29,6 +29,45 @@ describe('surfaceRun', () => {
     expect(testingMaxRelError(run.loss, fx.loss)).toBeLessThan(1e-4);
   });
 
+  it("L-BFGS in a race: torch's path and evaluations per step, one run after another beside a batched adam", async () => {
+    const cases = optimizerFixtures.lbfgsCases.filter((c) => c.objective === 'beale');
+    const s = spec({
+      objective: { name: 'beale' },
+      start: cases[0].start,
+      steps: Math.min(...cases.map((c) => c.steps)),
+      runs: [
+        { optimizer: { name: 'lbfgs', ...cases[0].hyper } },
+        { optimizer: { name: 'adam', lr: 0.05 } },
+        { optimizer: { name: 'lbfgs', ...cases[1].hyper } },
+      ],
+    });
+    const before = tf.memory().numTensors;
+    const { runs } = await surfaceRun(s, { chunkSize: 8 });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const [run, c] of [
+      [runs[0], cases[0]],
+      [runs[2], cases[1]],
+    ] as const) {
+      expect(run.status).toBe('done');
+      expect(run.evaluations).toEqual(c.evaluations.slice(0, s.steps));
+      expect(testingMaxRelError(run.path.flat(), c.path.slice(0, s.steps + 1).flat())).toBeLessThan(1e-4);
+      expect(testingMaxRelError(run.loss.slice(0, s.steps), c.loss.slice(0, s.steps))).toBeLessThan(1e-4);
+    }
+    expect(runs[1].evaluations).toBeUndefined();
+  });
+
+  it('stops an L-BFGS run whose fixed step sends it off as diverged, keeping its evaluations up to there', async () => {
+    const s = spec({
+      objective: { name: 'rosenbrock' },
+      steps: 50,
+      runs: [{ optimizer: { name: 'lbfgs', lr: 10, maxIter: 3 } }],
+    });
+    const [run] = (await surfaceRun(s)).runs;
+    expect(run.status).toBe('diverged');
+    expect(run.evaluations!.length).toBeLessThanOrEqual(run.divergedAt!);
+    expect(run.path).toHaveLength(run.divergedAt!);
+  });
+
   it('runs different optimizers and schedules side by side, each as if alone', async () => {
     const runsSpec = [
       { optimizer: { name: 'sgd', lr: 5e-4, momentum: 0.9 } },

@@ -14,7 +14,8 @@ import { OBJECTIVES, type Point } from '../objectives/registry';
 import { OBJECTIVE_FNS, objectiveValueAndGrad } from '../objectives/tensor';
 import { MetricBuffer } from '../metrics/metricBuffer';
 import type { Status } from '../status';
-import { optimizerCreate } from '../optimizers/optimizer';
+import { optimizerCreate, type Optimizer } from '../optimizers/optimizer';
+import { Lbfgs, type LbfgsClosure, type LbfgsSettings } from '../optimizers/lbfgsStep';
 import { OPTIMIZERS, optimizerGroups } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import { scheduleCreate, type LrSchedule } from '../schedules/schedules';
@@ -37,6 +38,8 @@ export interface SurfaceRunResult {
    * optimizers that keep one (OptimizerMeta.averaged); average[0] is the start
    */
   average?: Point[];
+  /** evaluations[i]: how many times step i evaluated the function (closure-based optimizers: L-BFGS) */
+  evaluations?: number[];
   /** distance[i] from path[i] to the nearest global minimum (empty when there is none) */
   distance: number[];
   status: RunStatus;
@@ -64,7 +67,10 @@ export interface SurfaceRunOptions {
 
 interface Group {
   rows: number[];
-  optimizer: ReturnType<typeof optimizerCreate>;
+  /** the batched optimizer of the group's rows, or null for a closure-based one */
+  optimizer: Optimizer | null;
+  /** one L-BFGS per row (closure-based: each steps on its own), or null */
+  lbfgs: Lbfgs[] | null;
   /** the state slot holding the averaged parameters, or null */
   averaged: string | null;
   xy: tf.Tensor2D;
@@ -72,7 +78,6 @@ interface Group {
   rngs: (Rng | null)[];
   sigmas: number[];
   needsMetric: boolean;
-  /** per step of the current chunk: the loss at the point the step started from, and the new point */
   /** per step of the current chunk: the loss at the point the step started from, the gradient, the new point */
   pending: MetricBuffer;
 }
@@ -96,6 +101,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     lr: [],
     grad: [],
     ...(OPTIMIZERS[run.optimizer.name].averaged ? { average: [[...spec.start] as Point] } : {}),
+    ...(OPTIMIZERS[run.optimizer.name].closure ? { evaluations: [] } : {}),
     distance: minima.length ? [nearest(...spec.start)] : [],
     status: 'running',
   }));
@@ -114,12 +120,17 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     );
     return {
       rows,
-      optimizer: optimizerCreate(
-        spec.runs[rows[0]].optimizer.name,
-        rows.map((r) => spec.runs[r].optimizer),
-        // each run's θ = (x, y) is a 1×2 matrix (Muon)
-        { vectorsAsMatrices: true },
-      ),
+      optimizer: OPTIMIZERS[spec.runs[rows[0]].optimizer.name].closure
+        ? null
+        : optimizerCreate(
+            spec.runs[rows[0]].optimizer.name,
+            rows.map((r) => spec.runs[r].optimizer),
+            // each run's θ = (x, y) is a 1×2 matrix (Muon)
+            { vectorsAsMatrices: true },
+          ),
+      lbfgs: OPTIMIZERS[spec.runs[rows[0]].optimizer.name].closure
+        ? rows.map((r) => new Lbfgs(spec.runs[r].optimizer as unknown as LbfgsSettings))
+        : null,
       averaged: OPTIMIZERS[spec.runs[rows[0]].optimizer.name].averaged?.slot ?? null,
       xy: tf.tensor2d(rows.map(() => spec.start)),
       schedules,
@@ -141,6 +152,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     r.lr.length = at;
     r.grad.length = Math.min(r.grad.length, at);
     if (r.average) r.average.length = Math.min(r.average.length, at);
+    if (r.evaluations) r.evaluations.length = Math.min(r.evaluations.length, at);
     if (r.distance.length) r.distance.length = at;
   };
 
@@ -177,6 +189,73 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     });
   };
 
+  /** Each row's noise for one gradient: [rows, 2], or null when no row has any. */
+  const noiseFor = (g: Group, only?: number): tf.Tensor2D | null => {
+    if (!g.rngs.some((r, i) => r !== null && (only === undefined || only === i))) return null;
+    const n = only === undefined ? g.rows.length : 1;
+    const noise = new Float32Array(n * 2);
+    g.rngs.forEach((rng, i) => {
+      if (!rng || (only !== undefined && only !== i)) return;
+      const k = only === undefined ? i : 0;
+      noise[2 * k] = g.sigmas[i] * rng.normal();
+      noise[2 * k + 1] = g.sigmas[i] * rng.normal();
+    });
+    return tf.tensor2d(noise, [n, 2]);
+  };
+
+  /** One step of a batched optimizer for every row: the loss and (noisy) gradient at the old point, the new point. */
+  const batchedStep = (g: Group, optimizer: Optimizer, lrs: number[]) => {
+    const { value, grad } = objectiveValueAndGrad(objectiveName, objectiveParams, g.xy);
+    const noise = noiseFor(g);
+    let gradIn: tf.Tensor2D = grad;
+    if (noise) {
+      gradIn = tf.add(grad, noise);
+      tf.dispose([grad, noise]);
+    }
+    const next = optimizer.step({ xy: g.xy }, { xy: gradIn }, lrs).xy as tf.Tensor2D;
+    return { value, grad: gradIn, next };
+  };
+
+  /** One closure step (L-BFGS) per live row, one row after another; dead rows stay where they are. */
+  const closureStep = async (g: Group, lrs: number[]) => {
+    const starts = tf.unstack(g.xy) as tf.Tensor1D[];
+    const losses = new Float32Array(g.rows.length).fill(NaN);
+    const grads: tf.Tensor1D[] = [];
+    const points: tf.Tensor1D[] = [];
+    try {
+      for (let i = 0; i < g.rows.length; i++) {
+        const run = g.rows[i];
+        if (!alive[run]) {
+          grads.push(tf.zeros([2]));
+          points.push(tf.clone(starts[i]));
+          continue;
+        }
+        const closure: LbfgsClosure = async (x) => {
+          const out = tf.tidy(() => {
+            const { value, grad } = objectiveValueAndGrad(objectiveName, objectiveParams, tf.reshape(x, [1, 2]));
+            const noise = noiseFor(g, i);
+            return { value, grad: tf.reshape(noise ? tf.add(grad, noise) : grad, [2]) as tf.Tensor1D };
+          });
+          const loss = (await out.value.data())[0];
+          out.value.dispose();
+          return { loss, grad: out.grad };
+        };
+        const r = await g.lbfgs![i].step(starts[i], lrs[i], closure);
+        losses[i] = r.loss;
+        grads.push(r.grad);
+        points.push(r.x);
+        results[run].evaluations!.push(r.evaluations);
+      }
+      return {
+        value: tf.tensor1d(losses),
+        grad: tf.stack(grads) as tf.Tensor2D,
+        next: tf.stack(points) as tf.Tensor2D,
+      };
+    } finally {
+      tf.dispose([...starts, ...grads, ...points]);
+    }
+  };
+
   let stepsDone = 0;
   let chunkStart = 0;
   const breathe = yielder({ everyStep: tf.getBackend() === 'cpu' });
@@ -188,23 +267,11 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
         if (!g.rows.some((r) => alive[r])) continue;
         const lrs = g.schedules.map((s) => s.lrAt(step));
         g.rows.forEach((run, i) => alive[run] && results[run].lr.push(lrs[i]));
-        const { value, grad } = objectiveValueAndGrad(objectiveName, objectiveParams, g.xy);
-        let gradIn: tf.Tensor2D = grad;
-        if (g.rngs.some((r) => r !== null)) {
-          const noise = new Float32Array(g.rows.length * 2);
-          g.rngs.forEach((rng, i) => {
-            if (!rng) return;
-            noise[2 * i] = g.sigmas[i] * rng.normal();
-            noise[2 * i + 1] = g.sigmas[i] * rng.normal();
-          });
-          gradIn = tf.tidy(() => tf.add(grad, tf.tensor2d(noise, [g.rows.length, 2])));
-          grad.dispose();
-        }
-        const next = g.optimizer.step({ xy: g.xy }, { xy: gradIn }, lrs).xy as tf.Tensor2D;
+        const { value, grad: gradIn, next } = g.lbfgs ? await closureStep(g, lrs) : batchedStep(g, g.optimizer!, lrs);
         g.pending.push('loss', value);
         g.pending.push('grad', gradIn);
         g.pending.push('xy', tf.clone(next));
-        if (g.averaged) g.pending.push('average', g.optimizer.slot('xy', g.averaged)!);
+        if (g.averaged) g.pending.push('average', g.optimizer!.slot('xy', g.averaged)!);
         g.xy.dispose();
         g.xy = next;
         if (g.needsMetric) {
@@ -233,7 +300,8 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
     for (const g of groups) {
       g.pending.dispose();
       g.xy.dispose();
-      g.optimizer.dispose();
+      g.optimizer?.dispose();
+      g.lbfgs?.forEach((o) => o.dispose());
     }
   }
   for (const i of selected)

@@ -42,9 +42,17 @@ export function CloudStats() {
                   <span className="swatch" style={{ background: spec.runs[i]?.color }} />
                   {runLabel(spec.runs[i], i, hide)}
                 </td>
-                <td data-testid={`cloud-reached-${i}`}>{pct(r.shareReached)}</td>
-                <td>{r.medianSteps ?? '—'}</td>
-                <td>{pct(r.diverged / cloud.count)}</td>
+                {r.skipped ? (
+                  <td colSpan={3} className="muted small" data-testid={`cloud-skipped-${i}`}>
+                    {r.skipped}
+                  </td>
+                ) : (
+                  <>
+                    <td data-testid={`cloud-reached-${i}`}>{pct(r.shareReached)}</td>
+                    <td>{r.medianSteps ?? '—'}</td>
+                    <td>{pct(r.diverged / cloud.count)}</td>
+                  </>
+                )}
               </tr>
             ))}
           </tbody>
