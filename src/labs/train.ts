@@ -112,6 +112,7 @@ function apply(m: TrainModelResult, d: TrainDelta): TrainModelResult {
     status: d.status,
     ...(d.divergedAt !== undefined ? { divergedAt: d.divergedAt } : {}),
     ...(d.stoppedAfter !== undefined ? { stoppedAfter: d.stoppedAfter } : {}),
+    ...(d.evaluations !== undefined ? { evaluations: d.evaluations } : {}),
   };
 }
 

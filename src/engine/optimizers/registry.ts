@@ -88,14 +88,15 @@ export function optimizerGroupKey(setting: Record<string, number | boolean | str
   return `${setting.name}|${JSON.stringify(flags)}`;
 }
 
-/** Indices of runs grouped by optimizerGroupKey, in first-seen order. */
+/** Indices of runs grouped by optimizerGroupKey, in first-seen order (a closure-based optimizer's runs one by one). */
 export function optimizerGroups(
   settings: Record<string, number | boolean | string>[],
   indices: number[] = settings.map((_, i) => i),
 ): number[][] {
   const groups = new Map<string, number[]>();
   for (const i of indices) {
-    const key = optimizerGroupKey(settings[i]);
+    // a closure-based optimizer (L-BFGS) is never batched: each of its runs is a group of its own
+    const key = OPTIMIZERS[settings[i].name as OptimizerName]?.closure ? `#${i}` : optimizerGroupKey(settings[i]);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   }
   return [...groups.values()];

@@ -4,7 +4,7 @@ import { searchSpecParseValid } from '../spec/schema';
 import { testingUseCpu } from '../testing';
 import { searchRun, type SearchTrial } from './runSearch';
 import { searchPlan } from './plan';
-import { searchTrialSpec } from './space';
+import { searchTrialSpec, spaceDecode } from './space';
 
 beforeAll(testingUseCpu);
 
@@ -59,6 +59,43 @@ describe('search runner', () => {
       t.curve.forEach((e, j) => expect(e.testLoss).toBeCloseTo(alone.trials[i].curve[j].testLoss, 4));
       t.steps.forEach(([, loss], j) => expect(loss).toBeCloseTo(alone.trials[i].steps[j][1], 4));
     });
+  });
+
+  it("searches L-BFGS's learning rate and history: its trials train one model per program, each done", async () => {
+    const spec = searchSpecParseValid({
+      seed: 4,
+      base: {
+        data: { name: 'circle', size: 160 },
+        model: { hidden: [6] },
+        training: { batchSize: 128, epochs: 2 },
+        run: { optimizer: { name: 'lbfgs', maxIter: 5, strongWolfe: true } },
+      },
+      space: [
+        { param: 'optimizer.lr', min: 0.1, max: 1, scale: 'log' },
+        { param: 'optimizer.historySize', min: 2, max: 20, scale: 'log' },
+      ],
+      strategy: { name: 'random', trials: 3, parallel: 3 },
+    });
+    const before = tf.memory().numTensors;
+    const r = await searchRun(spec, noAsset);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.trials.map((t) => t.status)).toEqual(['done', 'done', 'done']);
+    for (const t of r.trials) {
+      expect(Number.isInteger(t.params['optimizer.historySize'])).toBe(true);
+      expect(Number.isFinite(t.value)).toBe(true);
+    }
+  });
+
+  it("rounds every whole-number parameter it decodes, an optimizer's and a schedule's too (they failed validation before)", () => {
+    const space = [
+      { param: 'optimizer.nsSteps', min: 1, max: 10, scale: 'linear' as const },
+      { param: 'schedule.stepSize', min: 1, max: 500, scale: 'log' as const },
+      { param: 'optimizer.lr', min: 1e-3, max: 1, scale: 'log' as const },
+    ];
+    const v = spaceDecode(space, [0.37, 0.61, 0.5]);
+    expect(v['optimizer.nsSteps']).toBe(Math.round(1 + 0.37 * 9));
+    expect(v['schedule.stepSize']).toBe(Math.round(Math.exp(0.61 * Math.log(500))));
+    expect(Number.isInteger(v['optimizer.lr'])).toBe(false);
   });
 
   it('a trial with a single-trial spec trains exactly as the train lab would', () => {

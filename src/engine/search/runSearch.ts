@@ -18,7 +18,7 @@
 import type { Status } from '../status';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CostBudget } from '../spec/cost';
-import { optimizerGroupKey } from '../optimizers/registry';
+import { OPTIMIZERS, optimizerGroupKey } from '../optimizers/registry';
 import { randomCreate, randomMixSeed, type Rng } from '../random';
 import type { SearchSpec } from '../spec/searchSchema';
 import type { TrainSpec } from '../spec/trainSchema';
@@ -180,9 +180,11 @@ export async function searchRun(
       groups.set(key, [...(groups.get(key) ?? []), { trial, spec: ts }]);
     }
     for (const members of groups.values()) {
-      for (let at = 0; at < members.length; at += spec.strategy.parallel) {
+      // a closure-based optimizer (L-BFGS) trains one model per program: its trials go one at a time
+      const parallel = OPTIMIZERS[members[0].spec.runs[0].optimizer.name].closure ? 1 : spec.strategy.parallel;
+      for (let at = 0; at < members.length; at += parallel) {
         if (options.signal?.aborted) return;
-        const chunk = members.slice(at, at + spec.strategy.parallel);
+        const chunk = members.slice(at, at + parallel);
         for (const { trial } of chunk) {
           trial.status = 'running';
           trial.curve = [];

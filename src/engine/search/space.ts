@@ -84,7 +84,15 @@ export function searchParamProblem(p: SearchParam, meta: ParamMeta[]): string | 
   return null;
 }
 
-const isInteger = (p: SearchParam) => /^(training\.(batchSize|epochs)|model\.)/.test(p.param);
+/** Whole-number parameters: batch size, epochs, the model's, and every optimizer's and schedule's integer ones (L-BFGS's history, Muon's iterations, a step schedule's step size). */
+const INTEGER_PARAMS = new Set([
+  ...Object.values(OPTIMIZERS).flatMap((o) =>
+    o.hyper.filter((h) => h.kind === 'number' && h.integer).map((h) => `optimizer.${h.key}`),
+  ),
+  ...Object.values(SCHEDULES).flatMap((s) => s.params.filter((p) => p.integer).map((p) => `schedule.${p.key}`)),
+]);
+const isInteger = (p: SearchParam) =>
+  INTEGER_PARAMS.has(p.param) || /^(training\.(batchSize|epochs)|model\.)/.test(p.param);
 
 /** The value of u ∈ [0, 1] on this parameter's scale. */
 export function paramDecode(p: SearchParam, u: number, integer = isInteger(p)): number {

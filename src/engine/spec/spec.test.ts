@@ -37,6 +37,31 @@ describe('ExperimentSpec v1', () => {
     expect(r.spec.runs[0].noise).toBe(0);
   });
 
+  it('L-BFGS: integer settings and the strong-Wolfe switch validate; a training spec with seeds > 1 is refused with the reason', () => {
+    expect(errorsOf({ ...example, runs: [{ optimizer: { name: 'lbfgs', maxIter: 2.5 } }] })).toEqual([
+      'runs.0.optimizer.maxIter: must be a whole number',
+    ]);
+    const ok = specParse({ ...example, runs: [{ optimizer: { name: 'lbfgs', strongWolfe: true, historySize: 10 } }] });
+    expect(ok.ok && ok.spec.kind === 'surface' && ok.spec.runs[0].optimizer).toMatchObject({
+      name: 'lbfgs',
+      lr: 1,
+      maxIter: 20,
+      maxEval: 25,
+      historySize: 10,
+      strongWolfe: true,
+    });
+    const train = {
+      version: 1,
+      kind: 'train',
+      data: { name: 'circle' },
+      training: { seeds: 3 },
+      runs: [{ optimizer: { name: 'adam' } }, { optimizer: { name: 'lbfgs' } }],
+    };
+    expect(errorsOf(train)).toEqual([
+      'training.seeds: L-BFGS is not batched (each model has its own line search), so it trains one seed: set seeds to 1',
+    ]);
+  });
+
   it('fills the start point, steps, seed and objective parameters', () => {
     const r = specParse({
       version: 1,

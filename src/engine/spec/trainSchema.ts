@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { datasetTestRows } from '../data/dataset';
 import { SYNTHETIC_NAMES } from '../data/synthetic';
 import { ACTIVATIONS, INITS, MODEL_KINDS, modelShape, type ModelSpec } from '../models/shape';
-import { optimizerWithDefaults, type OptimizerSetting } from '../optimizers/registry';
+import { OPTIMIZERS, optimizerWithDefaults, type OptimizerSetting } from '../optimizers/registry';
 import { scheduleWithDefaults, type ScheduleName } from '../schedules/registry';
 import { numberInRange, optimizerSchema, scheduleSchema } from './fields';
 
@@ -192,6 +192,13 @@ export const trainSpecSchema = z
       }),
     };
     // settings that are each valid but impossible together
+    const closureRun = spec.runs.find((r) => OPTIMIZERS[r.optimizer.name].closure);
+    if (closureRun && spec.training.seeds > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'seeds'],
+        message: `${OPTIMIZERS[closureRun.optimizer.name].label} is not batched (each model has its own line search), so it trains one seed: set seeds to 1`,
+      });
     const shape = trainDataShape(spec.data);
     if (!shape) return spec; // a CSV file: its shape is checked when it is loaded
     const problem = modelShape(spec.model, shape);

@@ -26,6 +26,7 @@ export interface TrainDelta {
   status: TrainModelResult['status'];
   divergedAt?: number;
   stoppedAfter?: number;
+  evaluations?: number;
 }
 
 export type TrainEvent =
@@ -72,6 +73,7 @@ export function train(spec: TrainSpec, ctx: JobContext<TrainEvent, TrainJobOptio
             status: m.status,
             ...(m.divergedAt !== undefined ? { divergedAt: m.divergedAt } : {}),
             ...(m.stoppedAfter !== undefined ? { stoppedAfter: m.stoppedAfter } : {}),
+            ...(m.evaluations !== undefined ? { evaluations: m.evaluations } : {}),
           };
         });
         onEvent({ type: 'progress', step, deltas, probes: probes ? [...probes.entries()] : null });

@@ -65,6 +65,26 @@ describe('trainRun', () => {
     }
   });
 
+  it('L-BFGS trains an MLP full-batch with a strong-Wolfe line search: more evaluations than steps, no tensors left; K > 1 refused', async () => {
+    const { train, test } = data('circle');
+    const lbfgs = { name: 'lbfgs' as const, lr: 1, strongWolfe: true, maxIter: 10, maxEval: 15 };
+    expect(trainConfigProblem(config(mlp([8, 8]), [lbfgs, lbfgs]), train)).toMatch(/L-BFGS is not batched/);
+    const before = tf.memory().numTensors;
+    const r = await trainRun(train, test, config(mlp([8, 8]), [lbfgs], { epochs: 15, batchSize: train.n }));
+    expect(tf.memory().numTensors).toBe(before);
+    const m = r.models[0];
+    expect(m.status).toBe('done');
+    expect(m.stepLoss).toHaveLength(15);
+    // the first steps run their 10 iterations (and line searches); once the gradient is below the
+    // tolerance a step evaluates once and stops: more evaluations than steps, fewer than 15 × maxEval
+    expect(m.evaluations!).toBeGreaterThan(15 + 10);
+    expect(m.evaluations!).toBeLessThan(15 * 15);
+    // a quasi-Newton method drives this separable training set's loss to ~0 within a few steps …
+    expect(m.stepLoss[3]).toBeLessThan(0.01 * m.stepLoss[0]);
+    // … and classifies the test set (its test loss then grows with the weights: overfitting, not divergence)
+    expect(last(m.epochs).testAccuracy!).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('K models with K learning rates train in one program exactly as K separate runs', async () => {
     const { train, test } = data('moons');
     const runs = [

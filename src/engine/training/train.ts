@@ -11,8 +11,9 @@ import type { Dataset } from '../data/dataset';
 import { MetricBuffer } from '../metrics/metricBuffer';
 import { modelInit } from '../models/models';
 import { modelShape, type ModelShape } from '../models/shape';
-import { optimizerCreate, type ParamMap } from '../optimizers/optimizer';
-import { optimizerGroups } from '../optimizers/registry';
+import { Lbfgs, type LbfgsSettings } from '../optimizers/lbfgsStep';
+import { optimizerCreate, type Optimizer, type ParamMap } from '../optimizers/optimizer';
+import { OPTIMIZERS, optimizerGroups } from '../optimizers/registry';
 import { scheduleCreate } from '../schedules/schedules';
 import { BatchOrder, deviceDispose, deviceUpload } from './deviceData';
 import { evaluate } from './evaluate';
@@ -45,6 +46,9 @@ export function trainConfigProblem(cfg: TrainConfig, train: Dataset): string | n
   if (K === 0 || cfg.schedules.length !== K || cfg.initSeeds.length !== K)
     return 'every model needs an optimizer, a schedule and a seed';
   const groups = optimizerGroups(cfg.optimizers);
+  const def = OPTIMIZERS[cfg.optimizers[0].name];
+  if (def.closure && K > 1)
+    return `${def.label} is not batched: each model has its own line search and evaluations, so train one model (one run, one seed) at a time`;
   if (groups.length > 1)
     return `one training program steps one optimizer group, here ${groups.length} (${cfg.optimizers.map((o) => o.name).join(', ')}): train each group on its own (runTrainSpec does)`;
   return null;
@@ -77,6 +81,55 @@ function chanceLoss(shape: ModelShape, train: Dataset): number {
 /** The forward view of every hook in turn (the parameters themselves without one). */
 function viewOf(hooks: TrainHook[], params: ParamMap): ParamMap {
   return hooks.reduce((p, h) => (h.view ? h.view(p) : p), params);
+}
+
+/**
+ * One L-BFGS step of one model: the closure is the loss and gradient of this step's batch at a point
+ * (all parameters as one flat vector). Returns the first evaluation (the step's metrics come from it,
+ * as for every other optimizer) and the new parameters.
+ */
+async function lbfgsTrainStep(
+  lbfgs: Lbfgs,
+  params: ParamMap,
+  lr: number,
+  evaluateAt: (p: ParamMap) => { value: tf.Tensor2D; grads: ParamMap },
+): Promise<{ value: tf.Tensor2D; grads: ParamMap; next: ParamMap }> {
+  const names = Object.keys(params);
+  const shapes = names.map((n) => params[n].shape);
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+  const flatten = (m: ParamMap) => tf.tidy(() => tf.concat(names.map((n) => tf.reshape(m[n], [-1])))) as tf.Tensor1D;
+  const unflatten = (x: tf.Tensor1D): ParamMap =>
+    tf.tidy(() => {
+      const parts = tf.split(x, sizes);
+      return Object.fromEntries(names.map((n, i) => [n, tf.reshape(parts[i], shapes[i])]));
+    });
+  let first: { value: tf.Tensor2D; grads: ParamMap } | null = null;
+  const x0 = flatten(params);
+  try {
+    const r = await lbfgs.step(x0, lr, async (x) => {
+      const p = unflatten(x);
+      const out = evaluateAt(p);
+      tf.dispose(Object.values(p));
+      const grad = flatten(out.grads);
+      // row 0: each model's loss with its penalty, the number the optimizer minimises
+      const lossAt = tf.slice(out.value, [0, 0], [1, 1]);
+      const loss = (await lossAt.data())[0];
+      lossAt.dispose();
+      if (first) tf.dispose([out.value, ...Object.values(out.grads)]);
+      else first = out;
+      return { loss, grad };
+    });
+    r.grad.dispose();
+    const next = unflatten(r.x);
+    r.x.dispose();
+    return { ...first!, next };
+  } catch (err) {
+    const kept = first as { value: tf.Tensor2D; grads: ParamMap } | null;
+    if (kept) tf.dispose([kept.value, ...Object.values(kept.grads)]);
+    throw err;
+  } finally {
+    x0.dispose();
+  }
 }
 
 export async function trainRun(
@@ -132,7 +185,14 @@ export async function trainRun(
       ),
       (d) => d.dispose(),
     );
-    const optimizer = hold(optimizerCreate(cfg.optimizers[0].name, cfg.optimizers), (o) => o.dispose());
+    const closureBased = OPTIMIZERS[cfg.optimizers[0].name].closure === true;
+    const optimizer: Optimizer | null = closureBased
+      ? null
+      : hold(optimizerCreate(cfg.optimizers[0].name, cfg.optimizers), (o) => o.dispose());
+    // L-BFGS: one model (trainConfigProblem); its closure is this step's batch loss
+    const lbfgs = closureBased
+      ? hold(new Lbfgs(cfg.optimizers[0] as unknown as LbfgsSettings), (o) => o.dispose())
+      : null;
     held.push(() => tf.dispose(Object.values(params)));
     params = cfg.initialWeights
       ? paramsFromWeights(cfg.initialWeights)
@@ -245,12 +305,19 @@ export async function trainRun(
         }
         const lrs = schedules.map((s, k) => (frozen[k] ? 0 : s.lrAt(step)));
         const mode = diagnostics.mode(step, params);
-        const { value, grads } = tf.tidy(() => stepGradients(settings, params, order.batch(b, want), step, mode));
+        const evaluateAt = (p: ParamMap) => tf.tidy(() => stepGradients(settings, p, order.batch(b, want), step, mode));
+        let closureStep: { value: tf.Tensor2D; grads: ParamMap; next: ParamMap } | null = null;
+        if (lbfgs) {
+          if (frozen[0]) break; // nothing left to train (a frozen model would still move: the step is not lr × something)
+          closureStep = await lbfgsTrainStep(lbfgs, params, lrs[0], evaluateAt);
+          models[0].evaluations = lbfgs.functionEvaluations;
+        }
+        const { value, grads } = closureStep ?? evaluateAt(params);
         // on a fault mid-step the step's own tensors go back here, the parameters in the finally below
-        let next: ParamMap | null = null;
+        let next: ParamMap | null = closureStep?.next ?? null;
         let metrics: tf.Tensor;
         try {
-          next = optimizer.step(params, grads, lrs);
+          next ??= optimizer!.step(params, grads, lrs);
           for (const h of hooks) if (h.constrain) next = h.constrain(next, params);
           metrics = diagnostics.rows(mode, value, grads, params, next);
         } catch (err) {

@@ -104,6 +104,8 @@ export interface TrainModelResult {
   reason?: string;
   /** the epoch after which early stopping froze it */
   stoppedAfter?: number;
+  /** function evaluations so far (closure-based optimizers: L-BFGS evaluates the batch's loss several times a step) */
+  evaluations?: number;
 }
 
 /** A model before its first step: empty series, running (the loop's start, and the page's copy before the first delta). */
