@@ -18,7 +18,9 @@ test("every optimizer, the MLP's outputs, loss and gradients, and every kernel g
   expect(r.backend).toBe(backend);
   // SwiftShader's WebGPU adapter gets tfjs's tiled matmul program (backend.ts), and the fixtures below run on it
   expect(r.webgpuMatmulProgram).toBe(backend === 'webgpu' ? 3 : null);
-  expect(r.fixtures.length).toBeGreaterThanOrEqual(31);
+  // 58 torch.optim and reference cases, 5 least-squares matrix cases, 8 L-BFGS cases
+  expect(r.fixtures.length).toBeGreaterThanOrEqual(71);
+  expect(r.fixtures.filter((f) => f.label.startsWith('lbfgs '))).toHaveLength(8);
   expect(r.fixtures.filter((f) => !(f.maxRelError < 1e-4)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);
   expect(r.models.length).toBeGreaterThanOrEqual(9);
   expect(r.models.filter((f) => !(f.maxRelError < 1e-4)).map((f) => `${f.label}: ${f.maxRelError}`)).toEqual([]);

@@ -79,4 +79,20 @@ describe('surface lessons', () => {
     const reached = new Set(cloud.runs[0].basin);
     for (const m of [0, 1, 2, 3]) expect(reached).toContain(m);
   });
+
+  it('lbfgs: the line search gets within 0.001 in 2 steps but ~44 evaluations; by evaluations the others lag', async () => {
+    const [wolfe, fixed, adam, momentum] = (await surfaceRun(lessonSpec('lbfgs'))).runs;
+    const reach = (d: number[]) => d.findIndex((v) => v < 1e-3);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(reach(wolfe.distance)).toBe(2);
+    const wolfeEvals = sum(wolfe.evaluations!.slice(0, 2));
+    expect(wolfeEvals).toBeGreaterThanOrEqual(40);
+    expect(wolfeEvals).toBeLessThanOrEqual(48);
+    // one evaluation a step: its steps are its evaluations
+    expect(fixed.evaluations!.every((e) => e === 1)).toBe(true);
+    expect(reach(fixed.distance)).toBeGreaterThan(70);
+    expect(reach(fixed.distance)).toBeLessThan(85);
+    expect(Math.abs(last(adam.distance) - 1.9)).toBeLessThan(0.1);
+    expect(Math.abs(last(momentum.distance) - 0.7)).toBeLessThan(0.1);
+  });
 });

@@ -146,6 +146,28 @@ export const SURFACE_LESSONS: SurfaceLesson[] = [
       view: { speed: 40, lesson: 'basins', mode: 'basin' },
     },
   },
+  {
+    id: 'lbfgs',
+    title: 'Quasi-Newton: few steps, many evaluations',
+    text: 'L-BFGS estimates the curvature from its last steps and turns the gradient into a step that follows the bend of Rosenbrock’s valley. With a strong-Wolfe line search (red) it is within 0.001 of the minimum after 2 steps — but those 2 steps evaluated the function 44 times (the readout counts them), searching along each direction. So compare by evaluations, not steps: L-BFGS with one evaluation per step (a fixed step of 0.3, blue) gets there after 77; Adam (green) and momentum (purple) also evaluate once a step, and after 100 evaluations they are still about 1.9 and 0.7 from the minimum. The price: each step needs the exact function. A mini-batch’s noise breaks the line search and the curvature pairs, which is why L-BFGS is used for full-batch problems and Adam-type methods for deep learning.',
+    spec: {
+      objective: { name: 'rosenbrock' },
+      start: [-1.2, 1],
+      steps: 100,
+      seed: 0,
+      runs: [
+        { label: 'L-BFGS, strong Wolfe', optimizer: { name: 'lbfgs', strongWolfe: true }, color: C[0] },
+        {
+          label: 'L-BFGS, 1 evaluation a step',
+          optimizer: { name: 'lbfgs', lr: 0.3, maxIter: 1, maxEval: 1, historySize: 10 },
+          color: C[1],
+        },
+        { label: 'Adam, lr 0.05', optimizer: { name: 'adam', lr: 0.05 }, color: C[2] },
+        { label: 'Momentum 0.9, lr 0.001', optimizer: { name: 'sgd', lr: 0.001, momentum: 0.9 }, color: C[4] },
+      ],
+      view: { speed: 10, lesson: 'lbfgs' },
+    },
+  },
 ];
 
 export function lessonFind(id: string | undefined): SurfaceLesson | undefined {

@@ -1,6 +1,7 @@
 /** The race: each run's computed values (growing chunk by chunk), its ghost, and the playheads. */
 import type { StateCreator } from 'zustand';
 import type { SurfaceRunResult } from '../engine/surface/runSurface';
+import { SURFACE_SERIES, surfaceSeriesOf } from '../engine/surface/series';
 import type { CloudResult } from '../engine/surface/runCloud';
 import type { SurfaceGrid } from '../engine/surface/grid';
 import type { RunDelta } from '../engine/surface/jobs';
@@ -81,13 +82,13 @@ export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) 
       for (const d of deltas) {
         const r = race[d.run];
         if (!r) continue;
+        const have = surfaceSeriesOf(r);
+        const added = surfaceSeriesOf(d);
+        const series = Object.fromEntries(
+          SURFACE_SERIES.filter((k) => added[k]).map((k) => [k, (have[k] ?? []).concat(added[k]!)]),
+        );
         race[d.run] = {
-          path: r.path.concat(d.path),
-          loss: r.loss.concat(d.loss),
-          lr: r.lr.concat(d.lr),
-          grad: r.grad.concat(d.grad),
-          distance: r.distance.concat(d.distance),
-          ...(d.average ? { average: (r.average ?? []).concat(d.average) } : {}),
+          ...(series as unknown as SurfaceRunResult),
           status: d.status,
           done: false,
           ...(d.divergedAt !== undefined ? { divergedAt: d.divergedAt, reason: d.reason } : {}),
@@ -95,16 +96,9 @@ export const createRaceSlice: StateCreator<AppState, [], [], RaceSlice> = (set) 
         if (d.status === 'diverged') {
           // the runner trims a diverged run back to its last sane point
           const at = d.divergedAt!;
-          const cur = race[d.run];
-          race[d.run] = {
-            ...cur,
-            path: cur.path.slice(0, at),
-            loss: cur.loss.slice(0, at),
-            lr: cur.lr.slice(0, at),
-            grad: cur.grad.slice(0, at),
-            distance: cur.distance.slice(0, at),
-            ...(cur.average ? { average: cur.average.slice(0, at) } : {}),
-          };
+          const cur = surfaceSeriesOf(race[d.run]);
+          const trimmed = SURFACE_SERIES.filter((k) => cur[k]).map((k) => [k, cur[k]!.slice(0, at)]);
+          race[d.run] = { ...race[d.run], ...Object.fromEntries(trimmed) };
         }
       }
       return { race };

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import fixtures from '../__fixtures__/torch_optimizers.json';
 import { objectiveParams, type ObjectiveName } from '../objectives/registry';
 import { objectiveValueAndGrad } from '../objectives/tensor';
-import { Lbfgs, type LbfgsClosure, type LbfgsSettings } from '../optimizers/lbfgsStep';
+import { Lbfgs, type LbfgsSettings } from '../optimizers/lbfgsStep';
+import { objectiveClosure } from '../surface/runSurface';
 import { optimizerCreate } from '../optimizers/optimizer';
 import { optimizerWithDefaults, type OptimizerName } from '../optimizers/registry';
 import { maxRelError } from './compare';
@@ -94,15 +95,7 @@ export async function lbfgsTrajectory(
 ): Promise<{ path: number[]; loss: number[]; evaluations: number[] }> {
   const opt = new Lbfgs(optimizerWithDefaults('lbfgs', c.hyper) as unknown as LbfgsSettings);
   const params = objectiveParams(c.objective);
-  const closure: LbfgsClosure = async (x) => {
-    const { value, grad } = tf.tidy(() => {
-      const out = objectiveValueAndGrad(c.objective, params, tf.reshape(x, [1, 2]));
-      return { value: out.value, grad: tf.reshape(out.grad, [2]) as tf.Tensor1D };
-    });
-    const loss = (await value.data())[0];
-    value.dispose();
-    return { loss, grad };
-  };
+  const closure = objectiveClosure(c.objective, params);
   let x: tf.Tensor1D = tf.tensor1d(c.start);
   const path = [...c.start];
   const loss: number[] = [];

@@ -19,8 +19,11 @@ export interface LbfgsSettings {
   strongWolfe: boolean;
 }
 
-/** The loss and gradient at x; the gradient belongs to the caller of the closure (L-BFGS disposes it). */
-export type LbfgsClosure = (x: tf.Tensor1D) => Promise<{ loss: number; grad: tf.Tensor1D }>;
+/**
+ * The loss (a one-element tensor) and the gradient at x; both belong to L-BFGS, which disposes them.
+ * The loss stays a tensor so that it comes back in one read with the numbers L-BFGS needs beside it.
+ */
+export type LbfgsClosure = (x: tf.Tensor1D) => Promise<{ loss: tf.Tensor; grad: tf.Tensor1D }>;
 
 export interface LbfgsStepResult {
   /** the point after the step (the caller owns it) */
@@ -32,14 +35,20 @@ export interface LbfgsStepResult {
   evaluations: number;
 }
 
-/** Reads a scalar tensor back and disposes it. */
-async function read(t: tf.Tensor): Promise<number> {
-  const v = (await t.data())[0];
-  t.dispose();
-  return v;
+/**
+ * Several scalars in one readback (each is a pipeline stall on a GPU: torch's several `.item()`s
+ * between two evaluations come back together here).
+ */
+async function readScalars(...make: (() => tf.Tensor)[]): Promise<number[]> {
+  const t = tf.tidy(() => tf.stack(make.map((m) => tf.reshape(m(), []))));
+  try {
+    return Array.from(await t.data());
+  } finally {
+    t.dispose();
+  }
 }
-const absMax = (v: tf.Tensor) => read(tf.tidy(() => tf.max(tf.abs(v))));
-const dot = (a: tf.Tensor, b: tf.Tensor) => read(tf.tidy(() => tf.sum(tf.mul(a, b))));
+const absMaxOf = (v: tf.Tensor) => () => tf.max(tf.abs(v));
+const dotOf = (a: tf.Tensor, b: tf.Tensor) => () => tf.sum(tf.mul(a, b));
 /** x + t·d */
 const along = (x: tf.Tensor1D, t: number, d: tf.Tensor1D) => tf.tidy(() => tf.add(x, tf.mul(d, t))) as tf.Tensor1D;
 
@@ -86,18 +95,30 @@ async function strongWolfe(
   const maxLs = 25;
   // every gradient seen; all but the one returned are disposed at the end (none is changed in place)
   const seen = new Set<tf.Tensor1D>();
+  let dNorm = NaN;
+  /** f, g and gᵀd at x + t·d (and, with the first, ‖d‖∞, in the same read) */
   const evaluate = async (t: number) => {
     const point = along(x, t, d);
     try {
       const out = await closure(point);
       seen.add(out.grad);
-      return { f: out.loss, g: out.grad, gtd: await dot(out.grad, d) };
+      try {
+        const withNorm = Number.isNaN(dNorm);
+        const [f, gtd, norm] = await readScalars(
+          () => out.loss,
+          dotOf(out.grad, d),
+          ...(withNorm ? [absMaxOf(d)] : []),
+        );
+        if (withNorm) dNorm = norm;
+        return { f, g: out.grad, gtd };
+      } finally {
+        out.loss.dispose();
+      }
     } finally {
       point.dispose();
     }
   };
   try {
-    const dNorm = await absMax(d);
     const g = tf.clone(g0);
     seen.add(g);
     let t = t0;
@@ -267,18 +288,27 @@ export class Lbfgs {
     const { maxIter, maxEval, toleranceGrad, toleranceChange, strongWolfe: lineSearch } = this.settings;
     let x = tf.clone(x0);
     const first = await closure(x);
-    let loss = first.loss;
     let flatGrad = first.grad;
+    let loss: number, gradMax: number;
+    try {
+      [loss, gradMax] = await readScalars(() => first.loss, absMaxOf(first.grad));
+    } catch (e) {
+      tf.dispose([x, first.grad]);
+      throw e;
+    } finally {
+      first.loss.dispose();
+    }
+    const firstLoss = loss;
     const result = (evaluations: number): LbfgsStepResult => ({
       x,
-      loss: first.loss,
+      loss: firstLoss,
       grad: tf.clone(first.grad),
       evaluations,
     });
     let currentEvals = 1;
     this.functionEvaluations += 1;
     try {
-      let optimal = (await absMax(flatGrad)) <= toleranceGrad;
+      let optimal = gradMax <= toleranceGrad;
       if (optimal) return result(currentEvals);
       for (let nIter = 1; nIter <= maxIter; nIter++) {
         this.nIter += 1;
@@ -293,13 +323,18 @@ export class Lbfgs {
         this.prevFlatGrad = tf.clone(flatGrad);
         this.prevLoss = loss;
         const d = this.d!;
+        const firstOfAll = this.nIter === 1;
+        const [gtd, gradSum] = await readScalars(
+          dotOf(flatGrad, d),
+          ...(firstOfAll ? [() => tf.sum(tf.abs(flatGrad))] : []),
+        );
         // the first step of all is scaled down by the gradient's size (a float32 tensor in torch)
-        if (this.nIter === 1) {
-          const inv = Math.fround(1 / (await read(tf.tidy(() => tf.sum(tf.abs(flatGrad))))));
-          this.t = inv < 1 ? Math.fround(inv * lr) : lr;
-        } else this.t = lr;
-        const gtd = await dot(flatGrad, d);
+        const inv = firstOfAll ? Math.fround(1 / gradSum) : 1;
+        this.t = firstOfAll && inv < 1 ? Math.fround(inv * lr) : lr;
         if (gtd > -toleranceChange) break;
+        /** ‖t·d‖∞, read with the numbers after the update */
+        const stepMax = () => tf.max(tf.abs(tf.mul(d, this.t)));
+        let moved = Infinity;
         let lsEvals = 0;
         if (lineSearch) {
           const ls = await strongWolfe(closure, x, this.t, d, loss, flatGrad, gtd, toleranceChange);
@@ -308,7 +343,8 @@ export class Lbfgs {
           const next = along(x, this.t, d);
           x.dispose();
           x = next;
-          optimal = (await absMax(flatGrad)) <= toleranceGrad;
+          [gradMax, moved] = await readScalars(absMaxOf(flatGrad), stepMax);
+          optimal = gradMax <= toleranceGrad;
         } else {
           const next = along(x, this.t, d);
           x.dispose();
@@ -317,15 +353,20 @@ export class Lbfgs {
             // torch re-evaluates except after the last iteration
             const out = await closure(x);
             if (flatGrad !== first.grad) flatGrad.dispose();
-            ({ loss, grad: flatGrad } = out);
-            optimal = (await absMax(flatGrad)) <= toleranceGrad;
+            flatGrad = out.grad;
+            try {
+              [loss, gradMax, moved] = await readScalars(() => out.loss, absMaxOf(flatGrad), stepMax);
+            } finally {
+              out.loss.dispose();
+            }
+            optimal = gradMax <= toleranceGrad;
             lsEvals = 1;
           }
         }
         currentEvals += lsEvals;
         this.functionEvaluations += lsEvals;
         if (nIter === maxIter || currentEvals >= maxEval || optimal) break;
-        if ((await read(tf.tidy(() => tf.max(tf.abs(tf.mul(d, this.t)))))) <= toleranceChange) break;
+        if (moved <= toleranceChange) break;
         if (Math.abs(loss - this.prevLoss) < toleranceChange) break;
       }
       return result(currentEvals);

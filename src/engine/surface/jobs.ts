@@ -6,6 +6,7 @@ import type { JobContext } from '../job';
 import type { SurfaceSpec } from '../spec/schema';
 import { cloudRun, type CloudOptions, type CloudResult } from './runCloud';
 import { surfaceRun, type SurfaceResult, type SurfaceRunResult } from './runSurface';
+import { SURFACE_SERIES, surfaceSeriesOf, type SurfaceSeries } from './series';
 
 /** What one chunk added to one run: the new points and values, and its status so far. */
 export interface RunDelta extends SurfaceRunResult {
@@ -25,7 +26,9 @@ export async function race(
 ): Promise<SurfaceResult> {
   const indices = ctx.options?.only ?? spec.runs.map((_, i) => i);
   // the first delta includes the start point: the store's copy of a run starts empty
-  const sent = indices.map(() => ({ path: 0, loss: 0, lr: 0, grad: 0, distance: 0, average: 0 }));
+  const sent = indices.map(
+    () => Object.fromEntries(SURFACE_SERIES.map((k) => [k, 0])) as Record<SurfaceSeries, number>,
+  );
   return surfaceRun(spec, {
     only: indices,
     signal: ctx.signal,
@@ -33,27 +36,18 @@ export async function race(
       ? (stepsDone, runs) => {
           const deltas = indices.map((runIndex, k): RunDelta => {
             const r = runs[runIndex];
-            const s = sent[k];
-            const delta: RunDelta = {
-              run: runIndex,
-              path: r.path.slice(s.path),
-              loss: r.loss.slice(s.loss),
-              lr: r.lr.slice(s.lr),
-              grad: r.grad.slice(s.grad),
-              distance: r.distance.slice(s.distance),
-              ...(r.average ? { average: r.average.slice(s.average) } : {}),
+            const series = surfaceSeriesOf(r);
+            const delta = surfaceSeriesOf({
               status: r.status,
               ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt, reason: r.reason } : {}),
-            };
-            sent[k] = {
-              path: r.path.length,
-              loss: r.loss.length,
-              lr: r.lr.length,
-              grad: r.grad.length,
-              distance: r.distance.length,
-              average: r.average?.length ?? 0,
-            };
-            return delta;
+            });
+            for (const key of SURFACE_SERIES) {
+              const values = series[key];
+              if (!values) continue;
+              delta[key] = values.slice(sent[k][key]);
+              sent[k][key] = values.length;
+            }
+            return { ...(delta as SurfaceRunResult), run: runIndex };
           });
           ctx.onEvent!({ stepsDone, deltas });
         }

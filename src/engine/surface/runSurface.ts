@@ -49,6 +49,20 @@ export interface SurfaceRunResult {
   reason?: string;
 }
 
+/** L-BFGS's closure on a 2-D objective: f and its gradient (plus this evaluation's noise, if any) at a point (x, y). */
+export function objectiveClosure(
+  name: SurfaceSpec['objective']['name'],
+  params: Record<string, number>,
+  noise: () => tf.Tensor2D | null = () => null,
+): LbfgsClosure {
+  return async (x) =>
+    tf.tidy(() => {
+      const { value, grad } = objectiveValueAndGrad(name, params, tf.reshape(x, [1, 2]));
+      const n = noise();
+      return { loss: value, grad: tf.reshape(n ? tf.add(grad, n) : grad, [2]) as tf.Tensor1D };
+    });
+}
+
 export interface SurfaceResult {
   backend: string;
   runs: SurfaceRunResult[];
@@ -230,16 +244,7 @@ export async function surfaceRun(spec: SurfaceSpec, options: SurfaceRunOptions =
           points.push(tf.clone(starts[i]));
           continue;
         }
-        const closure: LbfgsClosure = async (x) => {
-          const out = tf.tidy(() => {
-            const { value, grad } = objectiveValueAndGrad(objectiveName, objectiveParams, tf.reshape(x, [1, 2]));
-            const noise = noiseFor(g, i);
-            return { value, grad: tf.reshape(noise ? tf.add(grad, noise) : grad, [2]) as tf.Tensor1D };
-          });
-          const loss = (await out.value.data())[0];
-          out.value.dispose();
-          return { loss, grad: out.grad };
-        };
+        const closure = objectiveClosure(objectiveName, objectiveParams, () => noiseFor(g, i));
         const r = await g.lbfgs![i].step(starts[i], lrs[i], closure);
         losses[i] = r.loss;
         grads.push(r.grad);

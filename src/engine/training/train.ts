@@ -112,9 +112,7 @@ async function lbfgsTrainStep(
       tf.dispose(Object.values(p));
       const grad = flatten(out.grads);
       // row 0: each model's loss with its penalty, the number the optimizer minimises
-      const lossAt = tf.slice(out.value, [0, 0], [1, 1]);
-      const loss = (await lossAt.data())[0];
-      lossAt.dispose();
+      const loss = tf.slice(out.value, [0, 0], [1, 1]);
       if (first) tf.dispose([out.value, ...Object.values(out.grads)]);
       else first = out;
       return { loss, grad };

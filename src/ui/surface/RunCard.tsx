@@ -45,10 +45,18 @@ function RunReadout({ index }: { index: number }) {
   const loss = useAppStore(
     (s) => s.race[index]?.loss[Math.min(s.heads[index] ?? 0, (s.race[index]?.loss.length ?? 1) - 1)],
   );
+  // closure-based optimizers (L-BFGS): how often the steps so far evaluated f
+  const evaluations = useAppStore((s) => s.race[index]?.evaluations?.slice(0, step).reduce((a, b) => a + b, 0));
   return (
     <span className="readout small">
       step <span data-testid={`run-step-${index}`}>{step}</span> · f ={' '}
       <span data-testid={`run-loss-${index}`}>{loss === undefined ? '…' : loss.toPrecision(5)}</span>
+      {evaluations !== undefined && (
+        <span title="function evaluations so far: each L-BFGS step may evaluate f several times">
+          {' '}
+          · <span data-testid={`run-evaluations-${index}`}>{evaluations}</span> evaluations
+        </span>
+      )}
     </span>
   );
 }
