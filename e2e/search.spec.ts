@@ -69,7 +69,9 @@ test('a small Bayesian search completes, and its share link reproduces the same 
   await expect(again.getByTestId('backend-active')).toHaveText(backend);
   await again.getByTestId('search-run').click();
   await searched(again, backend);
-  expect(await again.getByTestId('trials-table').locator('tbody').innerText()).toBe(first);
+  // the status and the views re-render on their own throttles (a transition each), so the table can
+  // show its rows a moment after the status says done: poll it until it settles
+  await expect.poll(() => again.getByTestId('trials-table').locator('tbody').innerText()).toBe(first);
 });
 
 test('the learning-rate range test suggests a rate and applies it in the training lab', async ({ page, backend }) => {

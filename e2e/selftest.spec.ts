@@ -11,9 +11,13 @@ test("every optimizer, the MLP's outputs, loss and gradients, and every kernel g
   page,
   backend,
 }) => {
+  // on SwiftShader's WebGL every readback is slow, and L-BFGS reads its line search's values each
+  // iteration: the page takes about 90 s there (its status line prints each part's time)
+  test.setTimeout(300_000);
   await page.goto(`./selftest.html?backend=${backend}`);
-  await page.waitForFunction(() => window.selftest !== undefined, undefined, { timeout: 90_000 });
+  await page.waitForFunction(() => window.selftest !== undefined, undefined, { timeout: 270_000 });
   const r = await page.evaluate(() => window.selftest!);
+  console.log(`self-test on ${backend}: ${JSON.stringify(r.seconds)} s`);
   expect(r.error).toBeUndefined();
   expect(r.backend).toBe(backend);
   // SwiftShader's WebGPU adapter gets tfjs's tiled matmul program (backend.ts), and the fixtures below run on it

@@ -27,6 +27,8 @@ export interface SelfTestReport {
   kernelCases: KernelCaseResult[];
   tensorsLeft: number;
   passed: boolean;
+  /** wall time of each part, so a slow backend shows where it spends it */
+  seconds?: { fixtures: number; models: number; kernels: number };
   error?: string;
 }
 
@@ -66,9 +68,15 @@ async function main(): Promise<void> {
   status.textContent = `${backendDescribe(report)}${asked && !backendIsName(asked) ? ` (unknown backend "${asked}" ignored)` : ''} — running…`;
   await new Promise((r) => setTimeout(r, 0));
   const before = tf.memory().numTensors;
-  const fixtures = await torchCheckAll();
-  const models = await modelCheckAll();
-  const kernelCases = await kernelChecks();
+  const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
+    const t0 = performance.now();
+    const value = await run();
+    return [value, Math.round(performance.now() - t0)];
+  };
+  const [fixtures, fixturesMs] = await timed(torchCheckAll);
+  const [models, modelsMs] = await timed(modelCheckAll);
+  const [kernelCases, kernelsMs] = await timed(kernelChecks);
+  const seconds = { fixtures: fixturesMs / 1000, models: modelsMs / 1000, kernels: kernelsMs / 1000 };
   const tensorsLeft = tf.memory().numTensors - before;
   const kernels = KERNELS.map((k) => ({
     name: k.name,
@@ -90,9 +98,10 @@ async function main(): Promise<void> {
     kernelCases,
     tensorsLeft,
     passed,
+    seconds,
   };
   const programs = kernels.filter((k) => k.program).map((k) => k.name);
-  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures, ${models.length} model fixtures, ${kernelCases.length} cases of ${kernels.length} kernels (their own programs here: ${programs.join(', ') || 'none'}); ${tensorsLeft} tensors left.`;
+  status.textContent = `${backendDescribe(report)}. ${passed ? 'All checks passed' : 'Some checks FAILED'}: ${fixtures.length} torch ${TORCH_VERSION} optimizer fixtures, ${models.length} model fixtures, ${kernelCases.length} cases of ${kernels.length} kernels (their own programs here: ${programs.join(', ') || 'none'}); ${tensorsLeft} tensors left. Took ${seconds.fixtures.toFixed(1)} s (optimizers), ${seconds.models.toFixed(1)} s (models), ${seconds.kernels.toFixed(1)} s (kernels).`;
   const fixtureRows = (rows: { label: string; maxRelError: number }[]) =>
     rows.map((r) => ({ cells: [r.label, exp(r.maxRelError)], ok: r.maxRelError < SELFTEST_TOLERANCE }));
   table(
